@@ -1,0 +1,288 @@
+"""Loading, validating and saving ``codesign.yaml``: one code path for the CLI, forms and scripts.
+
+:func:`load_charter` returns a :class:`CharterFile`: the validated :class:`Charter` model plus what
+is needed to save it back faithfully (the round-trip YAML document with the person's comments,
+the exact bytes' hash for the "modified elsewhere" check). :meth:`CharterFile.save` validates the
+model, writes only what changed, atomically, and refuses to overwrite a file that someone else
+changed since it was loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from codesign.charter import yamlio
+from codesign.charter.model import Charter, CrossFieldError, _loc_text, raw_duplicate_issues
+from codesign.config import CHARTER_FILENAME
+from codesign.exceptions import CharterError, CharterIssue, ConflictError
+from codesign.fileio import MUST_NOT_EXIST, atomic_write, sha256_bytes
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from pydantic_core import ErrorDetails
+    from ruamel.yaml.comments import CommentedMap
+
+logger = logging.getLogger(__name__)
+
+
+def charter_path(path: Path | str | None = None) -> Path:
+    """Resolve a charter path: a file as given, a folder's ``codesign.yaml``, or the cwd's."""
+    candidate = Path(path) if path is not None else Path.cwd()
+    return candidate / CHARTER_FILENAME if candidate.is_dir() else candidate
+
+
+class CharterFile:
+    """A charter as loaded from (or destined to) one file, ready to be edited and saved.
+
+    ``charter`` is the live model: forms and scripts edit it in place, then call :meth:`save`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        charter: Charter,
+        document: CommentedMap,
+        *,
+        loaded_sha256: str | None,
+        indent: yamlio.Indentation | None = None,
+    ) -> None:
+        self.path = path
+        self.charter = charter
+        self._document = document
+        self._baseline = _dump(charter)
+        self._indent = indent or yamlio.Indentation()
+        self.loaded_sha256 = loaded_sha256
+        """SHA-256 of the bytes on disk when loaded or last saved; ``None`` for a new file."""
+
+    @classmethod
+    def from_text(cls, text: str, path: Path | str, *, new: bool = True) -> CharterFile:
+        """Parse charter text (a preset, say) destined for ``path``.
+
+        With ``new`` the first save creates the file and refuses to replace an existing one.
+        """
+        data = text.encode("utf-8")
+        document = yamlio.parse(data, path)
+        charter = _validate(document, Path(path))
+        return cls(
+            Path(path),
+            charter,
+            document,
+            loaded_sha256=None if new else sha256_bytes(data),
+            indent=yamlio.indentation(text),
+        )
+
+    @property
+    def modified(self) -> bool:
+        """Whether the model differs from what was loaded or last saved."""
+        return _dump(self.charter) != self._baseline
+
+    def render(self) -> str:
+        """The YAML text :meth:`save` would write, without writing it."""
+        charter = self.validated()
+        return self._render(charter)
+
+    def validated(self) -> Charter:
+        """The model, validated as a whole (cross-field rules included), as the loader would."""
+        try:
+            return Charter.model_validate(self.charter.model_dump())
+        except (ValidationError, CrossFieldError) as e:
+            issues = _issues(e, self._document)
+            msg = f"{self.path}: charter not saved, {len(issues)} problem(s)"
+            raise CharterError(msg, path=self.path, issues=issues) from None
+
+    def save(self) -> str:
+        """Validate and write the charter atomically; returns the new file's SHA-256.
+
+        Raises :class:`CharterError` if the model is invalid and :class:`ConflictError` if the
+        file changed on disk since it was loaded (with a summary of what changed there). In both
+        cases nothing is written and the edited model is kept, so no work is lost.
+        """
+        charter = self.validated()
+        text = self._render(charter)
+        expected = MUST_NOT_EXIST if self.loaded_sha256 is None else self.loaded_sha256
+        try:
+            new_sha = atomic_write(self.path, text.encode("utf-8"), expected_sha256=expected)
+        except ConflictError as e:
+            if e.theirs is None:  # created meanwhile, or deleted: the message says so
+                raise
+            raise _explain_conflict(e, self) from None
+        self.loaded_sha256 = new_sha
+        self._baseline = _dump(charter)
+        logger.info("saved %s", self.path)
+        return new_sha
+
+    def reload(self) -> CharterFile:
+        """A fresh :class:`CharterFile` with what is on disk now (after a conflict, say)."""
+        return load_charter(self.path)
+
+    def _render(self, charter: Charter) -> str:
+        yamlio.apply(self._document, self._baseline, _dump(charter))
+        return yamlio.dump(self._document, self._indent)
+
+
+def load_charter(path: Path | str | None = None) -> CharterFile:
+    """Load and validate a charter; ``path`` is a file or a project folder (default: cwd).
+
+    Raises :class:`CharterError` listing every problem with its field path and line.
+    """
+    file = charter_path(path)
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        msg = f"{file}: no charter here (expected a {CHARTER_FILENAME} file)"
+        raise CharterError(msg, path=file) from None
+    except IsADirectoryError:
+        msg = f"{file}: is a folder, expected a {CHARTER_FILENAME} file"
+        raise CharterError(msg, path=file) from None
+    except OSError as e:
+        msg = f"{file}: cannot read ({e.strerror or e})"
+        raise CharterError(msg, path=file) from e
+    document = yamlio.parse(data, file)
+    charter = _validate(document, file)
+    return CharterFile(
+        file,
+        charter,
+        document,
+        loaded_sha256=sha256_bytes(data),
+        indent=yamlio.indentation(data.decode("utf-8")),
+    )
+
+
+def parse_charter(text: str, source: str = "<charter>") -> Charter:
+    """Validate charter text without a file (tests, diffs of two revisions)."""
+    return _validate(yamlio.parse(text.encode("utf-8"), source), Path(source))
+
+
+def _dump(charter: Charter) -> dict[str, Any]:
+    return charter.model_dump(mode="json", exclude_defaults=True)
+
+
+def _validate(document: CommentedMap, path: Path) -> Charter:
+    try:
+        return Charter.model_validate(document)
+    except (ValidationError, CrossFieldError) as e:
+        issues = _issues(e, document, raw=document)
+        msg = f"{path}: invalid charter, {len(issues)} problem(s)"
+        raise CharterError(msg, path=path, issues=issues) from None
+
+
+def _issues(
+    error: ValidationError | CrossFieldError, document: CommentedMap, *, raw: Any = None
+) -> list[CharterIssue]:
+    """Every problem as a located, plain-language issue, sorted by line.
+
+    ``raw`` is the unvalidated data: duplicates in it are reported too, since pydantic skips the
+    cross-field checks while any field is invalid.
+    """
+    located: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(error, CrossFieldError):
+        located.extend(error.issues)
+    else:
+        for detail in error.errors(include_url=False):
+            located.extend(_located(detail))
+    if raw is not None:
+        located.extend(item for item in raw_duplicate_issues(raw) if item not in located)
+    issues = [
+        CharterIssue(loc=_loc_text(loc), message=message, line=yamlio.line_of(document, loc))
+        for loc, message in located
+    ]
+    return sorted(issues, key=lambda i: (i.line or 0, i.loc))
+
+
+def _located(detail: ErrorDetails) -> list[tuple[tuple[str | int, ...], str]]:
+    loc = tuple(detail["loc"])
+    ctx = detail.get("ctx") or {}
+    inner = ctx.get("error")
+    if isinstance(inner, CrossFieldError):
+        return [((*loc, *sub_loc), message) for sub_loc, message in inner.issues]
+    return [(loc, _message(detail))]
+
+
+_EXPECTED: Mapping[str, str] = {
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of fields",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "tuple_type": "expected a list",
+    "datetime_parsing": "expected a date and time like 2026-03-01T09:30:00Z",
+    "datetime_from_date_parsing": "expected a date and time like 2026-03-01T09:30:00Z",
+}
+
+
+def _message(detail: ErrorDetails) -> str:
+    """Pydantic's error as our sentence: what was expected, what was found."""
+    kind = detail["type"]
+    value = detail.get("input")
+    if kind == "missing":
+        return "required field missing"
+    if kind == "extra_forbidden":
+        return _unknown_field(detail)
+    if kind in ("enum", "literal_error"):
+        expected = (detail.get("ctx") or {}).get("expected", "")
+        return f"expected one of {expected}, got {_shown(value)}"
+    if kind in _EXPECTED:
+        return f"{_EXPECTED[kind]}, got {_shown(value)}"
+    if kind in ("too_short", "string_too_short") and value in ("", [], None):
+        return "must not be empty"
+    if kind.startswith(("greater_than", "less_than", "too_", "string_")):
+        return f"{detail['msg'].lower().replace('input should', 'expected')}, got {_shown(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"expected {detail['msg'].lower()}, got {_shown(value)}"
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
+def _unknown_field(detail: ErrorDetails) -> str:
+    import difflib
+
+    from codesign.charter.schema import known_fields
+
+    loc = detail["loc"]
+    name = str(loc[-1]) if loc else ""
+    siblings = known_fields(tuple(loc[:-1]))
+    close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
+    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    expected = f"; expected one of: {', '.join(siblings)}" if siblings and not close else ""
+    return f"unknown field{hint}{expected}"
+
+
+def _shown(value: object) -> str:
+    """A value from the charter (never patient data), quoted and shortened for a message."""
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return f'"{text}"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+def _explain_conflict(error: ConflictError, file: CharterFile) -> ConflictError:
+    """Add what the other writer changed to a conflict, so the user can redo it knowingly."""
+    changes: list[str] = []
+    if error.theirs is not None:
+        from codesign.charter.diff import describe_changes
+
+        try:
+            theirs = parse_charter(error.theirs, str(file.path))
+            original = Charter.model_validate(file._baseline)
+            changes = describe_changes(original, theirs)
+        except (CharterError, ValidationError, CrossFieldError):
+            changes = ["the file on disk is not a valid charter any more"]
+    msg = (
+        f"{file.path}: modified elsewhere since it was loaded; your changes were not written "
+        "and are still here. Reload to see the other version, then apply your changes again."
+    )
+    return ConflictError(msg, path=file.path, changes=changes, theirs=error.theirs)

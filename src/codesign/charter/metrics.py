@@ -1,0 +1,352 @@
+"""The metric registry: the names an outcome's ``metric`` may take, and what each one means.
+
+The charter layer knows every metric by name, with a plain-language explanation a clinician can
+read in the workshop form, its options (``params``) and which way is better. How a metric is
+computed lives in the tracking layer: each :class:`MetricSpec` names its implementation as
+``"module:Class"``, loaded only when an iteration is measured, so validating a charter never
+imports scikit-learn.
+
+To add a metric, register a spec whose implementation is a subclass of
+``codesign.tracking.metrics.Metric`` (one method, ``compute``)::
+
+    REGISTRY.register(MetricSpec(name="nnt", title="Number needed to treat", ...,
+                                 implementation="mypkg.metrics:NumberNeededToTreat"))
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+
+class MetricKind(StrEnum):
+    """What data a metric is measured on."""
+
+    BINARY = "binary"
+    """Predictions: ``y_true`` (0/1) with ``y_score`` (0..1) and/or ``y_pred`` (0/1)."""
+    ORDINAL = "ordinal"
+    """Triage levels: ``level_true`` and ``level_pred``, 1 = most urgent."""
+    FEEDBACK = "feedback"
+    """Clinician feedback records: SUS, trust, time-motion, reviews."""
+    SUBGROUP = "subgroup"
+    """A binary metric compared across the groups of a column."""
+
+
+class MetricParams(BaseModel):
+    """Options of a metric, written as ``params:`` under an outcome."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParams(MetricParams):
+    """A metric without options."""
+
+
+class BinaryParams(MetricParams):
+    """Options of the binary metrics."""
+
+    threshold: float = Field(
+        0.5,
+        gt=0,
+        lt=1,
+        description="Risk score at or above which a patient counts as flagged (when only "
+        "y_score is given).",
+    )
+    levels: list[int] | None = Field(
+        None,
+        description="Measure on triage levels instead of y_true/y_pred: a patient is positive "
+        "when their level is one of these (e.g. [1, 2] for the most urgent).",
+    )
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_are_triage_levels(cls, levels: list[int] | None) -> list[int] | None:
+        if levels is None:
+            return None
+        if not levels or any(level < 1 or level > 5 for level in levels):
+            msg = "expected a non-empty list of triage levels between 1 and 5"
+            raise ValueError(msg)
+        return sorted(set(levels))
+
+
+class CalibrationParams(MetricParams):
+    """Options of the expected calibration error."""
+
+    bins: int = Field(10, ge=2, le=100, description="Number of equal-width risk bins.")
+
+
+class SubgroupParams(BinaryParams):
+    """Options of ``subgroup_gap``: which metric, across the groups of which column."""
+
+    metric: str = Field(description="The binary metric compared across groups, e.g. sensitivity.")
+    by: str = Field(min_length=1, description="The column whose values form the groups, e.g. sex.")
+    min_group_size: int = Field(
+        1, ge=1, description="Groups with fewer patients than this are left out of the gap."
+    )
+
+    @field_validator("metric")
+    @classmethod
+    def _metric_is_binary(cls, name: str) -> str:
+        spec = REGISTRY.get(name)
+        if spec is None or spec.kind is not MetricKind.BINARY:
+            choices = ", ".join(s.name for s in REGISTRY if s.kind is MetricKind.BINARY)
+            msg = f"expected a binary metric ({choices}), got {name!r}"
+            raise ValueError(msg)
+        return name
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A metric as the charter knows it: name, meaning, options, and where it is computed."""
+
+    name: str
+    title: str
+    summary: str
+    """One plain-language sentence, shown next to the metric in the workshop form."""
+    kind: MetricKind
+    higher_is_better: bool
+    implementation: str
+    """``"module:Class"`` of the computation, imported only when an iteration is measured."""
+    params: type[MetricParams] = NoParams
+    unit: str = ""
+    value_range: tuple[float, float] | None = None
+
+    def parse_params(self, raw: Mapping[str, Any]) -> MetricParams:
+        """Validate an outcome's ``params`` for this metric (raises pydantic's ValidationError)."""
+        return self.params.model_validate(dict(raw))
+
+    def load(self) -> Any:
+        """Import and return the implementation class named by :attr:`implementation`."""
+        module_name, _, attr = self.implementation.partition(":")
+        module = importlib.import_module(module_name)
+        return getattr(module, attr)
+
+
+class MetricRegistry:
+    """The metric names a charter may use, in registration order."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, MetricSpec] = {}
+
+    def register(self, spec: MetricSpec, *, replace: bool = False) -> MetricSpec:
+        """Add ``spec``; registering a taken name is an error unless ``replace`` is set."""
+        if spec.name in self._specs and not replace:
+            msg = f"metric {spec.name!r} is already registered"
+            raise ValueError(msg)
+        self._specs[spec.name] = spec
+        return spec
+
+    def get(self, name: str) -> MetricSpec | None:
+        """The spec registered under ``name``, or ``None``."""
+        return self._specs.get(name)
+
+    def names(self) -> list[str]:
+        """Every registered name, in registration order."""
+        return list(self._specs)
+
+    def suggest(self, name: str) -> str | None:
+        """The registered name closest to a mistyped ``name``, if any is close."""
+        matches = difflib.get_close_matches(name, self._specs, n=1, cutoff=0.6)
+        return matches[0] if matches else None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._specs
+
+    def __iter__(self) -> Iterator[MetricSpec]:
+        return iter(self._specs.values())
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+
+REGISTRY = MetricRegistry()
+"""The registry every layer reads; the built-in metrics of DESIGN.md section 4 are below."""
+
+_IMPL = "codesign.tracking.metrics"
+
+_BUILTINS: tuple[MetricSpec, ...] = (
+    MetricSpec(
+        "sensitivity",
+        "Sensitivity",
+        "Of the patients who really had the condition, the share the tool caught.",
+        MetricKind.BINARY,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:Sensitivity",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "specificity",
+        "Specificity",
+        "Of the patients without the condition, the share the tool rightly left alone.",
+        MetricKind.BINARY,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:Specificity",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "ppv",
+        "Positive predictive value",
+        "When the tool raises an alert, how often the patient really has the condition.",
+        MetricKind.BINARY,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:PositivePredictiveValue",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "npv",
+        "Negative predictive value",
+        "When the tool stays silent, how often the patient really is fine.",
+        MetricKind.BINARY,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:NegativePredictiveValue",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "accuracy",
+        "Accuracy",
+        "Share of all patients the tool classified correctly (misleading when the condition "
+        "is rare).",
+        MetricKind.BINARY,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:Accuracy",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "f1",
+        "F1 score",
+        "One number balancing catching cases (sensitivity) and being right when alerting (PPV).",
+        MetricKind.BINARY,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:F1",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "auroc",
+        "Area under the ROC curve",
+        "How well the risk score ranks sick patients above well ones: 0.5 is a coin toss, "
+        "1 is perfect.",
+        MetricKind.BINARY,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:AreaUnderROC",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "auprc",
+        "Area under the precision-recall curve",
+        "How well the risk score finds rare cases without drowning staff in false alerts.",
+        MetricKind.BINARY,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:AreaUnderPR",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "brier",
+        "Brier score",
+        "Average squared gap between predicted risk and what happened: 0 is perfect, lower "
+        "is better.",
+        MetricKind.BINARY,
+        higher_is_better=False,
+        implementation=f"{_IMPL}:Brier",
+        params=BinaryParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "ece",
+        "Expected calibration error",
+        "How far predicted risks are from observed frequencies (a 20% risk should come true "
+        "1 time in 5); lower is better.",
+        MetricKind.BINARY,
+        higher_is_better=False,
+        implementation=f"{_IMPL}:ExpectedCalibrationError",
+        params=CalibrationParams,
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "under_triage_rate",
+        "Under-triage rate",
+        "Share of patients given a less urgent triage level than they needed: the dangerous "
+        "error; lower is better.",
+        MetricKind.ORDINAL,
+        higher_is_better=False,
+        implementation=f"{_IMPL}:UnderTriageRate",
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "over_triage_rate",
+        "Over-triage rate",
+        "Share of patients given a more urgent level than they needed: costs beds and staff "
+        "time; lower is better.",
+        MetricKind.ORDINAL,
+        higher_is_better=False,
+        implementation=f"{_IMPL}:OverTriageRate",
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "minutes_saved",
+        "Minutes saved",
+        "Typical (median) minutes saved per task, from timed tasks with and without the tool.",
+        MetricKind.FEEDBACK,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:MinutesSaved",
+        unit="min",
+    ),
+    MetricSpec(
+        "sus",
+        "System Usability Scale",
+        "Users' usability score from the standard 10-question survey, 0 to 100: 68 is "
+        "average, above 80 is excellent.",
+        MetricKind.FEEDBACK,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:SystemUsabilityScale",
+        value_range=(0.0, 100.0),
+    ),
+    MetricSpec(
+        "trust",
+        "Trust",
+        "How much users trust the tool, averaged over the trust questions: 1 (not at all) to "
+        "5 (fully).",
+        MetricKind.FEEDBACK,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:Trust",
+        value_range=(1.0, 5.0),
+    ),
+    MetricSpec(
+        "reviewed_accuracy",
+        "Clinician-rated accuracy",
+        "Share of the tool's outputs that reviewing clinicians rated accurate, with no "
+        "clinically significant error.",
+        MetricKind.FEEDBACK,
+        higher_is_better=True,
+        implementation=f"{_IMPL}:ReviewedAccuracy",
+        value_range=(0.0, 1.0),
+    ),
+    MetricSpec(
+        "subgroup_gap",
+        "Gap between groups",
+        "The largest difference of a metric between groups of patients (e.g. women and men): "
+        "0 means equal; lower is better.",
+        MetricKind.SUBGROUP,
+        higher_is_better=False,
+        implementation=f"{_IMPL}:SubgroupGap",
+        params=SubgroupParams,
+    ),
+)
+
+for _spec in _BUILTINS:
+    REGISTRY.register(_spec)

@@ -1,0 +1,105 @@
+"""The ``codesign`` command line: thin argument parsing over the library.
+
+Each command lives in its own module under :mod:`codesign.cli` with a ``register(subparsers)``
+function; its handler parses nothing itself, calls one library function and returns an exit code.
+Known errors (:class:`~codesign.exceptions.CodesignError`) become a one-paragraph message on
+stderr and exit code 2, never a traceback.
+
+Only :mod:`argparse` and the standard library are imported to build the parser, so
+``codesign --help`` answers in a few tens of milliseconds; the heavy libraries (MLflow, Great
+Expectations, Papermill, ipywidgets, pandas) are imported by the handlers that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+"""The command ran and found a failure: the gate failed, a report failed."""
+EXIT_BAD_INPUT: Final = 2
+"""Bad input: a usage error, an invalid charter, a missing file."""
+
+COMMANDS: Final = ("charter", "lab")
+"""Command modules under ``codesign.cli``, in the order ``--help`` lists them."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every command's sub-parser."""
+    parser = argparse.ArgumentParser(
+        prog="codesign",
+        description=(
+            "Co-design AI use cases with hospital teams: an outcome charter owned by clinicians, "
+            "a governance gate on the data, every model iteration measured against the charter, "
+            "reports anyone can read."
+        ),
+        epilog="Run `codesign COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument(
+        "-v", "--verbose", action="count", default=0, help="say more (-vv for debug output)"
+    )
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"codesign.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, resolved only when asked (reading package metadata costs ~30 ms)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        import codesign
+
+        print(f"codesign {codesign.__version__}")
+        parser.exit()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    from codesign.config import quiet_telemetry
+    from codesign.exceptions import CodesignError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose, quiet=args.quiet)
+    quiet_telemetry()
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        code: int = handler(args)
+    except CodesignError as e:
+        print(f"codesign: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("codesign: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+def _configure_logging(verbose: int, *, quiet: bool) -> None:
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    if level > logging.DEBUG:
+        # Libraries we drive are chatty at INFO; our own messages are what a user needs.
+        for noisy in ("alembic", "mlflow", "great_expectations", "papermill", "traitlets"):
+            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

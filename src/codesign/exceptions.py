@@ -1,0 +1,135 @@
+"""The exceptions codesign raises on purpose.
+
+Everything a user can get wrong (a bad charter, a missing data file, an unreachable tracking
+server) is raised as a subclass of :class:`CodesignError`, with a message that names the file,
+the field and what was expected. The command line maps these to exit code 2 and prints the
+message, never a traceback. Foreign errors are translated at the boundary with
+``raise ...Error(msg) from e`` so the cause stays chained for debugging.
+
+No message built here may contain a value read from patient data: errors name columns,
+categories and counts, never cell values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+
+class CodesignError(Exception):
+    """Root of every error codesign raises on purpose; the CLI exits 2 on it."""
+
+
+@dataclass(frozen=True)
+class CharterIssue:
+    """One problem found in a charter.
+
+    ``loc`` is the field path as the user reads it (``outcomes[2].target``), ``line`` the
+    1-based line in the YAML file when known.
+    """
+
+    loc: str
+    message: str
+    line: int | None = None
+
+    def format(self, source: str | None = None) -> str:
+        """Render as ``file:line: loc: message``, the form editors and terminals link."""
+        where = source or "<charter>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        if self.loc:
+            return f"{where}: {self.loc}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class CharterError(CodesignError):
+    """Raised when a charter cannot be read, parsed or validated.
+
+    ``issues`` lists every problem found (not only the first), each with its field path and line,
+    so a workshop can fix them all in one go.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | None = None,
+        issues: Sequence[CharterIssue] = (),
+    ) -> None:
+        self.path = path
+        self.issues = tuple(issues)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        head = super().__str__()
+        if not self.issues:
+            return head
+        source = str(self.path) if self.path else None
+        return "\n".join([head, *(f"  {issue.format(source)}" for issue in self.issues)])
+
+
+class ConflictError(CodesignError):
+    """Raised when a file changed on disk since it was loaded, so saving would lose that change.
+
+    Nothing is written. ``changes`` summarises what the other writer changed (one line each),
+    ``theirs`` is the text now on disk; the caller's unsaved version stays in memory.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path,
+        changes: Sequence[str] = (),
+        theirs: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.changes = tuple(changes)
+        self.theirs = theirs
+
+    def __str__(self) -> str:
+        head = super().__str__()
+        if not self.changes:
+            return head
+        return "\n".join([head, "  changed on disk:", *(f"    {c}" for c in self.changes)])
+
+
+class FileWriteError(CodesignError):
+    """Raised when an atomic write fails (disk full, permissions); the old file is intact."""
+
+
+class DataError(CodesignError):
+    """Raised when an input data file (extract, predictions, feedback) is missing or malformed.
+
+    Messages name the file and the column and say what was expected; never a cell value.
+    """
+
+
+class ScaffoldError(CodesignError):
+    """Raised when a project cannot be scaffolded: bad name or variable, target exists.
+
+    Nothing is left behind: what was created before the failure is removed.
+    """
+
+
+class GovernanceError(CodesignError):
+    """Raised when the governance gate cannot run: missing or unreadable data, no data contract.
+
+    A gate that runs and finds problems is not an error; it returns a failed result (exit 1).
+    """
+
+
+class TrackingError(CodesignError):
+    """Raised when an iteration cannot be logged or read: unreachable tracking server, bad store.
+
+    A run that was started is marked failed before this is raised, never left running.
+    """
+
+
+class ReportError(CodesignError):
+    """Raised when a report cannot be set up: no report notebook, bad parameters, lock held."""

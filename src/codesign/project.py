@@ -1,0 +1,208 @@
+"""A codesign project on disk: where its charter, data, gate results, store and reports live.
+
+The layout is DESIGN.md section 3. Every layer finds a project's files through :class:`Project`
+rather than joining paths itself, so the layout is written down once. The governance gate's
+results are kept here too (:func:`record_gate_result`), because the tracking, report and
+portfolio layers read them without importing the gate itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from codesign import config
+from codesign.charter.document import load_charter
+from codesign.charter.feedback import FEEDBACK_FILE
+from codesign.exceptions import CharterError
+from codesign.fileio import REPLACE_ANY, atomic_write
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from codesign.charter.document import CharterFile
+
+logger = logging.getLogger(__name__)
+
+_SKIP_DIRS: Final = frozenset(
+    {"node_modules", "__pycache__", "site-packages", "mlruns", "data", "reports", "governance"}
+)
+GATE_RESULTS_DIR: Final = Path("governance") / "results"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder: the one holding ``codesign.yaml``."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, path: Path | str | None = None) -> Project:
+        """The project at ``path`` (default: the current folder); it must hold a charter."""
+        root = Path(path) if path is not None else Path.cwd()
+        if root.name == config.CHARTER_FILENAME and root.is_file():
+            root = root.parent
+        if not (root / config.CHARTER_FILENAME).is_file():
+            msg = (
+                f"{root}: not a codesign project (no {config.CHARTER_FILENAME}); "
+                "pass --project DIR or create one with `codesign new`"
+            )
+            raise CharterError(msg, path=root)
+        return cls(root.resolve())
+
+    @property
+    def charter_path(self) -> Path:
+        return self.root / config.CHARTER_FILENAME
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def report_notebook(self) -> Path:
+        return self.notebooks_dir / "report.ipynb"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def governance_dir(self) -> Path:
+        return self.root / "governance"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.root / FEEDBACK_FILE
+
+    @property
+    def slug(self) -> str:
+        """The project's short name: the charter's ``use_case.slug``, else the folder name."""
+        return self.load_charter().charter.use_case.slug or self.root.name
+
+    def load_charter(self) -> CharterFile:
+        """Load and validate this project's charter."""
+        return load_charter(self.charter_path)
+
+    def tracking_uri(self, override: str | None = None) -> str:
+        """Where iterations are tracked (see :func:`codesign.config.tracking_uri`)."""
+        return config.tracking_uri(self.root, override)
+
+    def artifact_root(self) -> Path:
+        """Where the embedded store keeps artifacts."""
+        return config.embedded_artifact_root(self.root)
+
+
+def find_projects(roots: Iterable[Path | str]) -> list[Path]:
+    """Every project folder under ``roots`` (a root may itself be a project), sorted.
+
+    Hidden folders and the bulky folders of a project (data, mlruns, reports) are not searched,
+    and the search does not descend into a project once found, so a file share with hundreds of
+    projects is scanned quickly.
+    """
+    found: set[Path] = set()
+    for root in roots:
+        found.update(_walk(Path(root)))
+    return sorted(found)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    if (folder / config.CHARTER_FILENAME).is_file():
+        yield folder.resolve()
+        return
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as e:
+        logger.warning("cannot scan %s: %s", folder, e.strerror or e)
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+
+
+# --- governance gate results ------------------------------------------------------------------
+
+
+class GateFinding(BaseModel):
+    """One kind of problem in one column, counted; never a value (DESIGN.md section 5)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    column: str
+    category: str
+    count: int = Field(ge=0)
+    check: str
+
+
+class GateRecord(BaseModel):
+    """The outcome of one governance gate run on one data file or table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    passed: bool
+    rows: int = Field(ge=0)
+    findings: list[GateFinding] = Field(default_factory=list)
+    data_sha256: str
+    """Hash of the data file (or of the table URL and its row count for a database table)."""
+    source: str
+    """What was checked, for people: a file name or a table name; never a value."""
+    charter_sha256: str
+    checked_at: dt.datetime
+
+    @property
+    def status(self) -> Literal["passed", "failed"]:
+        return "passed" if self.passed else "failed"
+
+
+GateStatus = Literal["passed", "failed", "not run"]
+
+
+def record_gate_result(project: Project, record: GateRecord) -> Path:
+    """Keep a gate result as the latest one for its data hash, and as the project's latest."""
+    folder = project.root / GATE_RESULTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = (record.model_dump_json(indent=2) + "\n").encode("utf-8")
+    path = folder / f"{record.data_sha256}.json"
+    atomic_write(path, payload, expected_sha256=REPLACE_ANY)
+    atomic_write(folder / "latest.json", payload, expected_sha256=REPLACE_ANY)
+    return path
+
+
+def gate_result_for(project: Project, data_sha256: str) -> GateRecord | None:
+    """The latest gate result for data with this hash, if the gate ran on it."""
+    return _read_gate(project.root / GATE_RESULTS_DIR / f"{data_sha256}.json")
+
+
+def latest_gate_result(project: Project) -> GateRecord | None:
+    """The most recent gate result of the project, whatever the data."""
+    return _read_gate(project.root / GATE_RESULTS_DIR / "latest.json")
+
+
+def gate_status(project: Project, data_sha256: str | None) -> GateStatus:
+    """``passed``, ``failed`` or ``not run`` for data with this hash."""
+    if data_sha256 is None:
+        return "not run"
+    record = gate_result_for(project, data_sha256)
+    return "not run" if record is None else record.status
+
+
+def _read_gate(path: Path) -> GateRecord | None:
+    try:
+        return GateRecord.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, ValidationError) as e:
+        logger.warning("ignoring unreadable gate result %s: %s", path, type(e).__name__)
+        return None

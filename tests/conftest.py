@@ -1,0 +1,235 @@
+"""Shared fixtures: isolation of HOME and tracking stores, system components, test data.
+
+System components (Chromium, PostgreSQL) are real. On a newcomer's machine a test that needs a
+missing one is skipped with a message saying how to get it; under ``CI=true`` it fails instead,
+so a green CI never hides a component that was not there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+_ISOLATED_ENV = (
+    "CODESIGN_TRACKING_URI",
+    "CODESIGN_ARTIFACT_ROOT",
+    "MLFLOW_TRACKING_URI",
+    "MLFLOW_REGISTRY_URI",
+    "MLFLOW_EXPERIMENT_NAME",
+    "MLFLOW_EXPERIMENT_ID",
+    "MLFLOW_RUN_ID",
+    "JUPYTER_CONFIG_DIR",
+    "JUPYTER_DATA_DIR",
+    "JUPYTER_RUNTIME_DIR",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own HOME and no inherited tracking store or Jupyter config.
+
+    Nothing a test does can reach the developer's ~/.cookiecutterrc, ~/.jupyter or ./mlruns.
+    """
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    for name in _ISOLATED_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+    monkeypatch.setenv("DO_NOT_TRACK", "true")
+    monkeypatch.setenv("GX_ANALYTICS_ENABLED", "False")
+    monkeypatch.setenv("MLFLOW_ALLOW_PICKLE_DESERIALIZATION", "false")
+    return home
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """The folder of named test data files."""
+    return DATA
+
+
+# --- system components ------------------------------------------------------------------------
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_component(available: bool, what: str, how: str) -> None:
+    """Skip (newcomer's machine) or fail (CI) when a system component is missing."""
+    if available:
+        return
+    message = f"{what} is not available; {how}"
+    if _in_ci():
+        pytest.fail(f"CI=true and {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium, which Playwright drives (never a downloaded browser)."""
+    path = "/usr/bin/chromium"
+    require_component(
+        Path(path).exists(),
+        "Chromium (/usr/bin/chromium)",
+        "install it with `sudo apt-get install chromium`",
+    )
+    return path
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _postgres_bin() -> Path | None:
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
+    found = shutil.which("initdb")
+    if found:
+        candidates.insert(0, Path(found))
+    return candidates[0].parent if candidates else None
+
+
+def _as_postgres_user(argv: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run its tools as the ``postgres`` user then."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *argv]
+    return argv
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real, throwaway PostgreSQL server on 127.0.0.1 for this test session.
+
+    ``CODESIGN_TEST_POSTGRES_URL`` points the tests at an existing server instead.
+    """
+    existing = os.environ.get("CODESIGN_TEST_POSTGRES_URL")
+    if existing:
+        yield existing
+        return
+    bin_dir = _postgres_bin()
+    require_component(
+        bin_dir is not None,
+        "PostgreSQL server binaries (initdb, pg_ctl)",
+        "install them with `sudo apt-get install postgresql`",
+    )
+    assert bin_dir is not None
+    base = Path(tempfile.mkdtemp(prefix="codesign-pg-"))
+    data, sockets = base / "data", base / "run"
+    sockets.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+        shutil.chown(sockets, "postgres")
+    port = free_port()
+    subprocess.run(
+        _as_postgres_user(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "codesign",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        _as_postgres_user(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(base / "log"),
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        _wait_for_port(port)
+        subprocess.run(
+            [
+                str(bin_dir.parent / "bin" / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "codesign",
+                "codesign",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        yield f"postgresql://codesign@127.0.0.1:{port}/codesign"
+    finally:
+        subprocess.run(
+            _as_postgres_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.1)
+    msg = f"nothing listens on 127.0.0.1:{port} after {timeout} s"
+    raise TimeoutError(msg)
+
+
+RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    """Run ``codesign`` in a subprocess, as a user would; returns the CompletedProcess."""
+
+    def run(
+        *args: str, cwd: Path | None = None, timeout: float = 300
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "codesign", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+
+    return run
