@@ -104,11 +104,15 @@ def free_port() -> int:
 
 
 def _postgres_bin() -> Path | None:
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
+    """The folder holding initdb and pg_ctl: Debian's newest, else whatever PATH offers."""
+    tools = ("initdb", "pg_ctl")
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if all((candidate / tool).exists() for tool in tools):
+            return candidate
     found = shutil.which("initdb")
-    if found:
-        candidates.insert(0, Path(found))
-    return candidates[0].parent if candidates else None
+    if found and (Path(found).parent / "pg_ctl").exists():
+        return Path(found).parent
+    return None
 
 
 def _as_postgres_user(argv: list[str]) -> list[str]:
