@@ -81,3 +81,12 @@ def test_unreadable_gate_result_counts_as_not_run(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / f"{'ef' * 32}.json").write_text("{not json")
     assert gate_status(project, "ef" * 32) == "not run"
+
+
+def test_find_walks_up_to_the_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "notebooks").mkdir()
+    assert Project.find(root / "notebooks").root == root.resolve()
+    assert Project.find(root).root == root.resolve()
+    with pytest.raises(CharterError, match="not inside a codesign project"):
+        Project.find(tmp_path)
