@@ -182,6 +182,13 @@ class GateRecord(BaseModel):
     def status(self) -> Literal["passed", "failed"]:
         return "passed" if self.passed else "failed"
 
+    def summary(self) -> str:
+        """One line for people (notebooks, reports): status, what, how much, when; no value."""
+        return (
+            f"{self.status}: {self.source}, {self.rows} rows, {len(self.findings)} finding(s), "
+            f"checked {self.checked_at:%Y-%m-%d %H:%M %Z}"
+        )
+
 
 GateStatus = Literal["passed", "failed", "not run"]
 

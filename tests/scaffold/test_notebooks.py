@@ -129,7 +129,7 @@ def test_empty_sections_say_what_to_do(executed: dict[str, Path]) -> None:
 def test_governance_shows_contract_and_last_result(executed: dict[str, Path]) -> None:
     triage = shown(executed["triage"] / "notebooks" / "01_governance.executed.ipynb")
     assert "<td>nurse_note</td>" in triage
-    assert "passed: extract.csv, 1200 rows, 0 finding(s)" in triage
+    assert "passed: extract.csv, 1200 rows, 0 finding(s), checked 2026-03-01 07:00 UTC" in triage
     blank = shown(executed["blank"] / "notebooks" / "01_governance.executed.ipynb")
     assert "The gate has not run on this project yet." in blank
 
