@@ -112,10 +112,10 @@ def test_notebook_runs_cleanly(executed: dict[str, Path], preset: str, notebook:
 def test_workshop_shows_the_charter_as_tables(executed: dict[str, Path]) -> None:
     text = shown(executed["triage"] / "notebooks" / "00_workshop.executed.ipynb")
     assert "Triage (co-design): " in text
-    assert "<th>target</th>" in text
+    assert ">target</th>" in text
     assert "&lt;= 0.05" in text  # the under-triage target, HTML-escaped
     assert "Dr A. Martin" in text
-    assert "<td>partner</td>" in text
+    assert ">partner</td>" in text
     assert "Not signed off yet." in text
 
 
@@ -128,7 +128,7 @@ def test_empty_sections_say_what_to_do(executed: dict[str, Path]) -> None:
 
 def test_governance_shows_contract_and_last_result(executed: dict[str, Path]) -> None:
     triage = shown(executed["triage"] / "notebooks" / "01_governance.executed.ipynb")
-    assert "<td>nurse_note</td>" in triage
+    assert ">nurse_note</td>" in triage
     assert "passed: extract.csv, 1200 rows, 0 finding(s), checked 2026-03-01 07:00 UTC" in triage
     blank = shown(executed["blank"] / "notebooks" / "01_governance.executed.ipynb")
     assert "The gate has not run on this project yet." in blank
@@ -177,4 +177,4 @@ def test_papermill_runs_the_report_with_its_parameters(executed: dict[str, Path]
     )
     text = shown(out)
     assert "# Triage" in text
-    assert "<th>outcome</th>" in text
+    assert ">outcome</th>" in text

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from codesign.charter.model import Charter, Column, DataContract, Decision
 
 
+_LEFT = "text-align: left"
+
+
 @dataclass(frozen=True)
 class Table:
     """Columns and rows of text, with what to say when there are no rows."""
@@ -39,9 +42,12 @@ class Table:
     def _repr_html_(self) -> str:
         if not self.rows:
             return f"<p><em>{html.escape(self.empty)}</em></p>"
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        # JupyterLab right-aligns table cells, which suits numbers; these are mostly words.
+        head = "".join(f'<th style="{_LEFT}">{html.escape(c)}</th>' for c in self.columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+            "<tr>"
+            + "".join(f'<td style="{_LEFT}">{html.escape(cell)}</td>' for cell in row)
+            + "</tr>"
             for row in self.rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
