@@ -8,6 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= codesign-demo
+DEMO_PROJECT := $(DEMO_DIR)/nurse-triage-assistant
 
 .PHONY: install demo test lint lab clean
 
@@ -20,12 +21,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Until the demo issue lands this runs the part of the story that exists: the triage charter
-# preset is written to $(DEMO_DIR)/codesign.yaml (never over an existing one) and validated.
+# Until the demo issue lands this runs the part of the story that exists: `codesign new`
+# scaffolds the triage use case into $(DEMO_PROJECT) (once; an existing one is kept), then its
+# charter is validated and the project's own tests run.
 demo: install
-	mkdir -p $(DEMO_DIR)
-	test -f $(DEMO_DIR)/codesign.yaml || $(BIN)/python -c "import sys; from codesign.charter import CharterFile, preset_text; CharterFile.from_text(preset_text('triage'), sys.argv[1]).save()" $(DEMO_DIR)/codesign.yaml
-	$(BIN)/codesign charter validate $(DEMO_DIR)
+	test -d $(DEMO_PROJECT) || $(BIN)/codesign new "Nurse triage assistant" --preset triage --no-input --output-dir $(DEMO_DIR)
+	$(BIN)/codesign charter validate $(DEMO_PROJECT)
+	cd $(DEMO_PROJECT) && $(abspath $(BIN))/python -m pytest -q -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .
@@ -37,7 +39,7 @@ test: lint
 	$(BIN)/pytest
 
 lab: install
-	$(BIN)/codesign lab --project $(DEMO_DIR)
+	$(BIN)/codesign lab --project $(DEMO_PROJECT)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

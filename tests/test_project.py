@@ -81,3 +81,27 @@ def test_unreadable_gate_result_counts_as_not_run(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / f"{'ef' * 32}.json").write_text("{not json")
     assert gate_status(project, "ef" * 32) == "not run"
+
+
+def test_find_walks_up_to_the_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "notebooks").mkdir()
+    assert Project.find(root / "notebooks").root == root.resolve()
+    assert Project.find(root).root == root.resolve()
+    with pytest.raises(CharterError, match="not inside a codesign project"):
+        Project.find(tmp_path)
+
+
+def test_gate_summary_names_counts_never_values() -> None:
+    record = GateRecord(
+        passed=False,
+        rows=10,
+        findings=[GateFinding(column="nurse_note", category="phi.name", count=2, check="scan")],
+        data_sha256="ab" * 32,
+        source="extract.csv",
+        charter_sha256="cd" * 32,
+        checked_at=dt.datetime(2026, 3, 1, 7, 5, tzinfo=dt.UTC),
+    )
+    assert record.summary() == (
+        "failed: extract.csv, 10 rows, 1 finding(s), checked 2026-03-01 07:05 UTC"
+    )

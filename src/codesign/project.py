@@ -57,6 +57,23 @@ class Project:
             raise CharterError(msg, path=root)
         return cls(root.resolve())
 
+    @classmethod
+    def find(cls, path: Path | str | None = None) -> Project:
+        """The project holding ``path``: that folder or the nearest one above it with a charter.
+
+        Notebooks use this with ``project_dir = "."``: it finds the project whether the kernel
+        runs in ``notebooks/`` (JupyterLab) or at the project root (a report runner).
+        """
+        start = (Path(path) if path is not None else Path.cwd()).resolve()
+        for folder in (start, *start.parents):
+            if (folder / config.CHARTER_FILENAME).is_file():
+                return cls(folder)
+        msg = (
+            f"{start}: not inside a codesign project (no {config.CHARTER_FILENAME} here or "
+            "above); set project_dir to the project's folder"
+        )
+        raise CharterError(msg, path=start)
+
     @property
     def charter_path(self) -> Path:
         return self.root / config.CHARTER_FILENAME
@@ -164,6 +181,13 @@ class GateRecord(BaseModel):
     @property
     def status(self) -> Literal["passed", "failed"]:
         return "passed" if self.passed else "failed"
+
+    def summary(self) -> str:
+        """One line for people (notebooks, reports): status, what, how much, when; no value."""
+        return (
+            f"{self.status}: {self.source}, {self.rows} rows, {len(self.findings)} finding(s), "
+            f"checked {self.checked_at:%Y-%m-%d %H:%M %Z}"
+        )
 
 
 GateStatus = Literal["passed", "failed", "not run"]

@@ -66,6 +66,29 @@ def test_removing_a_field_value_deletes_the_key(triage: Path) -> None:
     assert load_charter(triage).charter.use_case.partner is None
 
 
+def test_renamed_record_keeps_its_line_and_style(triage: Path) -> None:
+    before = triage.read_text().splitlines()
+    file = load_charter(triage)
+    file.charter.stakeholders[0].name = "Dr Z. Bernard"
+    file.save()
+    after = triage.read_text().splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [
+        (
+            "  - {name: Dr A. Martin, role: clinical lead, side: internal}",
+            "  - {name: Dr Z. Bernard, role: clinical lead, side: internal}",
+        )
+    ]
+
+
+def test_key_added_at_a_mapping_end_stays_in_its_section(triage: Path) -> None:
+    file = load_charter(triage)
+    file.charter.use_case.slug = "triage"
+    file.save()
+    text = triage.read_text()
+    assert "  partner: Example Health AI\n  slug: triage\n\nstakeholders:\n" in text
+
+
 def test_new_file_refuses_to_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "codesign.yaml"
     path.write_text("precious: work\n")

@@ -190,6 +190,7 @@ def apply(node: Any, old: Any, new: Any) -> Any:
 def _apply_map(node: CommentedMap, old: dict[str, Any], new: dict[str, Any]) -> CommentedMap:
     for key in [k for k in node if k in old and k not in new]:
         _delete_key(node, key)
+    last = next(reversed(node), None)
     for key, value in new.items():
         if key in node:
             updated = apply(node[key], old.get(key), value)
@@ -197,7 +198,27 @@ def _apply_map(node: CommentedMap, old: dict[str, Any], new: dict[str, Any]) -> 
                 node[key] = updated
         elif key not in old or old[key] != value:
             node[key] = to_node(value)
+    if last is not None and last in node and next(reversed(node)) != last:
+        _move_blank_lines(node, last, next(reversed(node)))
     return node
+
+
+def _move_blank_lines(node: CommentedMap, old_last: Any, new_last: Any) -> None:
+    """Keys added at a mapping's end go before the blank lines that closed it, not after.
+
+    ruamel keeps those blank lines on the mapping's last key; without this, a new key would
+    come after the gap, detached from its section.
+    """
+    entry = node.ca.items.get(old_last)
+    token = entry[2] if entry and len(entry) > 2 else None
+    if token is None or not str(token.value).startswith("\n"):
+        return  # no gap, or an end-of-line comment that must stay on its line
+    if isinstance(node[old_last], (CommentedMap, CommentedSeq)):
+        return  # the gap belongs to the nested block's own last line
+    entry[2] = None
+    new_entry = node.ca.items.setdefault(new_last, [None, None, None, None])
+    if new_entry[2] is None:
+        new_entry[2] = token
 
 
 def _delete_key(node: CommentedMap, key: Any) -> None:
@@ -263,10 +284,13 @@ def _apply_seq(node: CommentedSeq, old: list[Any], new: list[Any]) -> CommentedS
             _move_trailing_comment(last, node[-1])
         return node
     by_key = {key: index for index, key in enumerate(old_keys)}
+    renamed = _renamed_in_place(old_keys, new_keys)
     result = CommentedSeq()
     _copy_style(node, result)
     for new_index, value in enumerate(new):
         old_index = by_key.pop(_record_key(value), None)
+        if old_index is None and new_index in renamed:
+            old_index = by_key.pop(old_keys[renamed[new_index]])
         if old_index is None:
             result.append(to_node(value))
             continue
@@ -277,6 +301,20 @@ def _apply_seq(node: CommentedSeq, old: list[Any], new: list[Any]) -> CommentedS
     if len(node) and len(result):
         _move_trailing_comment(node[-1], result[-1])
     return result
+
+
+def _renamed_in_place(old_keys: list[Any], new_keys: list[Any]) -> dict[int, int]:
+    """Records renamed where they stand: a key gone and a new one at the same position.
+
+    Such a record is the same record edited (a stakeholder's name corrected), so it keeps its
+    comments, its style and the fields left at their defaults, instead of being rewritten.
+    """
+    gone, added = set(old_keys) - set(new_keys), set(new_keys) - set(old_keys)
+    return {
+        index: index
+        for index in range(min(len(old_keys), len(new_keys)))
+        if old_keys[index] in gone and new_keys[index] in added
+    }
 
 
 def _move_trailing_comment(old_last: Any, new_last: Any) -> None:

@@ -1,0 +1,200 @@
+"""The charter as small tables people read: in notebooks, reports and terminals.
+
+A :class:`Table` shows itself as an HTML table in Jupyter (``_repr_html_``, no pandas needed) and
+as aligned text elsewhere, so a notebook cell that ends with ``outcomes_table(charter)`` is all a
+notebook needs: the wording and formatting live here, once, not copied into every notebook.
+
+Everything shown comes from the charter or from feedback records, which hold roles and scores
+only; no function here reads patient data.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from codesign.charter.metrics import REGISTRY
+from codesign.charter.model import DecisionOption
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from codesign.charter.feedback import FeedbackRecord
+    from codesign.charter.model import Charter, Column, DataContract, Decision
+
+
+_LEFT = "text-align: left"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns and rows of text, with what to say when there are no rows."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    empty: str = "Nothing here yet."
+
+    def records(self) -> list[dict[str, str]]:
+        """One mapping per row, keyed by column (``pandas.DataFrame(table.records())``)."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def _repr_html_(self) -> str:
+        if not self.rows:
+            return f"<p><em>{html.escape(self.empty)}</em></p>"
+        # JupyterLab right-aligns table cells, which suits numbers; these are mostly words.
+        head = "".join(f'<th style="{_LEFT}">{html.escape(c)}</th>' for c in self.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f'<td style="{_LEFT}">{html.escape(cell)}</td>' for cell in row)
+            + "</tr>"
+            for row in self.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def __str__(self) -> str:
+        if not self.rows:
+            return self.empty
+        widths = [
+            max(len(column), *(len(row[i]) for row in self.rows))
+            for i, column in enumerate(self.columns)
+        ]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+            for line in (self.columns, *self.rows)
+        ]
+        lines.insert(1, "  ".join("-" * width for width in widths))
+        return "\n".join(lines)
+
+
+def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], empty: str) -> Table:
+    return Table(tuple(columns), tuple(tuple(row) for row in rows), empty)
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.{digits}f}"
+
+
+def stakeholders_table(charter: Charter) -> Table:
+    """Who is involved, on which side of the co-design."""
+    return _table(
+        ("name", "role", "side", "organisation"),
+        ((s.name, s.role, s.side.value, s.organisation or "") for s in charter.stakeholders),
+        "No stakeholders yet: add the clinical lead and the people who will use the tool.",
+    )
+
+
+def outcomes_table(charter: Charter) -> Table:
+    """What success means: each outcome with its metric, in plain words, and its target."""
+    rows = []
+    for outcome in charter.outcomes:
+        spec = REGISTRY.get(outcome.metric)
+        rows.append(
+            (
+                outcome.id,
+                outcome.title,
+                outcome.category.value,
+                outcome.metric,
+                spec.summary if spec else "",
+                str(outcome.target),
+                outcome.owner or "",
+            )
+        )
+    return _table(
+        ("id", "outcome", "category", "metric", "measures", "target", "owner"),
+        rows,
+        "No outcomes yet: agree in the workshop what success means, with a target for each.",
+    )
+
+
+def data_contract_table(contract: DataContract) -> Table:
+    """The columns the data must have, and what the governance gate checks in each."""
+    return _table(
+        ("column", "type", "required", "range", "allowed", "PHI", "min. completeness"),
+        (_column_row(column, contract) for column in contract.columns),
+        "No columns declared yet: list the columns the data may hold, and which are identifying.",
+    )
+
+
+def _column_row(column: Column, contract: DataContract) -> tuple[str, ...]:
+    completeness = column.min_completeness
+    if completeness is None and column.required:
+        completeness = contract.min_completeness
+    return (
+        column.name,
+        column.type.value,
+        "yes" if column.required else "",
+        f"{_number(column.range[0])} to {_number(column.range[1])}" if column.range else "",
+        ", ".join(str(value) for value in column.allowed) if column.allowed else "",
+        column.phi_mode.value,
+        f"{completeness:.0%}" if completeness is not None else "",
+    )
+
+
+def decision_table(decision: Decision) -> Table:
+    """Build, buy or partner: each option's weighted score (1 to 5) and the choice made."""
+    scores = decision.weighted_scores()
+    return _table(
+        ("option", "weighted score (1-5)", "criteria scored", "chosen"),
+        (
+            (
+                option.value,
+                _number(scores[option]) or "not scored",
+                str(sum(1 for c in decision.criteria if c.score(option) is not None)),
+                "yes" if decision.choice is option else "",
+            )
+            for option in DecisionOption
+        ),
+        "",
+    )
+
+
+def signoffs_table(charter: Charter) -> Table:
+    """Who approved the charter, and whether it changed since (an outdated sign-off)."""
+    current = charter.content_sha256()
+    return _table(
+        ("name", "role", "signed at", "status"),
+        (
+            (
+                s.name,
+                s.role,
+                s.signed_at.isoformat(),
+                "valid" if s.charter_sha256 == current else "outdated: the charter changed since",
+            )
+            for s in charter.signoffs
+        ),
+        "Not signed off yet.",
+    )
+
+
+def feedback_table(records: Sequence[FeedbackRecord]) -> Table:
+    """Feedback responses, one per row, with each one's own score; roles, never names."""
+    return _table(
+        ("recorded at", "kind", "respondent role", "iteration", "session", "score"),
+        (
+            (
+                r.recorded_at.isoformat(),
+                r.kind.value,
+                r.respondent_role,
+                r.iteration or "",
+                r.session or "",
+                _feedback_score(r),
+            )
+            for r in records
+        ),
+        "No feedback recorded yet.",
+    )
+
+
+def _feedback_score(record: FeedbackRecord) -> str:
+    if (sus := record.sus_score()) is not None:
+        return f"SUS {_number(sus, 1)}"
+    if (trust := record.trust_score()) is not None:
+        return f"trust {_number(trust)}"
+    if (saved := record.minutes_saved()) is not None:
+        return f"{_number(saved, 1)} min saved"
+    if record.accurate is not None:
+        return "accurate" if record.accurate else "not accurate"
+    return ""

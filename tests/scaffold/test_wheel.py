@@ -1,0 +1,87 @@
+"""``codesign new`` works from an installed wheel, not only from a checkout.
+
+The template, the presets and the report notebook are package data reached through symlinks in
+``src/codesign``; this builds the wheel, installs it in a fresh virtual environment (no system
+site packages, no access to this checkout) and scaffolds from it, then runs the new project's
+own tests there. Installing every dependency takes a minute or two, hence ``slow``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import LAYOUT, REPO, files_under
+
+pytestmark = pytest.mark.slow
+
+_USER_PIP_CACHE = Path(os.environ.get("PIP_CACHE_DIR") or Path.home() / ".cache" / "pip")
+"""The developer's pip cache, read at collection time (before HOME is isolated)."""
+
+
+def run(argv: list[str | Path], cwd: Path, timeout: float = 900) -> str:
+    result = subprocess.run(
+        [str(a) for a in argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, f"{argv}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+def test_scaffolds_from_an_installed_wheel(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, REPO], cwd=tmp_path)
+    (wheel,) = dist.glob("codesign-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    template = "codesign/cookiecutter/{{cookiecutter.project_slug}}/"
+    for expected in (
+        "codesign/cookiecutter/cookiecutter.json",
+        "codesign/cookiecutter/hooks/post_gen_project.py",
+        f"{template}.gitignore",
+        f"{template}.gitattributes",
+        f"{template}mlruns/.gitkeep",
+        f"{template}notebooks/00_workshop.ipynb",
+        "codesign/templates/reports/report.ipynb",
+        "codesign/templates/charters/triage.yaml",
+    ):
+        assert expected in names, expected
+
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", venv], cwd=tmp_path)
+    pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-compile"]
+    if _USER_PIP_CACHE.is_dir():
+        pip += ["--cache-dir", _USER_PIP_CACHE]
+    run([*pip, "-c", REPO / "constraints.txt", wheel, "pytest"], cwd=tmp_path, timeout=1200)
+    location = run(
+        [venv / "bin" / "python", "-c", "import codesign; print(codesign.__file__)"], cwd=tmp_path
+    )
+    assert location.startswith(str(venv)), location
+
+    out = tmp_path / "out"
+    printed = run(
+        [venv / "bin" / "codesign", "new", "Wheel check", "--no-input", "--output-dir", out],
+        cwd=tmp_path,
+    )
+    project = out / "wheel-check"
+    assert f"in {project} " in printed
+    assert files_under(project) == LAYOUT
+    config = run(["git", "config", "filter.nbstripout.clean"], cwd=project)
+    assert config.startswith(str(venv / "bin" / "python"))
+    run([venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project)
+
+    installed = Path(location).parent / "cookiecutter"
+    run(
+        [venv / "bin" / "cookiecutter", installed, "--no-input", "-o", out, "preset=blank"],
+        cwd=tmp_path,
+    )
+    assert files_under(out / "new-use-case") == LAYOUT
