@@ -181,3 +181,20 @@ def test_compare_judges_old_iterations_against_a_changed_target(
     assert not iteration.charter_current
     frame = comparison.to_frame()
     assert frame.loc["v1", "sens"] == pytest.approx(0.8)
+
+
+def test_notebook_objects_render_as_tables(project: Path, predictions_file: Path) -> None:
+    from codesign.tracking import evaluate, read_predictions
+
+    result = track(predictions_file, project=project, options=IterationOptions(name="nb <v1>"))
+    html = result._repr_html_()
+    assert "Iteration &quot;nb &lt;v1&gt;&quot;" in html
+    assert html.count("<tr>") == 1 + len(result.outcomes)
+    assert "not measured (no SUS questionnaire in the feedback records)" in html
+    assert "Open the run in MLflow" not in html  # embedded store: no server page to link
+    charter = load_charter(project).charter
+    evaluation = evaluate(charter, read_predictions(predictions_file, group_columns=["sex"]))
+    assert "Evaluation (not logged)" in evaluation._repr_html_()
+    text = str(result)
+    assert text.startswith('Logged iteration "nb <v1>" (run ')
+    assert compare(project)._repr_html_().count("<tr>") == 1 + len(charter.outcomes)

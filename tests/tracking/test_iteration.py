@@ -324,8 +324,14 @@ def test_four_concurrent_tracks_land_in_the_project_experiment(
 
 
 def test_both_read_paths_return_the_same_iterations(project: Path, predictions_file: Path) -> None:
-    for name in ("a", "b", "c"):
-        track(predictions_file, project=project, options=IterationOptions(name=name))
+    logged = {
+        name: track(predictions_file, project=project, options=IterationOptions(name=name))
+        for name in ("a", "b", "c", "deleted")
+    }
+    client = client_for(project)
+    client.delete_run(logged["deleted"].run_id)
+    experiment_id = client.get_experiment_by_name(SLUG).experiment_id
+    client.create_run(experiment_id, run_name="still-running")  # never a finished iteration
     uri = Project.at(project).tracking_uri()
     path = sqlite_path(uri)
     assert path is not None
@@ -418,3 +424,19 @@ def test_not_a_project_and_bad_feedback_exit_2(
     assert missing.returncode == 2
     assert "absent.csv: feedback file not found" in missing.stderr
     assert not (project / "mlruns").exists()
+
+
+def test_feedback_only_iterations(project: Path, feedback_file: Path, run_cli: Any) -> None:
+    result = track(None, project=project, options=IterationOptions(feedback=feedback_file))
+    measured = {o.id: o.verdict for o in result.outcomes if o.verdict != "not measured"}
+    assert measured == {
+        "usability": "met",
+        "nurse_trust": "met",
+        "time_saved": "met",
+        "rated_accurate": "not met",
+    }
+    assert result.predictions_sha256 is None
+    assert result.governance == "not run"
+    nothing = run_cli("track", "--project", str(project), "--no-feedback")
+    assert nothing.returncode == 2
+    assert "nothing to measure; give a predictions file, or feedback records" in nothing.stderr

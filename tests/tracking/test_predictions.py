@@ -197,3 +197,20 @@ def test_predictions_from_a_model(predictions_file: Path) -> None:
     assert by_level.level_pred.tolist() == levels.predict(features).tolist()
     with pytest.raises(DataError, match=r"lacks feature column\(s\) x9"):
         predictions_from_model(model, frame, ModelInputs(features=("x1", "x9")))
+
+
+def test_nullable_booleans_in_parquet(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "y_true": pd.array([True, False, None], dtype="boolean"),
+            "y_pred": pd.array([True, False, True], dtype="boolean"),
+        }
+    )
+    path = tmp_path / "nullable.parquet"
+    frame.to_parquet(path)
+    assert "column y_true: 1 row empty (NaN)" in error_of(path)
+    frame.loc[2, "y_true"] = True
+    frame.to_parquet(path)
+    predictions = read_predictions(path)
+    assert predictions.y_true is not None
+    assert predictions.y_true.tolist() == [1, 0, 1]

@@ -26,7 +26,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "the charter compares across (e.g. sex). Other columns are not read."
         ),
     )
-    parser.add_argument("predictions", type=Path, metavar="PREDICTIONS", help="CSV or Parquet file")
+    parser.add_argument(
+        "predictions",
+        type=Path,
+        nargs="?",
+        metavar="PREDICTIONS",
+        help="CSV or Parquet file (leave out to measure the feedback records only)",
+    )
     parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
     parser.add_argument("--name", help="the iteration's name (default: file name and UTC time)")
     feedback = parser.add_mutually_exclusive_group()

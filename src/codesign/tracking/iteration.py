@@ -50,6 +50,7 @@ from codesign.tracking.evaluation import (
     group_columns,
 )
 from codesign.tracking.predictions import (
+    MODEL_SOURCE_SUFFIX,
     Predictions,
     predictions_from_frame,
     predictions_from_model,
@@ -153,16 +154,20 @@ class IterationResult:
 
 
 def track(
-    predictions: Predictions | Path | str | pd.DataFrame,
+    predictions: Predictions | Path | str | pd.DataFrame | None,
     *,
     project: ProjectLike | None = None,
     options: IterationOptions | None = None,
 ) -> IterationResult:
-    """Log an iteration from predictions: a file, a DataFrame or checked :class:`Predictions`."""
+    """Log an iteration from predictions: a file, a DataFrame or checked :class:`Predictions`.
+
+    ``None`` logs an iteration measured on the feedback records alone (a documentation
+    assistant has no ``y_true``: its outcomes are the clinicians' ratings).
+    """
     where = _project(project)
     options = options or IterationOptions()
     charter_file = where.load_charter()
-    checked = _checked(predictions, charter_file)
+    checked = None if predictions is None else _checked(predictions, charter_file)
     return log_iteration(where, checked, options, charter_file=charter_file)
 
 
@@ -213,6 +218,12 @@ def log_iteration(
     charter = charter_file.charter
     name = iteration_name(options.name, predictions)
     feedback, feedback_sha = _feedback(where, options, name)
+    if predictions is None and feedback_sha is None:
+        msg = (
+            f"{where.root}: nothing to measure; give a predictions file, or feedback records "
+            f"({where.feedback_path.relative_to(where.root)} or --feedback FILE)"
+        )
+        raise DataError(msg)
     evaluation = evaluate(charter, predictions, feedback)
     data_sha = _data_sha256(options, predictions)
     governance = gate_status(where, data_sha)
@@ -276,16 +287,18 @@ def iteration_name(name: str | None, predictions: Predictions | None) -> str:
         cleaned = name.strip()
         if not cleaned or len(cleaned) > MAX_NAME_LENGTH or _CONTROL.search(cleaned):
             msg = (
-                f"iteration name: expected 1 to {MAX_NAME_LENGTH} printable characters, "
-                f"got {len(cleaned)} character(s)"
+                f"iteration name: expected 1 to {MAX_NAME_LENGTH} printable characters "
+                f"(no tabs or line breaks), got {len(cleaned)} character(s)"
             )
             raise TrackingError(msg)
         return cleaned
     stem = "iteration"
     if predictions is not None:
-        stem = Path(predictions.source).stem if "." in predictions.source else stem
-        if " on an evaluation frame" in predictions.source:
-            stem = predictions.source.split(" ", 1)[0]
+        if predictions.source.endswith(MODEL_SOURCE_SUFFIX):
+            stem = predictions.source.removesuffix(MODEL_SOURCE_SUFFIX)
+        elif "." in predictions.source:
+            stem = Path(predictions.source).stem
+    stem = _CONTROL.sub("", stem).strip() or "iteration"
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     return f"{stem[:120]}-{stamp}"
 
@@ -301,8 +314,14 @@ def _feedback(
         if not project.feedback_path.is_file():
             return [], None
         path = project.feedback_path
-    records = read_feedback(Path(path))
-    return feedback_for(records, name), sha256_file(Path(path))
+    path = Path(path)
+    try:
+        records = read_feedback(path)
+        digest = sha256_file(path)
+    except OSError as e:
+        msg = f"{path}: cannot read the feedback file ({e.strerror or type(e).__name__})"
+        raise DataError(msg) from e
+    return feedback_for(records, name), digest
 
 
 def _data_sha256(options: IterationOptions, predictions: Predictions | None) -> str | None:

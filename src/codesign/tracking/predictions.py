@@ -54,6 +54,9 @@ TRIAGE_LEVELS: Final = (1, 2, 3, 4, 5)
 CSV_SUFFIXES: Final = frozenset({".csv", ".tsv", ".txt"})
 PARQUET_SUFFIXES: Final = frozenset({".parquet", ".pq"})
 
+MODEL_SOURCE_SUFFIX: Final = " on an evaluation frame"
+"""Ends the ``source`` of predictions made by a model (``LogisticRegression on an ...``)."""
+
 FORMAT_HINT: Final = (
     "expected y_true (0/1) with y_score (0 to 1) and/or y_pred (0/1), "
     "and/or level_true with level_pred (triage levels 1 to 5)"
@@ -279,7 +282,7 @@ def predictions_from_model(
     import pandas as pd
 
     inputs = inputs or ModelInputs()
-    source = f"{type(model).__name__} on an evaluation frame"
+    source = f"{type(model).__name__}{MODEL_SOURCE_SUFFIX}"
     features = _features(model, frame, inputs)
     missing = [c for c in features if c not in frame.columns]
     if missing:
@@ -384,7 +387,7 @@ def _check_structure(
         msg = (
             f"{source}: "
             + "; ".join(problems)
-            + f". {FORMAT_HINT} (found columns: {found or 'none'})"
+            + f"; {FORMAT_HINT} (found columns: {found or 'none'})"
         )
         raise DataError(msg)
 
@@ -446,8 +449,8 @@ def _column(series: pd.Series[Any], name: str, problems: list[str]) -> NDArray[A
     """One prediction column as numbers; bad rows are counted into ``problems``, never quoted."""
     import pandas as pd
 
-    if series.dtype == bool:
-        series = series.astype("int8")
+    if pd.api.types.is_bool_dtype(series.dtype):
+        series = series.astype("Float64")  # nullable booleans keep their gaps
     if isinstance(series.dtype, pd.StringDtype) or series.dtype == object:
         series = series.str.strip().str.lower().replace({"true": "1", "false": "0"})
     empty = series.isna()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -103,6 +104,8 @@ def probe(tracking_uri: str, timeout: float = PROBE_TIMEOUT_S) -> None:
         return
     except (urllib.error.URLError, OSError, ValueError) as e:
         reason = getattr(e, "reason", e)
+        if isinstance(reason, ssl.SSLError):
+            return  # TLS set up for MLflow (MLFLOW_TRACKING_SERVER_CERT_PATH...): let it decide
         msg = (
             f"cannot reach the tracking server {redact(tracking_uri)} ({reason}); start it or fix "
             f"CODESIGN_TRACKING_URI. Nothing was logged."
