@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from codesign.charter.document import CharterFile
+    from codesign.charter.model import Charter
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +106,11 @@ class Project:
     @property
     def slug(self) -> str:
         """The project's short name: the charter's ``use_case.slug``, else the folder name."""
-        return self.load_charter().charter.use_case.slug or self.root.name
+        return self.slug_of(self.load_charter().charter)
+
+    def slug_of(self, charter: Charter) -> str:
+        """:attr:`slug` for a charter of this project already loaded (no second parse)."""
+        return charter.use_case.slug or self.root.name
 
     def load_charter(self) -> CharterFile:
         """Load and validate this project's charter."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING, Final
 
@@ -27,7 +28,7 @@ EXIT_FAILED: Final = 1
 EXIT_BAD_INPUT: Final = 2
 """Bad input: a usage error, an invalid charter, a missing file."""
 
-COMMANDS: Final = ("new", "charter", "lab")
+COMMANDS: Final = ("new", "charter", "track", "compare", "lab")
 """Command modules under ``codesign.cli``, in the order ``--help`` lists them."""
 
 
@@ -99,6 +100,9 @@ def _configure_logging(verbose: int, *, quiet: bool) -> None:
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    # MLflow installs its own stderr handler at INFO on import unless told not to: the command
+    # line owns the handlers, so MLflow's records go through the one configured here.
+    os.environ.setdefault("MLFLOW_CONFIGURE_LOGGING", "false")
     if level > logging.DEBUG:
         # Libraries we drive are chatty at INFO; our own messages are what a user needs.
         for noisy in ("alembic", "mlflow", "great_expectations", "papermill", "traitlets"):

@@ -1,0 +1,48 @@
+"""``codesign compare``: every iteration against every outcome, with trends and regressions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``compare`` command."""
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare the logged iterations against the charter's targets",
+        description=(
+            "Iterations x outcomes, each value judged against the charter's current target, "
+            "with the trend per outcome; a regression (an outcome an earlier iteration met, now "
+            "missed) is flagged. Exit 0."
+        ),
+    )
+    parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
+    parser.add_argument(
+        "--last",
+        type=int,
+        default=6,
+        metavar="N",
+        help="iterations shown in the table (default: 6; 0 for all); --json gives all",
+    )
+    parser.add_argument(
+        "--tracking-uri", metavar="URI", help="MLflow store (overrides CODESIGN_TRACKING_URI)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the comparison."""
+    from codesign.tracking.comparison import compare
+
+    comparison = compare(args.project, tracking_uri=args.tracking_uri)
+    if args.json:
+        print(json.dumps(comparison.to_json()))
+    else:
+        print(comparison.text(last=args.last if args.last > 0 else None))
+    return 0

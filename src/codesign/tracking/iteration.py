@@ -1,0 +1,422 @@
+"""Log one model iteration: measure it against the charter, record it as one MLflow run.
+
+Whoever made the model (the hospital's team, a partner, a vendor who only hands over a file of
+predictions), the iteration is measured the same way, against the same charter. Three entry
+points, one result:
+
+* :func:`track` — a predictions file (what ``codesign track`` calls), a DataFrame of
+  predictions, or :class:`~codesign.tracking.predictions.Predictions`;
+* :func:`track_model` — a fitted scikit-learn-style model and an evaluation frame;
+* :func:`log_iteration` — the common core both call.
+
+The run holds: one metric per outcome keyed by the outcome id, every other metric computable
+(``all/<metric>``), a verdict tag per outcome (``codesign.verdict.<id>``: met, not met, not
+measured) with its target (``codesign.target.<id>``), the charter snapshot
+(``charter/codesign.yaml``) and hash (``codesign.charter_sha256``), the governance status of the
+data (``codesign.governance``: passed, failed, not run), who ran it (``codesign.author`` and
+``mlflow.user``) and the predictions' SHA-256 (``codesign.predictions_sha256``), never their
+content.
+
+Governance status: the gate records its results by the SHA-256 of the data it checked
+(:func:`codesign.project.gate_status`). The data an iteration was evaluated on is identified by
+``IterationOptions.data`` (``codesign track --data FILE``: the evaluation extract the gate ran
+on); without it, by the predictions file itself, for a vendor's file the gate was run on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import getpass
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from codesign.charter.feedback import read_feedback
+from codesign.config import ENV_ARTIFACT_ROOT
+from codesign.exceptions import DataError, TrackingError
+from codesign.fileio import sha256_file
+from codesign.project import Project, gate_status
+from codesign.tracking import reading
+from codesign.tracking.evaluation import (
+    PANEL_PREFIX,
+    column_needs,
+    evaluate,
+    feedback_for,
+    group_columns,
+)
+from codesign.tracking.predictions import (
+    MODEL_SOURCE_SUFFIX,
+    Predictions,
+    predictions_from_frame,
+    predictions_from_model,
+    read_predictions,
+)
+from codesign.tracking.store import RunContent, log_run, open_experiment, run_url
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from codesign.charter.document import CharterFile
+    from codesign.charter.feedback import FeedbackRecord
+    from codesign.project import GateStatus
+    from codesign.tracking.evaluation import (
+        Evaluation,
+        OutcomeResult,
+    )
+    from codesign.tracking.predictions import (
+        ModelInputs,
+    )
+
+logger = logging.getLogger(__name__)
+
+MAX_NAME_LENGTH: Final = 200
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+CHARTER_ARTIFACT: Final = "charter/codesign.yaml"
+EVALUATION_ARTIFACT: Final = "codesign/evaluation.json"
+
+ProjectLike = Project | Path | str
+
+
+@dataclass(frozen=True)
+class IterationOptions:
+    """How to log an iteration; every field is optional.
+
+    ``name``: the iteration's name (default: the predictions file's or model's name and the UTC
+    time). ``feedback``: a feedback records file (default: the project's
+    ``feedback/records.csv`` when it exists); ``use_feedback=False`` ignores feedback.
+    ``data``: the data file the iteration was evaluated on, whose governance gate result is
+    recorded (default: the predictions file). ``author``: who ran it (default: the OS user).
+    ``tracking_uri``: overrides ``CODESIGN_TRACKING_URI`` and the embedded store.
+    ``source``: how it was logged, for MLflow's source tag.
+    """
+
+    name: str | None = None
+    feedback: Path | None = None
+    use_feedback: bool = True
+    data: Path | None = None
+    author: str | None = None
+    tracking_uri: str | None = None
+    source: str = "codesign (Python)"
+
+
+@dataclass(frozen=True)
+class IterationResult:
+    """A logged iteration: its run, and every outcome measured against the charter."""
+
+    run_id: str
+    name: str
+    experiment: str
+    evaluation: Evaluation
+    governance: GateStatus
+    charter_sha256: str
+    predictions_sha256: str | None
+    data_sha256: str | None
+    author: str
+    run_url: str | None = None
+    """The run's page in the MLflow UI, when logged to a tracking server."""
+
+    @property
+    def outcomes(self) -> tuple[OutcomeResult, ...]:
+        return self.evaluation.outcomes
+
+    def to_json(self) -> dict[str, Any]:
+        """DESIGN.md section 5's ``track`` document (with a few added fields)."""
+        return {
+            "run_id": self.run_id,
+            "name": self.name,
+            "outcomes": [outcome.to_json() for outcome in self.outcomes],
+            "experiment": self.experiment,
+            "governance": self.governance,
+            "charter_sha256": self.charter_sha256,
+            "predictions_sha256": self.predictions_sha256,
+            "rows": self.evaluation.rows,
+            "feedback_records": self.evaluation.feedback_records,
+            "run_url": self.run_url,
+        }
+
+    def __str__(self) -> str:
+        from codesign.tracking.display import iteration_text
+
+        return iteration_text(self)
+
+    def _repr_html_(self) -> str:
+        from codesign.tracking.display import iteration_html
+
+        return iteration_html(self)
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+
+def track(
+    predictions: Predictions | Path | str | pd.DataFrame | None,
+    *,
+    project: ProjectLike | None = None,
+    options: IterationOptions | None = None,
+) -> IterationResult:
+    """Log an iteration from predictions: a file, a DataFrame or checked :class:`Predictions`.
+
+    ``None`` logs an iteration measured on the feedback records alone (a documentation
+    assistant has no ``y_true``: its outcomes are the clinicians' ratings).
+    """
+    where = _project(project)
+    options = options or IterationOptions()
+    charter_file = where.load_charter()
+    checked = None if predictions is None else _checked(predictions, charter_file)
+    return log_iteration(where, checked, options, charter_file=charter_file)
+
+
+def track_model(
+    model: Any,
+    frame: pd.DataFrame,
+    *,
+    project: ProjectLike | None = None,
+    options: IterationOptions | None = None,
+    inputs: ModelInputs | None = None,
+) -> IterationResult:
+    """Log an iteration from a fitted scikit-learn-style model and an evaluation frame.
+
+    The frame holds the model's features, the reference (``y_true``, or ``level_true`` with
+    ``ModelInputs(output="level")``) and the subgroup columns the charter compares across. See
+    :func:`~codesign.tracking.predictions.predictions_from_model`.
+    """
+    where = _project(project)
+    options = options or IterationOptions()
+    charter_file = where.load_charter()
+    charter = charter_file.charter
+    predictions = predictions_from_model(
+        model,
+        frame,
+        inputs,
+        group_columns=group_columns(charter),
+        needed_by=column_needs(charter),
+    )
+    return log_iteration(where, predictions, options, charter_file=charter_file)
+
+
+def log_iteration(
+    project: ProjectLike,
+    predictions: Predictions | None,
+    options: IterationOptions | None = None,
+    *,
+    charter_file: CharterFile | None = None,
+) -> IterationResult:
+    """Measure ``predictions`` (and the feedback) against the charter and log one run.
+
+    Everything is computed before the run is created, so a failure in the data never leaves a
+    run behind; a failure of the store while logging marks the run FAILED
+    (see :func:`~codesign.tracking.store.log_run`).
+    """
+    where = _project(project)
+    options = options or IterationOptions()
+    charter_file = charter_file or where.load_charter()
+    charter = charter_file.charter
+    name = iteration_name(options.name, predictions)
+    feedback, feedback_sha = _feedback(where, options, name)
+    if predictions is None and feedback_sha is None:
+        msg = (
+            f"{where.root}: nothing to measure; give a predictions file, or feedback records "
+            f"({where.feedback_path.relative_to(where.root)} or --feedback FILE)"
+        )
+        raise DataError(msg)
+    evaluation = evaluate(charter, predictions, feedback)
+    data_sha = _data_sha256(options, predictions)
+    governance = gate_status(where, data_sha)
+    author = options.author or _os_user()
+    experiment = where.slug_of(charter)
+    charter_sha = charter.content_sha256()
+    preview = IterationResult(
+        run_id="",
+        name=name,
+        experiment=experiment,
+        evaluation=evaluation,
+        governance=governance,
+        charter_sha256=charter_sha,
+        predictions_sha256=None if predictions is None else predictions.sha256,
+        data_sha256=data_sha,
+        author=author,
+    )
+    content = _run_content(preview, predictions, charter_file, feedback_sha, options.source)
+    uri = where.tracking_uri(options.tracking_uri)
+    client, experiment_id = open_experiment(
+        uri,
+        experiment,
+        artifact_location=_artifact_location(where, uri),
+        lock_folder=_lock_folder(uri),
+    )
+    run_id = log_run(client, experiment_id, content, tracking_uri=uri)
+    counts = evaluation.counts()
+    logger.info(
+        "logged iteration %s (run %s): %d met, %d not met, %d not measured",
+        name,
+        run_id,
+        counts["met"],
+        counts["not met"],
+        counts["not measured"],
+    )
+    return dataclasses.replace(preview, run_id=run_id, run_url=run_url(uri, experiment_id, run_id))
+
+
+# --- pieces ------------------------------------------------------------------------------------
+
+
+def _project(project: ProjectLike | None) -> Project:
+    return project if isinstance(project, Project) else Project.at(project)
+
+
+def _checked(
+    predictions: Predictions | Path | str | pd.DataFrame, charter_file: CharterFile
+) -> Predictions:
+    if isinstance(predictions, Predictions):
+        return predictions
+    charter = charter_file.charter
+    groups, needs = group_columns(charter), column_needs(charter)
+    if isinstance(predictions, (str, Path)):
+        return read_predictions(predictions, group_columns=groups, needed_by=needs)
+    return predictions_from_frame(predictions, group_columns=groups, needed_by=needs)
+
+
+def iteration_name(name: str | None, predictions: Predictions | None) -> str:
+    """The given name, checked; else the predictions' name and the UTC time."""
+    if name is not None:
+        cleaned = name.strip()
+        if not cleaned or len(cleaned) > MAX_NAME_LENGTH or _CONTROL.search(cleaned):
+            msg = (
+                f"iteration name: expected 1 to {MAX_NAME_LENGTH} printable characters "
+                f"(no tabs or line breaks), got {len(cleaned)} character(s)"
+            )
+            raise TrackingError(msg)
+        return cleaned
+    stem = "iteration"
+    if predictions is not None:
+        if predictions.source.endswith(MODEL_SOURCE_SUFFIX):
+            stem = predictions.source.removesuffix(MODEL_SOURCE_SUFFIX)
+        elif "." in predictions.source:
+            stem = Path(predictions.source).stem
+    stem = _CONTROL.sub("", stem).strip() or "iteration"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{stem[:120]}-{stamp}"
+
+
+def _feedback(
+    project: Project, options: IterationOptions, name: str
+) -> tuple[list[FeedbackRecord], str | None]:
+    """The feedback records about this iteration, and the feedback file's hash."""
+    if not options.use_feedback:
+        return [], None
+    path = options.feedback
+    if path is None:
+        if not project.feedback_path.is_file():
+            return [], None
+        path = project.feedback_path
+    path = Path(path)
+    try:
+        records = read_feedback(path)
+        digest = sha256_file(path)
+    except OSError as e:
+        msg = f"{path}: cannot read the feedback file ({e.strerror or type(e).__name__})"
+        raise DataError(msg) from e
+    return feedback_for(records, name), digest
+
+
+def _data_sha256(options: IterationOptions, predictions: Predictions | None) -> str | None:
+    if options.data is None:
+        return None if predictions is None else predictions.sha256
+    try:
+        return sha256_file(Path(options.data))
+    except FileNotFoundError:
+        msg = f"{options.data}: data file not found (--data names the data the gate checked)"
+        raise DataError(msg) from None
+    except OSError as e:
+        msg = f"{options.data}: cannot read the data file ({e.strerror or type(e).__name__})"
+        raise DataError(msg) from e
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
+def _artifact_location(project: Project, tracking_uri: str) -> str | None:
+    """Where a new experiment keeps artifacts; ``None`` lets a tracking server decide."""
+    if tracking_uri.startswith(("http://", "https://", "databricks")):
+        return None
+    configured = os.environ.get(ENV_ARTIFACT_ROOT, "").strip()
+    if configured:
+        return configured
+    root = project.artifact_root()
+    root.mkdir(parents=True, exist_ok=True)
+    return root.as_uri()
+
+
+def _lock_folder(tracking_uri: str) -> Path | None:
+    """For an embedded store, the folder of its database (created if needed), else ``None``."""
+    path = reading.sqlite_path(tracking_uri)
+    if path is None:
+        return None
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        msg = f"{folder}: cannot create the tracking store folder ({e.strerror or e})"
+        raise TrackingError(msg) from e
+    return folder
+
+
+def _run_content(
+    result: IterationResult,
+    predictions: Predictions | None,
+    charter_file: CharterFile,
+    feedback_sha: str | None,
+    source: str,
+) -> RunContent:
+    from codesign import __version__
+    from codesign.tracking.display import iteration_markdown
+
+    evaluation = result.evaluation
+    tags: dict[str, str] = {
+        "mlflow.user": result.author,
+        "mlflow.source.name": source,
+        "mlflow.source.type": "LOCAL",
+        "mlflow.note.content": iteration_markdown(result),
+        "codesign.version": __version__,
+        reading.TAG_AUTHOR: result.author,
+        reading.TAG_CHARTER: result.charter_sha256,
+        reading.TAG_GOVERNANCE: result.governance,
+    }
+    if result.data_sha256:
+        tags[reading.TAG_DATA] = result.data_sha256
+    if predictions is not None:
+        tags[reading.TAG_PREDICTIONS] = predictions.sha256
+        tags["codesign.predictions_source"] = predictions.source
+    if feedback_sha:
+        tags["codesign.feedback_sha256"] = feedback_sha
+    metrics: dict[str, float] = {}
+    for outcome in evaluation.outcomes:
+        tags[reading.TAG_VERDICT + outcome.id] = outcome.verdict
+        tags[reading.TAG_TARGET + outcome.id] = outcome.target
+        if outcome.value is not None:
+            metrics[outcome.id] = outcome.value
+    metrics.update({PANEL_PREFIX + name: value for name, value in evaluation.panel.items()})
+    params = {
+        "codesign.rows": str(evaluation.rows if evaluation.rows is not None else 0),
+        "codesign.feedback_records": str(evaluation.feedback_records),
+    }
+    if predictions is not None:
+        params["codesign.columns"] = ",".join(predictions.columns)
+    record = {k: v for k, v in result.to_json().items() if k not in ("run_id", "run_url")}
+    record["panel"] = dict(evaluation.panel)
+    artifacts = {
+        CHARTER_ARTIFACT: charter_file.render(),
+        EVALUATION_ARTIFACT: json.dumps(record, indent=2) + "\n",
+    }
+    return RunContent(
+        name=result.name, metrics=metrics, params=params, tags=tags, artifacts=artifacts
+    )
