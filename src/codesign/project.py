@@ -135,6 +135,49 @@ def _walk(folder: Path) -> Iterator[Path]:
 # --- governance gate results ------------------------------------------------------------------
 
 
+PHI_CATEGORIES: Final = (
+    "phi.nir",
+    "phi.phone",
+    "phi.email",
+    "phi.name",
+    "phi.address",
+    "phi.birthdate",
+)
+"""Kinds of identifying information the gate looks for (DESIGN.md section 5)."""
+
+CONTRACT_CATEGORIES: Final = (
+    "undeclared_column",
+    "missing_column",
+    "type",
+    "range",
+    "allowed",
+    "completeness",
+    "unique",
+    "forbidden_column",
+)
+"""Kinds of data contract breaches. The first six are DESIGN.md section 5; ``unique`` (a value
+that must be unique appears twice) and ``forbidden_column`` (a ``phi: forbidden`` column is in the
+data) extend it for the contract rules the section does not name."""
+
+CATEGORY_LABELS: Final[dict[str, str]] = {
+    "phi.nir": "social security numbers (NIR)",
+    "phi.phone": "phone numbers",
+    "phi.email": "e-mail addresses",
+    "phi.name": "person names",
+    "phi.address": "street addresses",
+    "phi.birthdate": "dates of birth",
+    "undeclared_column": "column not declared in the data contract",
+    "missing_column": "required column missing",
+    "type": "values not of the declared type",
+    "range": "values outside the declared range",
+    "allowed": "values not in the allowed list",
+    "completeness": "missing values (below the completeness threshold)",
+    "unique": "values that should be unique but repeat",
+    "forbidden_column": "column forbidden by the data contract is present",
+}
+"""Plain-language names of finding categories, for people reading a gate result."""
+
+
 class GateFinding(BaseModel):
     """One kind of problem in one column, counted; never a value (DESIGN.md section 5)."""
 
@@ -155,7 +198,9 @@ class GateRecord(BaseModel):
     rows: int = Field(ge=0)
     findings: list[GateFinding] = Field(default_factory=list)
     data_sha256: str
-    """Hash of the data file (or of the table URL and its row count for a database table)."""
+    """SHA-256 of the data file's bytes; for a database table, of its credential-free URL, row
+    count and an order-independent fingerprint of its rows computed in the database (see
+    :mod:`codesign.governance.sources`)."""
     source: str
     """What was checked, for people: a file name or a table name; never a value."""
     charter_sha256: str

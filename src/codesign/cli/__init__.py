@@ -27,7 +27,7 @@ EXIT_FAILED: Final = 1
 EXIT_BAD_INPUT: Final = 2
 """Bad input: a usage error, an invalid charter, a missing file."""
 
-COMMANDS: Final = ("charter", "lab")
+COMMANDS: Final = ("charter", "check", "lab")
 """Command modules under ``codesign.cli``, in the order ``--help`` lists them."""
 
 
