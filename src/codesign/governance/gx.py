@@ -127,9 +127,8 @@ def validate(source: Source, batch: Batch, checks: list[Check], docs_dir: Path) 
     with _library_quiet():
         context = _context(gx, docs_dir)
         batch_definition, parameters = _batch_definition(context, source, batch)
-        suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME))
-        for index, check in enumerate(checks):
-            suite.add_expectation(_expectation(check, index))
+        expectations = [_expectation(check, index) for index, check in enumerate(checks)]
+        suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations))
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=SUITE_NAME, data=batch_definition, suite=suite)
         )

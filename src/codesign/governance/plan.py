@@ -98,7 +98,7 @@ def _column_checks(column: Column, contract: DataContract, kind: ColumnKind | No
         low, high = column.range
         checks.append(
             Check(
-                "expect_column_values_to_be_between",
+                "expect_column_values_to_be_between_when_present",
                 {"column": name, "min_value": low, "max_value": high},
                 "range",
                 name,
@@ -109,14 +109,16 @@ def _column_checks(column: Column, contract: DataContract, kind: ColumnKind | No
         if value_set is not None:
             checks.append(
                 Check(
-                    "expect_column_values_to_be_in_set",
+                    "expect_column_values_to_be_in_set_when_present",
                     {"column": name, "value_set": value_set},
                     "allowed",
                     name,
                 )
             )
     if column.unique:
-        checks.append(Check("expect_column_values_to_be_unique", {"column": name}, "unique", name))
+        checks.append(Check(
+                "expect_column_values_to_be_unique_when_present", {"column": name}, "unique", name
+            ))
     if column.phi_mode is PhiMode.SCAN:
         checks += _phi_checks(name)
     return checks

@@ -105,6 +105,7 @@ class FileSource:
             msg = f"{path}: columns appear twice: {', '.join(duplicated)}"
             raise GovernanceError(msg)
         frame.columns = [str(c) for c in frame.columns]
+        frame = _numpy_numbers(frame)
         return Batch(
             rows=len(frame),
             columns={str(c): _pandas_kind(frame[c]) for c in frame.columns},
@@ -327,6 +328,28 @@ def _text_columns(columns: list[str], contract: DataContract) -> list[str]:
         ):
             texts.append(name)
     return texts
+
+
+def _numpy_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Nullable integer and float columns as numpy ``int64``/``float64`` (NaN when missing).
+
+    Vectorised checks (Great Expectations' included) take their fast path on numpy dtypes and
+    fall back to a Python call per value on pandas' nullable ones.
+    """
+    from pandas.api import types
+    from pandas.api.extensions import ExtensionDtype
+
+    converted = {}
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        numeric = types.is_integer_dtype(dtype) or types.is_float_dtype(dtype)
+        if isinstance(dtype, ExtensionDtype) and numeric:
+            column = frame[name]
+            if types.is_integer_dtype(dtype) and not column.hasnans:
+                converted[name] = column.to_numpy(dtype="int64")
+            else:
+                converted[name] = column.to_numpy(dtype="float64", na_value=float("nan"))
+    return frame.assign(**converted) if converted else frame
 
 
 def _pandas_kind(column: pd.Series) -> ColumnKind:

@@ -198,7 +198,6 @@ class _Generator:
         self, level: np.ndarray, age: np.ndarray, vitals: dict[str, np.ndarray]
     ) -> pd.Series:
         import numpy as np
-        import pyarrow.compute as pc
 
         rng, n = self.rng, self.n
         sex_f = self.columns["sex"].to_numpy() == "F"
@@ -221,14 +220,15 @@ class _Generator:
             _join("TA ", _num(vitals["systolic_bp"]), "/", _num(vitals["diastolic_bp"])),
             vitals["systolic_bp_missing"],
         )
-        signs = pc.binary_join_element_wise(
-            pressure,
-            vital("FC ", "heart_rate"),
-            vital("FR ", "resp_rate"),
-            _null_where(_join("SpO2 ", _num(vitals["spo2"]), oxygen), vitals["spo2_missing"]),
-            vital("T° ", "temperature"),
+        signs = _join_present(
+            [
+                pressure,
+                vital("FC ", "heart_rate"),
+                vital("FR ", "resp_rate"),
+                _null_where(_join("SpO2 ", _num(vitals["spo2"]), oxygen), vitals["spo2_missing"]),
+                vital("T° ", "temperature"),
+            ],
             ", ",
-            null_handling="skip",
         )
         signs = _join(signs, ".")
         pain = _null_where(
@@ -236,9 +236,7 @@ class _Generator:
         )
         first, second = _FragmentPool(rng).draw(n), _FragmentPool(rng).draw(n)
         closing = _join("Tri ", _num(level), ".")
-        note = pc.binary_join_element_wise(
-            opener, signs, pain, first, second, closing, " ", null_handling="skip"
-        )
+        note = _join_present([opener, signs, pain, first, second, closing], " ")
         return _text(_null_where(note, self._missing("nurse_note")))
 
     def _extended(self, level: np.ndarray, vitals: dict[str, np.ndarray]) -> None:
@@ -268,9 +266,7 @@ class _Generator:
             _null_where(_pick(items, rng.integers(0, len(items), n)), rng.random(n) < 0.4),
             _null_where(_pick(items, rng.integers(0, len(items), n)), rng.random(n) < 0.7),
         ]
-        import pyarrow.compute as pc
-
-        history = pc.binary_join_element_wise(*parts, ", ", null_handling="skip")
+        history = _join_present(parts, ", ")
         self.columns["history"] = _text(
             _null_where(_join("ATCD: ", history, "."), self._missing("history"))
         )
@@ -425,6 +421,21 @@ def _join(*parts: Any) -> pa.Array:
 
     args = [pa.scalar(p) if isinstance(p, str) else p for p in parts]
     result: pa.Array = pc.binary_join_element_wise(*args, "")
+    return result
+
+
+def _join_present(parts: list[Any], separator: str) -> pa.Array:
+    """Join the non-null parts of each row with ``separator``; null when all are null.
+
+    (Arrow's own ``null_handling="skip"`` loses a row on some multi-million-row inputs.)
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    empty = pa.scalar("", pa.string())
+    pieces = [pc.if_else(pc.is_null(p), empty, _join(separator, p)) for p in parts]
+    joined = pc.utf8_ltrim(_join(*pieces), characters=separator)
+    result: pa.Array = pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
     return result
 
 
