@@ -32,7 +32,9 @@ def test_exit_codes_and_json(tmp_path: Path, run_cli) -> None:
     assert json.loads(ok.stdout) == {"passed": True, "rows": 300, "findings": []}
     assert ok.stdout.count("\n") == 1
 
-    failed = run_cli("-vv", "check", "raw.parquet", "--project", str(project), "--json", cwd=tmp_path)
+    failed = run_cli(
+        "-vv", "check", "raw.parquet", "--project", str(project), "--json", cwd=tmp_path
+    )
     assert failed.returncode == 1, failed.stderr
     document = json.loads(failed.stdout)
     assert set(document) == {"passed", "rows", "findings"}
@@ -46,7 +48,8 @@ def test_exit_codes_and_json(tmp_path: Path, run_cli) -> None:
     assert "not a codesign project" in text.stderr
     human = run_cli("check", str(tmp_path / "raw.parquet"), cwd=project)
     assert human.returncode == 1
-    assert "Governance gate FAILED" in human.stdout and "phone numbers: 2" in human.stdout
+    assert "Governance gate FAILED" in human.stdout
+    assert "phone numbers: 2" in human.stdout
 
     printed = failed.stdout + failed.stderr + human.stdout + human.stderr
     forms = set(planted.canaries) | {

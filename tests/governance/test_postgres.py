@@ -30,7 +30,7 @@ def with_password(url: str, table: str) -> str:
 def load(frame_csv: Path, url: str, table: str, schema: str | None = None) -> None:
     """The rows exactly as the gate reads the CSV, as a table (typed by pandas)."""
     frame = parse_source(frame_csv).open(CONTRACT).frame
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
     with engine.begin() as connection:
         if schema:
             connection.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
@@ -67,7 +67,14 @@ def test_csv_and_table_give_identical_results(
     assert from_csv.findings  # the raw extract really failed
     categories = {f.category for f in from_csv.findings}
     assert {"range", "allowed", "unique", "completeness", "undeclared_column"} <= categories
-    assert {"phi.nir", "phi.phone", "phi.email", "phi.name", "phi.address", "phi.birthdate"} <= categories
+    assert {
+        "phi.nir",
+        "phi.phone",
+        "phi.email",
+        "phi.name",
+        "phi.address",
+        "phi.birthdate",
+    } <= categories
 
 
 def test_table_key_follows_content_not_order(
@@ -78,7 +85,9 @@ def test_table_key_follows_content_not_order(
     first = run_gate(with_password(postgres_url, "ed.keyed"), project, GateOptions(data_docs=False))
     shuffled = write_csv(clean_frame.sample(frac=1, random_state=1), "shuffled.csv")
     load(shuffled, postgres_url, "keyed", schema="ed")
-    second = run_gate(with_password(postgres_url, "ed.keyed"), project, GateOptions(data_docs=False))
+    second = run_gate(
+        with_password(postgres_url, "ed.keyed"), project, GateOptions(data_docs=False)
+    )
     assert first.record.data_sha256 == second.record.data_sha256
     changed = clean_frame.copy()
     changed.loc[0, "age"] = 77 if changed.loc[0, "age"] != 77 else 78

@@ -95,7 +95,9 @@ def test_bad_table_urls(url: str, message: str) -> None:
 
 
 def test_table_url_display_hides_credentials() -> None:
-    source = parse_source("postgresql://ana:s3cr%40t@db.example:6543/dw?table=ed.triage&sslmode=require")
+    source = parse_source(
+        "postgresql://ana:s3cr%40t@db.example:6543/dw?table=ed.triage&sslmode=require"
+    )
     assert isinstance(source, TableSource)
     assert source.display == "postgresql://db.example:6543/dw?table=ed.triage"
     assert (source.schema, source.table, source.asset_name) == ("ed", "triage", "ed.triage")

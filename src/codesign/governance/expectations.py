@@ -29,12 +29,20 @@ from codesign.config import quiet_telemetry
 
 quiet_telemetry()  # a guard: whoever imports this module, Great Expectations must not phone home
 
-import great_expectations.expectations as gxe  # noqa: E402
 from great_expectations.execution_engine.pandas_execution_engine import (  # noqa: E402
     PandasExecutionEngine,
 )
 from great_expectations.execution_engine.sqlalchemy_execution_engine import (  # noqa: E402
     SqlAlchemyExecutionEngine,
+)
+from great_expectations.expectations.core.expect_column_values_to_be_between import (  # noqa: E402
+    ExpectColumnValuesToBeBetween,
+)
+from great_expectations.expectations.core.expect_column_values_to_be_in_set import (  # noqa: E402
+    ExpectColumnValuesToBeInSet,
+)
+from great_expectations.expectations.core.expect_column_values_to_be_unique import (  # noqa: E402
+    ExpectColumnValuesToBeUnique,
 )
 from great_expectations.expectations.expectation import (  # noqa: E402
     BatchExpectation,
@@ -118,7 +126,7 @@ class ColumnPhiScan(ColumnAggregateMetricProvider):
 
     @column_aggregate_value(engine=PandasExecutionEngine, filter_column_isnull=False)
     def _pandas(
-        cls,  # noqa: N805 - a metric partial, bound by Great Expectations
+        cls,
         column: pd.Series,
         **_kwargs: Any,
     ) -> dict[str, Any]:
@@ -136,7 +144,7 @@ class ColumnValuesNoPhi(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(
-        cls,  # noqa: N805 - a metric partial, bound by Great Expectations
+        cls,
         column: pd.Series,
         category: str,
         **kwargs: Any,
@@ -148,7 +156,7 @@ class ColumnValuesNoPhi(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(
-        cls,  # noqa: N805 - a metric partial, bound by Great Expectations
+        cls,
         column: sa.ColumnClause[Any],
         category: str,
         **_kwargs: Any,
@@ -223,7 +231,7 @@ class ColumnValuesMatchContractType(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(
-        cls,  # noqa: N805 - a metric partial, bound by Great Expectations
+        cls,
         column: pd.Series,
         contract_type: str,
         **_kwargs: Any,
@@ -232,7 +240,7 @@ class ColumnValuesMatchContractType(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(
-        cls,  # noqa: N805 - a metric partial, bound by Great Expectations
+        cls,
         column: sa.ColumnClause[Any],
         contract_type: str,
         **_kwargs: Any,
@@ -331,6 +339,7 @@ class ExpectColumnValuesToMatchContractType(ColumnMapExpectation):
 
 # --- ranges, allowed values, uniqueness ----------------------------------------------------------
 #
+# The column-wise metrics' partials are bound as class methods by Great Expectations' decorators.
 # Great Expectations' own pandas metrics for these copy the whole batch to drop null rows, once
 # per expectation and once more for the (discarded) unexpected values: on a four-million-row,
 # twenty-column extract that copying alone costs more than the checks. These expectations keep
@@ -350,7 +359,7 @@ class ColumnValuesBetweenNullsPass(ColumnMapMetricProvider):
     filter_column_isnull = False
 
     @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(  # noqa: N805 - a metric partial, bound by Great Expectations
+    def _pandas(
         cls,
         column: pd.Series,
         min_value: float | None = None,
@@ -372,7 +381,7 @@ class ColumnValuesBetweenNullsPass(ColumnMapMetricProvider):
         return pd.Series(ok | np.isnan(values), index=column.index)
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
-    def _sqlalchemy(  # noqa: N805 - a metric partial, bound by Great Expectations
+    def _sqlalchemy(
         cls,
         column: Any,
         min_value: float | None = None,
@@ -399,16 +408,12 @@ class ColumnValuesInSetNullsPass(ColumnMapMetricProvider):
     filter_column_isnull = False
 
     @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(  # noqa: N805 - a metric partial, bound by Great Expectations
-        cls, column: pd.Series, value_set: list[Any], **_kwargs: Any
-    ) -> pd.Series:
+    def _pandas(cls, column: pd.Series, value_set: list[Any], **_kwargs: Any) -> pd.Series:
         result: pd.Series = column.isin(value_set) | column.isna()
         return result
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
-    def _sqlalchemy(  # noqa: N805 - a metric partial, bound by Great Expectations
-        cls, column: Any, value_set: list[Any], **_kwargs: Any
-    ) -> Any:
+    def _sqlalchemy(cls, column: Any, value_set: list[Any], **_kwargs: Any) -> Any:
         import sqlalchemy as sa
 
         return sa.or_(column.is_(None), column.in_(value_set))
@@ -421,16 +426,12 @@ class ColumnValuesUniqueNullsPass(ColumnMapMetricProvider):
     filter_column_isnull = False
 
     @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(  # noqa: N805 - a metric partial, bound by Great Expectations
-        cls, column: pd.Series, **_kwargs: Any
-    ) -> pd.Series:
+    def _pandas(cls, column: pd.Series, **_kwargs: Any) -> pd.Series:
         result: pd.Series = ~column.duplicated(keep=False) | column.isna()
         return result
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
-    def _sqlalchemy(  # noqa: N805 - a metric partial, bound by Great Expectations
-        cls, column: Any, _table: Any, **_kwargs: Any
-    ) -> Any:
+    def _sqlalchemy(cls, column: Any, _table: Any, **_kwargs: Any) -> Any:
         import sqlalchemy as sa
 
         repeated = (
@@ -443,19 +444,19 @@ class ColumnValuesUniqueNullsPass(ColumnMapMetricProvider):
         return sa.or_(column.is_(None), column.not_in(repeated))
 
 
-class ExpectColumnValuesToBeBetweenWhenPresent(gxe.ExpectColumnValuesToBeBetween):
+class ExpectColumnValuesToBeBetweenWhenPresent(ExpectColumnValuesToBeBetween):
     """``expect_column_values_to_be_between``, computed column-wise (see above)."""
 
     map_metric = BETWEEN_METRIC
 
 
-class ExpectColumnValuesToBeInSetWhenPresent(gxe.ExpectColumnValuesToBeInSet):
+class ExpectColumnValuesToBeInSetWhenPresent(ExpectColumnValuesToBeInSet):
     """``expect_column_values_to_be_in_set``, computed column-wise (see above)."""
 
     map_metric = IN_SET_METRIC
 
 
-class ExpectColumnValuesToBeUniqueWhenPresent(gxe.ExpectColumnValuesToBeUnique):
+class ExpectColumnValuesToBeUniqueWhenPresent(ExpectColumnValuesToBeUnique):
     """``expect_column_values_to_be_unique``, computed column-wise (see above)."""
 
     map_metric = UNIQUE_METRIC

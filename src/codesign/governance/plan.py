@@ -116,9 +116,11 @@ def _column_checks(column: Column, contract: DataContract, kind: ColumnKind | No
                 )
             )
     if column.unique:
-        checks.append(Check(
+        checks.append(
+            Check(
                 "expect_column_values_to_be_unique_when_present", {"column": name}, "unique", name
-            ))
+            )
+        )
     if column.phi_mode is PhiMode.SCAN:
         checks += _phi_checks(name)
     return checks

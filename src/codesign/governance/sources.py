@@ -277,6 +277,7 @@ def _read_csv(path: Path, contract: DataContract) -> pd.DataFrame:
         try:
             sample = _sample(path, encoding)
             delimiter = _delimiter(sample, path)
+            _refuse_repeated_names(sample, delimiter, path)
             header = pd.read_csv(path, sep=delimiter, nrows=0, encoding=encoding)
             dtypes = dict.fromkeys(_text_columns(list(header.columns), contract), "str")
             frame: pd.DataFrame = pd.read_csv(
@@ -305,6 +306,15 @@ def _sample(path: Path, encoding: str) -> str:
     opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rt", encoding=encoding, newline="") as stream:
         return str(stream.read(64 * 1024))
+
+
+def _refuse_repeated_names(sample: str, delimiter: str, path: Path) -> None:
+    """pandas would silently rename a repeated column to ``name.1``: refuse it instead."""
+    names = next(csv.reader(sample.splitlines()[:1] or [""], delimiter=delimiter), [])
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        msg = f"{path}: columns appear twice: {', '.join(repeated)}"
+        raise GovernanceError(msg)
 
 
 def _delimiter(sample: str, path: Path) -> str:
