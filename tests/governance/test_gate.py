@@ -176,3 +176,12 @@ def test_no_contract_is_bad_input(tmp_path: Path, clean_frame: pd.DataFrame, wri
     with pytest.raises(GovernanceError, match="data_contract declares no columns"):
         run_gate(write_csv(clean_frame), tmp_path)
     assert not (tmp_path / "governance" / "results").exists()
+
+
+def test_unwritable_governance_folder_is_bad_input(
+    project: Path, clean_frame: pd.DataFrame, write_csv
+) -> None:
+    data = write_csv(clean_frame)
+    (project / "governance").write_text("a file where a folder belongs", encoding="utf-8")
+    with pytest.raises(GovernanceError, match="cannot write gate results there"):
+        run_gate(data, project)

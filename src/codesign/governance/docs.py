@@ -32,8 +32,12 @@ VALUE_TABLE_MARKERS: Final = ("Unexpected Value", "Sampled Unexpected Values", "
 @contextlib.contextmanager
 def staging(governance_dir: Path) -> Iterator[Path]:
     """A temporary folder beside the published site; removed unless published."""
-    governance_dir.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{DOCS_DIR}-", dir=governance_dir))
+    try:
+        governance_dir.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f".{DOCS_DIR}-", dir=governance_dir))
+    except OSError as e:
+        msg = f"{governance_dir}: cannot write gate results there ({e.strerror or e})"
+        raise GovernanceError(msg) from None
     try:
         yield folder
     finally:

@@ -132,6 +132,8 @@ class ColumnPhiScan(ColumnAggregateMetricProvider):
     ) -> dict[str, Any]:
         import pyarrow as pa
 
+        if column.dtype == object:  # mixed Python values: scan their text
+            column = column.astype("str")
         return phi.scan_strings(pa.array(column, from_pandas=True))
 
 
