@@ -157,6 +157,58 @@ def _walk(folder: Path) -> Iterator[Path]:
 # --- governance gate results ------------------------------------------------------------------
 
 
+PHI_CATEGORIES: Final = (
+    "phi.nir",
+    "phi.phone",
+    "phi.email",
+    "phi.name",
+    "phi.address",
+    "phi.birthdate",
+)
+"""Kinds of identifying information the gate looks for (DESIGN.md section 5)."""
+
+CONTRACT_CATEGORIES: Final = (
+    "undeclared_column",
+    "missing_column",
+    "type",
+    "range",
+    "allowed",
+    "completeness",
+)
+"""Kinds of data contract breaches (DESIGN.md section 5)."""
+
+FINDING_CATEGORIES: Final = (*PHI_CATEGORIES, *CONTRACT_CATEGORIES)
+"""The closed list of finding categories that outside tools read (DESIGN.md section 5).
+
+Rules the section does not name are reported under the nearest category, and the finding's
+``check`` says precisely which rule failed: a ``phi: forbidden`` column that is present is an
+``undeclared_column`` (it is not declared for use) found by ``expect_column_to_be_absent``; a
+repeated value in a ``unique`` column is a value that is not ``allowed``, found by
+``expect_column_values_to_be_unique_when_present``."""
+
+CATEGORY_LABELS: Final[dict[str, str]] = {
+    "phi.nir": "social security numbers (NIR)",
+    "phi.phone": "phone numbers",
+    "phi.email": "e-mail addresses",
+    "phi.name": "person names",
+    "phi.address": "street addresses",
+    "phi.birthdate": "dates of birth",
+    "undeclared_column": "column not declared in the data contract",
+    "missing_column": "required column missing",
+    "type": "values not of the declared type",
+    "range": "values outside the declared range",
+    "allowed": "values not in the allowed list",
+    "completeness": "missing values (below the completeness threshold)",
+}
+"""Plain-language names of finding categories, for people reading a gate result."""
+
+CHECK_LABELS: Final[dict[str, str]] = {
+    "expect_column_to_be_absent": "column forbidden by the data contract is present",
+    "expect_column_values_to_be_unique_when_present": "values that should be unique but repeat",
+}
+"""Plain-language names of checks more precise than their category (see FINDING_CATEGORIES)."""
+
+
 class GateFinding(BaseModel):
     """One kind of problem in one column, counted; never a value (DESIGN.md section 5)."""
 
@@ -164,8 +216,15 @@ class GateFinding(BaseModel):
 
     column: str
     category: str
+    """One of :data:`FINDING_CATEGORIES`."""
     count: int = Field(ge=0)
     check: str
+    """The expectation that failed, e.g. ``expect_column_values_to_be_between_when_present``."""
+
+    @property
+    def label(self) -> str:
+        """What was found, in plain language: the check's name if precise, else the category's."""
+        return CHECK_LABELS.get(self.check) or CATEGORY_LABELS.get(self.category, self.category)
 
 
 class GateRecord(BaseModel):
@@ -177,7 +236,9 @@ class GateRecord(BaseModel):
     rows: int = Field(ge=0)
     findings: list[GateFinding] = Field(default_factory=list)
     data_sha256: str
-    """Hash of the data file (or of the table URL and its row count for a database table)."""
+    """SHA-256 of the data file's bytes; for a database table, of its credential-free URL, row
+    count and an order-independent fingerprint of its rows computed in the database (see
+    :mod:`codesign.governance.sources`)."""
     source: str
     """What was checked, for people: a file name or a table name; never a value."""
     charter_sha256: str

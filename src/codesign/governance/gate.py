@@ -1,0 +1,146 @@
+"""The governance gate: one call checks data against the project's data contract.
+
+:func:`run_gate` loads the charter, opens the data (a file, or a PostgreSQL table in place),
+plans the checks from the contract, runs them through Great Expectations, publishes Data Docs
+under ``governance/data_docs/`` and keeps the result for the tracking layer
+(:func:`codesign.project.record_gate_result`, keyed by the data's hash), so an iteration logged
+on data that failed or skipped the gate is marked as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from codesign.exceptions import GovernanceError
+from codesign.governance import docs
+from codesign.governance.plan import plan_checks, reported_category
+from codesign.governance.result import GateResult
+from codesign.governance.sources import parse_source
+from codesign.project import (
+    FINDING_CATEGORIES,
+    GateFinding,
+    GateRecord,
+    Project,
+    record_gate_result,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from codesign.governance.gx import Outcome
+    from codesign.governance.sources import Batch
+
+logger = logging.getLogger(__name__)
+
+_ORDER = {category: i for i, category in enumerate(FINDING_CATEGORIES)}
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """What a gate run writes besides its result object."""
+
+    record: bool = True
+    """Keep the result in ``governance/results/`` for the tracking layer."""
+    data_docs: bool = True
+    """Publish Great Expectations Data Docs in ``governance/data_docs/``."""
+
+
+def run_gate(
+    data: str | Path,
+    project: Project | Path | str | None = None,
+    options: GateOptions | None = None,
+) -> GateResult:
+    """Check ``data`` (CSV, Parquet, or ``postgresql://…?table=NAME``) against the contract.
+
+    ``project`` defaults to the current folder. Raises :class:`GovernanceError` (or
+    :class:`~codesign.exceptions.CharterError`) when the gate cannot run; a gate that runs and
+    finds problems returns a failed result.
+    """
+    options = options or GateOptions()
+    project = project if isinstance(project, Project) else Project.at(project)
+    charter_file = project.load_charter()
+    charter = charter_file.charter
+    contract = charter.data_contract
+    if not contract.columns:
+        msg = (
+            f"{project.charter_path}: data_contract declares no columns; the gate needs a "
+            "contract to check the data against (see `codesign charter schema`)"
+        )
+        raise GovernanceError(msg)
+    source = parse_source(data)
+    batch = source.open(contract)
+    checks = plan_checks(contract, batch.columns)
+    logger.info(
+        "checking %s (%d rows) with %d expectations", source.display, batch.rows, len(checks)
+    )
+
+    from codesign.governance import gx
+
+    index: Path | None = None
+    with docs.staging(project.governance_dir) as site:
+        outcomes = gx.validate(source, batch, checks, site)
+        findings = findings_from(outcomes, batch)
+        if options.data_docs:
+            index = docs.publish(site, project.governance_dir)
+    record = GateRecord(
+        passed=not findings,
+        rows=batch.rows,
+        findings=findings,
+        data_sha256=batch.data_sha256,
+        source=source.display,
+        charter_sha256=charter.content_sha256(),
+        checked_at=dt.datetime.now(dt.UTC),
+    )
+    record_path = record_gate_result(project, record) if options.record else None
+    logger.info("gate %s on %s: %d findings", record.status, source.display, len(findings))
+    return GateResult(
+        record=record, data_docs=index, record_path=record_path, title=charter.use_case.title
+    )
+
+
+def findings_from(outcomes: list[Outcome], batch: Batch) -> list[GateFinding]:
+    """One finding per failed expectation (per undeclared column for the table check)."""
+    non_null: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.check.column is not None and outcome.non_null is not None:
+            non_null.setdefault(outcome.check.column, outcome.non_null)
+    findings: list[GateFinding] = []
+    for outcome in outcomes:
+        if outcome.success:
+            continue
+        check = outcome.check
+        if check.category == "undeclared_column":
+            for name in outcome.result.get("observed_value") or []:
+                findings.append(
+                    GateFinding(
+                        column=str(name),
+                        category="undeclared_column",
+                        count=non_null.get(str(name), batch.rows),
+                        check=check.expectation,
+                    )
+                )
+            continue
+        column = check.column or ""
+        if check.category == "missing_column":
+            count = batch.rows
+        elif check.category == "forbidden_column":
+            count = non_null.get(column, batch.rows)
+        else:
+            count = outcome.unexpected
+        findings.append(
+            GateFinding(
+                column=column,
+                category=reported_category(check.category),
+                count=count,
+                check=check.expectation,
+            )
+        )
+    positions = {name: i for i, name in enumerate(batch.columns)}
+    findings.sort(key=lambda f: (positions.get(f.column, len(positions)), _ORDER[f.category]))
+    if any(f.count < 0 for f in findings):  # pragma: no cover - counts come from GX
+        msg = "a finding has a negative count"
+        raise GovernanceError(msg)
+    return findings

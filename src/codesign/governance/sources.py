@@ -1,0 +1,387 @@
+"""Where the data comes from: a CSV or Parquet file, or a PostgreSQL table.
+
+:func:`parse_source` turns the ``DATA`` argument of ``codesign check`` into a :class:`FileSource`
+or a :class:`TableSource`; :meth:`open` reads what the gate needs to plan its checks (row count,
+columns and their kinds) and the key its result is kept under:
+
+- a file: the SHA-256 of its bytes (what the tracking layer hashes too);
+- a table: the SHA-256 of its credential-free URL, its row count and an order-independent
+  fingerprint of its rows (the sum of 60-bit prefixes of each row's MD5, computed in the
+  database). The same rows give the same key whatever their order; a changed, added or removed
+  row changes it. Only the count and the fingerprint leave the database.
+
+Files are read with pandas. Text, undeclared and PHI-scanned columns of a CSV are read as text,
+so a phone number keeps its leading zero. Tables are never extracted: only their schema, count
+and fingerprint are read here, and Great Expectations' SQL engine runs the checks in the database.
+Credentials in a table URL never appear in a message: :attr:`TableSource.display` omits them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from codesign.charter.model import ColumnType, PhiMode
+from codesign.exceptions import GovernanceError
+from codesign.fileio import sha256_file
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from codesign.charter.model import DataContract
+
+logger = logging.getLogger(__name__)
+
+TABLE_SCHEMES: Final = ("postgresql", "postgres", "postgresql+psycopg2")
+CSV_SUFFIXES: Final = (".csv", ".tsv", ".txt")
+PARQUET_SUFFIXES: Final = (".parquet", ".pq")
+_IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+_CONNECT_TIMEOUT_S: Final = 10
+_FINGERPRINT_SQL: Final = (
+    "SELECT count(*), coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0)"
+    "::text FROM {table} AS t"
+)
+"""Row count and order-independent fingerprint; ``{table}`` is a validated, quoted name."""
+
+
+class ColumnKind(StrEnum):
+    """How a column is stored, which decides which checks apply to it."""
+
+    NUMERIC = "numeric"
+    BOOLEAN = "boolean"
+    TEMPORAL = "temporal"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What the gate validates: counted, described, keyed; a frame for files only."""
+
+    rows: int
+    columns: dict[str, ColumnKind]
+    data_sha256: str
+    frame: pd.DataFrame | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """A CSV or Parquet extract on disk."""
+
+    path: Path
+
+    @property
+    def display(self) -> str:
+        return self.path.name
+
+    @property
+    def asset_name(self) -> str:
+        return self.path.name
+
+    def open(self, contract: DataContract) -> Batch:
+        """Read the file; raises :class:`GovernanceError` naming the file when it cannot."""
+        path = self.path
+        if not path.exists():
+            msg = f"{path}: no such file"
+            raise GovernanceError(msg)
+        if not path.is_file():
+            msg = f"{path}: not a file (expected a CSV or Parquet file)"
+            raise GovernanceError(msg)
+        if path.stat().st_size == 0:
+            msg = f"{path}: the file is empty (expected a CSV or Parquet extract with rows)"
+            raise GovernanceError(msg)
+        frame = _read_parquet(path) if _is_parquet(path) else _read_csv(path, contract)
+        if len(frame.columns) == 0 or len(frame) == 0:
+            msg = f"{path}: no rows to check (the extract has a header at most)"
+            raise GovernanceError(msg)
+        duplicated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        if duplicated:
+            msg = f"{path}: columns appear twice: {', '.join(duplicated)}"
+            raise GovernanceError(msg)
+        frame.columns = [str(c) for c in frame.columns]
+        frame = _numpy_numbers(frame)
+        return Batch(
+            rows=len(frame),
+            columns={str(c): _pandas_kind(frame[c]) for c in frame.columns},
+            data_sha256=sha256_file(path),
+            frame=frame,
+        )
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """A table in PostgreSQL, given as ``postgresql://user:pw@host:port/db?table=schema.name``."""
+
+    connection_url: str = field(repr=False)
+    """The URL to connect with (credentials included, ``table`` removed); never shown."""
+    display: str
+    """The URL without user, password or options, with the table: safe to print."""
+    table: str
+    schema: str | None = None
+
+    @property
+    def asset_name(self) -> str:
+        return f"{self.schema}.{self.table}" if self.schema else self.table
+
+    def open(self, contract: DataContract) -> Batch:
+        """Inspect, count and fingerprint the table in the database (no row is read out)."""
+        del contract  # typed columns need no reading hints
+        import sqlalchemy as sa
+
+        engine = self.engine()
+        try:
+            with engine.connect() as connection:
+                inspector = sa.inspect(connection)
+                if not inspector.has_table(self.table, schema=self.schema):
+                    msg = f"{self.display}: no table {self.asset_name} in this database"
+                    raise GovernanceError(msg)
+                columns = {
+                    str(c["name"]): _sql_kind(c["type"])
+                    for c in inspector.get_columns(self.table, schema=self.schema)
+                }
+                table = engine.dialect.identifier_preparer.format_table(
+                    sa.table(self.table, schema=self.schema)
+                )
+                query = sa.text(_FINGERPRINT_SQL.format(table=table))
+                rows, digest = connection.execute(query).one()
+        except sa.exc.SQLAlchemyError as e:
+            raise GovernanceError(self.describe_error(e)) from None
+        finally:
+            engine.dispose()
+        if rows == 0:
+            msg = f"{self.display}: table {self.asset_name} has no rows to check"
+            raise GovernanceError(msg)
+        key = hashlib.sha256(f"{self.display}\n{rows}\n{digest}".encode()).hexdigest()
+        return Batch(rows=int(rows), columns=columns, data_sha256=key)
+
+    def engine(self) -> Any:
+        import sqlalchemy as sa
+
+        return sa.create_engine(
+            self.connection_url,
+            connect_args={"connect_timeout": _CONNECT_TIMEOUT_S},
+            poolclass=sa.pool.NullPool,
+        )
+
+    def describe_error(self, error: BaseException) -> str:
+        """A database error as a message without credentials or SQL (which could hold values)."""
+        import sqlalchemy as sa
+
+        if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
+            reason = str(getattr(error, "orig", error)).strip().splitlines()
+            first = reason[0] if reason else type(error).__name__
+            return f"{self.display}: cannot connect to the database ({self.redact(first)})"
+        if isinstance(error, sa.exc.ProgrammingError):
+            return f"{self.display}: the database refused a query on {self.asset_name}"
+        return f"{self.display}: database error ({type(error).__name__})"
+
+    def redact(self, text: str) -> str:
+        """``text`` with the URL's password and user name blanked out."""
+        parts = urllib.parse.urlsplit(self.connection_url)
+        for secret in (parts.password, parts.username):
+            if secret:
+                text = text.replace(secret, "***").replace(urllib.parse.unquote(secret), "***")
+        return text
+
+
+Source = FileSource | TableSource
+
+
+def parse_source(data: str | Path) -> Source:
+    """The source named by ``data``: a ``postgresql://`` table URL or a file path."""
+    text = str(data)
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if not scheme:
+        return FileSource(Path(text).expanduser())
+    if scheme not in TABLE_SCHEMES:
+        msg = (
+            f"{_scheme_only(text)}: unsupported data URL (expected a CSV or Parquet file, or a "
+            "postgresql://HOST/DB?table=NAME table URL)"
+        )
+        raise GovernanceError(msg)
+    return _parse_table_url(text)
+
+
+def _scheme_only(text: str) -> str:
+    return text.split("://", 1)[0] + "://…"
+
+
+def _parse_table_url(text: str) -> TableSource:
+    parts = urllib.parse.urlsplit(text)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    tables = [v for k, v in query if k == "table"]
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    database = parts.path.lstrip("/")
+    base = f"postgresql://{host}{port}/{database}"
+    if not database:
+        msg = f"{base}: the URL names no database (expected postgresql://HOST/DB?table=NAME)"
+        raise GovernanceError(msg)
+    if len(tables) != 1 or not tables[0].strip():
+        msg = f"{base}: expected one ?table=NAME or ?table=SCHEMA.NAME in the URL"
+        raise GovernanceError(msg)
+    names = tables[0].strip().split(".")
+    if len(names) > 2 or not all(_IDENTIFIER.match(n) for n in names):
+        msg = (
+            f"{base}: table {tables[0]!r} is not a plain table name "
+            "(expected NAME or SCHEMA.NAME, letters, digits and _)"
+        )
+        raise GovernanceError(msg)
+    schema, table = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+    rest = urllib.parse.urlencode([(k, v) for k, v in query if k != "table"])
+    netloc = parts.netloc
+    connection_url = urllib.parse.urlunsplit(("postgresql+psycopg2", netloc, parts.path, rest, ""))
+    display = f"{base}?table={'.'.join(names)}"
+    return TableSource(connection_url=connection_url, display=display, table=table, schema=schema)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def _is_parquet(path: Path) -> bool:
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return True
+    if path.suffix.lower() in CSV_SUFFIXES or path.name.lower().endswith((".csv.gz", ".csv.zip")):
+        return False
+    with path.open("rb") as stream:
+        if stream.read(4) == b"PAR1":
+            return True
+    msg = (
+        f"{path}: unsupported format {path.suffix or '(no extension)'} (expected .csv or .parquet)"
+    )
+    raise GovernanceError(msg)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        frame: pd.DataFrame = pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as e:
+        msg = f"{path}: not a readable Parquet file ({type(e).__name__})"
+        raise GovernanceError(msg) from None
+    return frame
+
+
+def _read_csv(path: Path, contract: DataContract) -> pd.DataFrame:
+    import pandas as pd
+
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            sample = _sample(path, encoding)
+            delimiter = _delimiter(sample, path)
+            _refuse_repeated_names(sample, delimiter, path)
+            header = pd.read_csv(path, sep=delimiter, nrows=0, encoding=encoding)
+            dtypes = dict.fromkeys(_text_columns(list(header.columns), contract), "str")
+            frame: pd.DataFrame = pd.read_csv(
+                path, sep=delimiter, dtype=dtypes, encoding=encoding, low_memory=False
+            )
+        except UnicodeDecodeError:
+            logger.info("%s is not UTF-8; reading it as Windows-1252", path)
+            continue
+        except pd.errors.EmptyDataError:
+            msg = f"{path}: the file holds no CSV header nor rows"
+            raise GovernanceError(msg) from None
+        except (pd.errors.ParserError, ValueError) as e:
+            where = re.search(r"line \d+", str(e))
+            msg = f"{path}: not a readable CSV file{f' (at {where.group()})' if where else ''}"
+            raise GovernanceError(msg) from None
+        if encoding != "utf-8-sig":
+            logger.warning("%s: read as Windows-1252 text (not UTF-8)", path)
+        return frame
+    msg = f"{path}: not a readable CSV file (unknown text encoding)"  # pragma: no cover
+    raise GovernanceError(msg)
+
+
+def _sample(path: Path, encoding: str) -> str:
+    import gzip
+
+    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding=encoding, newline="") as stream:
+        return str(stream.read(64 * 1024))
+
+
+def _refuse_repeated_names(sample: str, delimiter: str, path: Path) -> None:
+    """pandas would silently rename a repeated column to ``name.1``: refuse it instead."""
+    names = next(csv.reader(sample.splitlines()[:1] or [""], delimiter=delimiter), [])
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        msg = f"{path}: columns appear twice: {', '.join(repeated)}"
+        raise GovernanceError(msg)
+
+
+def _delimiter(sample: str, path: Path) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    try:
+        return csv.Sniffer().sniff(sample.split("\n", 50)[0], delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _text_columns(columns: list[str], contract: DataContract) -> list[str]:
+    """Columns a CSV must be read as text: text, categories, scanned and undeclared ones."""
+    texts: list[str] = []
+    for name in columns:
+        declared = contract.column(str(name))
+        if (
+            declared is None
+            or declared.type in (ColumnType.TEXT, ColumnType.CATEGORY)
+            or declared.phi_mode is not PhiMode.ALLOWED
+        ):
+            texts.append(name)
+    return texts
+
+
+def _numpy_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Nullable integer and float columns as numpy ``int64``/``float64`` (NaN when missing).
+
+    Vectorised checks (Great Expectations' included) take their fast path on numpy dtypes and
+    fall back to a Python call per value on pandas' nullable ones.
+    """
+    from pandas.api import types
+    from pandas.api.extensions import ExtensionDtype
+
+    converted = {}
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        numeric = types.is_integer_dtype(dtype) or types.is_float_dtype(dtype)
+        if isinstance(dtype, ExtensionDtype) and numeric:
+            column = frame[name]
+            if types.is_integer_dtype(dtype) and not column.hasnans:
+                converted[name] = column.to_numpy(dtype="int64")
+            else:
+                converted[name] = column.to_numpy(dtype="float64", na_value=float("nan"))
+    return frame.assign(**converted) if converted else frame
+
+
+def _pandas_kind(column: pd.Series) -> ColumnKind:
+    from pandas.api import types
+
+    dtype = column.dtype
+    if types.is_bool_dtype(dtype):
+        return ColumnKind.BOOLEAN
+    if types.is_numeric_dtype(dtype):
+        return ColumnKind.NUMERIC
+    if types.is_datetime64_any_dtype(dtype):
+        return ColumnKind.TEMPORAL
+    return ColumnKind.TEXT
+
+
+def _sql_kind(sql_type: Any) -> ColumnKind:
+    import sqlalchemy as sa
+
+    if isinstance(sql_type, sa.Boolean):
+        return ColumnKind.BOOLEAN
+    if isinstance(sql_type, sa.Integer | sa.Numeric | sa.Float):
+        return ColumnKind.NUMERIC
+    if isinstance(sql_type, sa.Date | sa.DateTime | sa.Time | sa.Interval):
+        return ColumnKind.TEMPORAL
+    return ColumnKind.TEXT
