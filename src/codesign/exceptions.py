@@ -132,4 +132,8 @@ class TrackingError(CodesignError):
 
 
 class ReportError(CodesignError):
-    """Raised when a report cannot be set up: no report notebook, bad parameters, lock held."""
+    """Raised when a report cannot be set up (no report notebook, bad parameters, lock held), or
+    two notebooks or charters cannot be compared (``codesign diff``).
+
+    A report that runs and stops early is not an error: it is a failed result (exit 1).
+    """

@@ -176,5 +176,7 @@ def test_papermill_runs_the_report_with_its_parameters(executed: dict[str, Path]
         json.dumps(str(project)) in injected[0].source or repr(str(project)) in injected[0].source
     )
     text = shown(out)
-    assert "# Triage" in text
-    assert ">outcome</th>" in text
+    assert ">Triage</h1>" in text
+    assert ">Outcome</th>" in text
+    assert "The gate passed" in text
+    assert "1200 rows" in text

@@ -30,14 +30,12 @@ import datetime as dt
 import getpass
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.charter.feedback import read_feedback
-from codesign.config import ENV_ARTIFACT_ROOT
 from codesign.exceptions import DataError, TrackingError
 from codesign.fileio import sha256_file
 from codesign.project import Project, gate_status
@@ -56,7 +54,7 @@ from codesign.tracking.predictions import (
     predictions_from_model,
     read_predictions,
 )
-from codesign.tracking.store import RunContent, log_run, open_experiment, run_url
+from codesign.tracking.store import RunContent, log_run, open_project_experiment, run_url
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -243,12 +241,7 @@ def log_iteration(
     )
     content = _run_content(preview, predictions, charter_file, feedback_sha, options.source)
     uri = where.tracking_uri(options.tracking_uri)
-    client, experiment_id = open_experiment(
-        uri,
-        experiment,
-        artifact_location=_artifact_location(where, uri),
-        lock_folder=_lock_folder(uri),
-    )
+    client, experiment_id = open_project_experiment(where, experiment, uri)
     run_id = log_run(client, experiment_id, content, tracking_uri=uri)
     counts = evaluation.counts()
     logger.info(
@@ -342,32 +335,6 @@ def _os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):
         return "unknown"
-
-
-def _artifact_location(project: Project, tracking_uri: str) -> str | None:
-    """Where a new experiment keeps artifacts; ``None`` lets a tracking server decide."""
-    if tracking_uri.startswith(("http://", "https://", "databricks")):
-        return None
-    configured = os.environ.get(ENV_ARTIFACT_ROOT, "").strip()
-    if configured:
-        return configured
-    root = project.artifact_root()
-    root.mkdir(parents=True, exist_ok=True)
-    return root.as_uri()
-
-
-def _lock_folder(tracking_uri: str) -> Path | None:
-    """For an embedded store, the folder of its database (created if needed), else ``None``."""
-    path = reading.sqlite_path(tracking_uri)
-    if path is None:
-        return None
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        msg = f"{folder}: cannot create the tracking store folder ({e.strerror or e})"
-        raise TrackingError(msg) from e
-    return folder
 
 
 def _run_content(

@@ -10,8 +10,10 @@ returns the same :class:`IterationRecord` objects from either of two paths:
 * any other store (a tracking server, a database URI): the MLflow client's ``search_runs``.
 
 Only finished, active runs count as iterations: a failed or running run never shows up in a
-comparison. The tables read (``experiments``, ``runs``, ``tags``, ``latest_metrics``) have kept
-their columns across MLflow releases; a test checks that both paths agree.
+comparison, and neither does a report run (tagged ``codesign.kind=report``), which the report
+runner logs to the same experiment to keep each report's notebook and HTML. The tables read
+(``experiments``, ``runs``, ``tags``, ``latest_metrics``) have kept their columns across MLflow
+releases; a test checks that both paths agree.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ TAG_DATA: Final = "codesign.data_sha256"
 TAG_AUTHOR: Final = "codesign.author"
 TAG_VERDICT: Final = "codesign.verdict."
 TAG_TARGET: Final = "codesign.target."
+TAG_KIND: Final = "codesign.kind"
+"""What a run of the project's experiment is; iterations have none or ``iteration``."""
+KIND_REPORT: Final = "report"
+"""``codesign.kind`` of the runs ``codesign report run`` logs: never an iteration."""
 FINISHED: Final = "FINISHED"
 
 
@@ -191,7 +197,13 @@ def _runs(db: sqlite3.Connection, experiment_id: int) -> list[IterationRecord]:
             tags=tags.get(run_id, {}),
         )
         for run_id, name, start_time in db.execute(_RUNS, (experiment_id,))
+        if not is_report_run(tags.get(run_id, {}))
     ]
+
+
+def is_report_run(tags: Mapping[str, str]) -> bool:
+    """Whether a run with these tags is a report run rather than a model iteration."""
+    return tags.get(TAG_KIND) == KIND_REPORT
 
 
 def _utc(milliseconds: int | None) -> dt.datetime:
@@ -211,7 +223,7 @@ def read_with_client(tracking_uri: str, experiment: str) -> list[IterationRecord
         if found is None or found.lifecycle_stage != "active":
             return []
         runs = list(_search(client, found.experiment_id))
-    records = [_record(run) for run in runs]
+    records = [_record(run) for run in runs if not is_report_run(run.data.tags)]
     records.sort(key=lambda r: (r.started_at, r.run_id))
     return records
 

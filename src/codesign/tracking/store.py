@@ -24,13 +24,16 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from codesign.config import quiet_telemetry
+from codesign.config import ENV_ARTIFACT_ROOT, quiet_telemetry
 from codesign.exceptions import TrackingError
 from codesign.fileio import folder_lock
+from codesign.tracking.reading import FINISHED, sqlite_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
     from pathlib import Path
+
+    from codesign.project import Project
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +164,48 @@ def open_experiment(
             return client, _get_or_create(client, name, tracking_uri, artifact_location)
 
 
+def open_project_experiment(
+    project: Project, experiment: str, tracking_uri: str
+) -> tuple[Any, str]:
+    """:func:`open_experiment` for a project: its artifact folder, its embedded store's lock.
+
+    Iterations and report runs of a project go through here, so both land in the same
+    experiment with their artifacts in the same place.
+    """
+    return open_experiment(
+        tracking_uri,
+        experiment,
+        artifact_location=artifact_location(project, tracking_uri),
+        lock_folder=lock_folder(tracking_uri),
+    )
+
+
+def artifact_location(project: Project, tracking_uri: str) -> str | None:
+    """Where a new experiment keeps artifacts; ``None`` lets a tracking server decide."""
+    if tracking_uri.startswith(("http://", "https://", "databricks")):
+        return None
+    configured = os.environ.get(ENV_ARTIFACT_ROOT, "").strip()
+    if configured:
+        return configured
+    root = project.artifact_root()
+    root.mkdir(parents=True, exist_ok=True)
+    return root.as_uri()
+
+
+def lock_folder(tracking_uri: str) -> Path | None:
+    """For an embedded store, the folder of its database (created if needed), else ``None``."""
+    path = sqlite_path(tracking_uri)
+    if path is None:
+        return None
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        msg = f"{folder}: cannot create the tracking store folder ({e.strerror or e})"
+        raise TrackingError(msg) from e
+    return folder
+
+
 def _get_or_create(client: Any, name: str, tracking_uri: str, artifact_location: str | None) -> str:
     from mlflow.exceptions import MlflowException
 
@@ -197,14 +242,19 @@ class RunContent:
     tags: Mapping[str, str] = field(default_factory=dict)
     artifacts: Mapping[str, str] = field(default_factory=dict)
     """Artifact path in the run → text content."""
+    files: Mapping[Path, str] = field(default_factory=dict)
+    """A file to copy into the run → the artifact folder it goes in (a report's notebook)."""
+    status: str = FINISHED
+    """How the run ends once everything is logged: ``FINISHED``, or ``FAILED`` for a run that
+    records a failure (a report that stopped early)."""
 
 
 def log_run(client: Any, experiment_id: str, content: RunContent, *, tracking_uri: str) -> str:
     """Log one run and return its id.
 
-    The run ends FINISHED only once everything is logged. If anything fails (or the user
-    interrupts) after the run was created, it is marked FAILED before the error propagates, so
-    a half-logged iteration is never mistaken for a finished one.
+    The run ends with ``content.status`` (FINISHED) only once everything is logged. If anything
+    fails (or the user interrupts) after the run was created, it is marked FAILED before the
+    error propagates, so a half-logged iteration is never mistaken for a finished one.
     """
     from mlflow.entities import Metric, Param
 
@@ -222,7 +272,9 @@ def log_run(client: Any, experiment_id: str, content: RunContent, *, tracking_ur
             )
             for path, text in content.artifacts.items():
                 client.log_text(run_id, text, path)
-            client.set_terminated(run_id, "FINISHED")
+            for file, folder in content.files.items():
+                client.log_artifact(run_id, str(file), folder)
+            client.set_terminated(run_id, content.status)
     except BaseException:
         _mark_failed(client, run_id)
         raise

@@ -1,0 +1,146 @@
+"""From an executed notebook to what people read: a banner when it failed, and the HTML page.
+
+The HTML is one self-contained file: nbconvert's HTML exporter with the code left out
+(``exclude_input``, no prompts), images embedded as data URIs, styles inline, and a template of
+our own (``templates/reports/html/codesign-report``) that drops the scripts JupyterLab's template
+loads from CDNs, so a report opens offline and contacts nobody.
+
+A report that stopped early keeps everything it produced, with a banner at the top saying where
+it stopped (the cell and its section) and why, and a marker just before that cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import html
+import logging
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from codesign.exceptions import ReportError
+from codesign.reports.execute import FailureKind
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterator
+
+    from codesign.reports.execute import Failure
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_NAME: Final = "codesign-report"
+BANNER_TAG: Final = "codesign-report-banner"
+"""Tag of the cells the runner adds to a failed report (the banner and the stop marker)."""
+STOP_ANCHOR: Final = "report-stopped-here"
+_EXPORT_LOCK = threading.Lock()
+
+_WHY: Final = {
+    FailureKind.CELL_ERROR: "the code of that section raised {error}",
+    FailureKind.KERNEL_DIED: (
+        "the Python process running the report died (out of memory, or the code ended it)"
+    ),
+    FailureKind.TIMEOUT: "it {detail}",
+    FailureKind.KERNEL_START: "{detail}",
+}
+
+
+def section_of(nb: Any, index: int | None) -> str | None:
+    """The heading of the section holding cell ``index``: the nearest markdown heading above."""
+    if index is None:
+        return None
+    for cell in reversed(nb.cells[: index + 1]):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for line in str(cell.get("source", "")).splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip() or None
+    return None
+
+
+def describe_failure(nb: Any, failure: Failure) -> str:
+    """Where and why a report stopped, in one line for people (no exception message)."""
+    why = _WHY[failure.kind].format(
+        error=failure.error_name or "an error", detail=failure.detail or "failed"
+    )
+    if failure.cell_index is None:
+        return f"stopped before running any cell: {why}"
+    section = section_of(nb, failure.cell_index)
+    where = f"cell {failure.cell_index + 1} of {len(nb.cells)}"
+    if section:
+        where += f", in the section “{section}”"
+    return f"stopped at {where}: {why}"
+
+
+def add_failure_banner(nb: Any, failure: Failure, *, at: dt.datetime) -> str:
+    """Mark a stopped report: a banner on top and a marker before the cell where it stopped.
+
+    Returns the one-line description also used in the command's summary.
+    """
+    import nbformat
+
+    description = describe_failure(nb, failure)
+    if failure.cell_index is not None:
+        marker = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+            f'<div id="{STOP_ANCHOR}" style="border-top:3px solid #D55E00;color:#D55E00;'
+            'font-weight:600;padding-top:4px">The report stopped here.</div>',
+            metadata={"tags": [BANNER_TAG]},
+        )
+        nb.cells.insert(failure.cell_index, marker)
+    link = (
+        f' <a href="#{STOP_ANCHOR}">Go to where it stopped.</a>'
+        if failure.cell_index is not None
+        else ""
+    )
+    banner = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+        '<div style="border:2px solid #D55E00;border-left-width:8px;background:#fff4ec;'
+        'padding:10px 14px;margin-bottom:12px">'
+        "<strong>This report is incomplete.</strong> "
+        f"The run of {at:%Y-%m-%d %H:%M} UTC {html.escape(description)}. "
+        f"Everything above that point is shown; the sections after it are missing.{link}</div>",
+        metadata={"tags": [BANNER_TAG]},
+    )
+    nb.cells.insert(0, banner)
+    return description
+
+
+def to_html(nb: Any, *, title: str) -> str:
+    """The notebook as one self-contained HTML page without its code."""
+    nb.metadata["title"] = title
+    with _EXPORT_LOCK:
+        body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    text: str = body
+    return text
+
+
+def prepare_exporter() -> None:
+    """Build the exporter ahead of need (imports nbconvert, reads the templates)."""
+    _exporter()
+
+
+@functools.cache
+def _exporter() -> Any:
+    """nbconvert's HTML exporter, configured once per process (building it reads templates)."""
+    from nbconvert import HTMLExporter
+
+    with _template_dir() as folder:
+        return HTMLExporter(  # type: ignore[no-untyped-call]
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(folder)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+
+
+@contextlib.contextmanager
+def _template_dir() -> Iterator[Path]:
+    """The folder holding the ``codesign-report`` nbconvert template, as a real path."""
+    with resources.as_file(resources.files("codesign") / "templates" / "reports" / "html") as path:
+        if not (path / TEMPLATE_NAME / "index.html.j2").is_file():
+            msg = f"{path}: codesign's report page template is missing (a broken installation?)"
+            raise ReportError(msg)
+        yield Path(path)

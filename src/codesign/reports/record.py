@@ -1,0 +1,98 @@
+"""Log a report run to MLflow: the notebook and its HTML, as artifacts of the project's experiment.
+
+A report run sits in the same experiment as the model iterations, so the MLflow UI shows each
+report next to the iterations it reported on. It is tagged ``codesign.kind=report``, and the
+tracking layer's readers (:func:`codesign.tracking.reading.read_store`, hence ``compare``, the
+reports and the portfolio) leave such runs out: a report never counts as an iteration. A report
+that stopped early is logged too, with its partial notebook, and ends FAILED.
+
+The runner calls these functions in a child process (:mod:`codesign.reports.tracker`); they work
+the same in any process.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from codesign.tracking.reading import KIND_REPORT, TAG_CHARTER, TAG_KIND
+from codesign.tracking.store import RunContent, log_run, open_project_experiment
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
+
+    from codesign.project import Project
+
+logger = logging.getLogger(__name__)
+
+ARTIFACT_FOLDER: Final = "report"
+TAG_STATUS: Final = "codesign.report.status"
+TAG_STOPPED: Final = "codesign.report.stopped"
+
+
+@dataclass(frozen=True)
+class ReportStore:
+    """A project's tracking store, opened, with its experiment."""
+
+    client: Any
+    experiment_id: str
+    experiment: str
+    tracking_uri: str
+
+
+def open_report_store(project: Project, experiment: str, tracking_uri: str) -> ReportStore:
+    """Open the store and the experiment (created if needed) that report runs go to.
+
+    Raises :class:`~codesign.exceptions.TrackingError` when the store cannot be reached.
+    """
+    client, experiment_id = open_project_experiment(project, experiment, tracking_uri)
+    return ReportStore(client, experiment_id, experiment, tracking_uri)
+
+
+def log_report_run(
+    store: ReportStore,
+    *,
+    name: str,
+    files: tuple[Path, ...],
+    charter_sha256: str,
+    started_at: dt.datetime,
+    failure: str | None,
+) -> str:
+    """Log one report run with ``files`` under ``report/``; returns the run's id."""
+    from codesign import __version__
+
+    user = _os_user()
+    note = f"**codesign report** of {started_at:%Y-%m-%d %H:%M} UTC: " + (
+        "complete." if failure is None else f"incomplete, {failure}."
+    )
+    tags = {
+        TAG_KIND: KIND_REPORT,
+        TAG_STATUS: "ok" if failure is None else "failed",
+        TAG_CHARTER: charter_sha256,
+        "codesign.version": __version__,
+        "mlflow.user": user,
+        "mlflow.source.name": "codesign report run",
+        "mlflow.source.type": "LOCAL",
+        "mlflow.note.content": note,
+    }
+    if failure is not None:
+        tags[TAG_STOPPED] = failure[:500]
+    content = RunContent(
+        name=name,
+        tags=tags,
+        files=dict.fromkeys(files, ARTIFACT_FOLDER),
+        status="FINISHED" if failure is None else "FAILED",
+    )
+    run_id = log_run(store.client, store.experiment_id, content, tracking_uri=store.tracking_uri)
+    logger.info("logged report %s as run %s of %s", name, run_id, store.experiment)
+    return run_id
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"

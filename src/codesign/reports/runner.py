@@ -1,0 +1,381 @@
+"""Run projects' reports: select, lock, execute, write, log; one failure never stops the rest.
+
+:func:`run_reports` is what ``codesign report run`` calls. For each project found under the given
+paths it runs :func:`run_report`, in parallel threads with ``jobs > 1`` (each report's work is in
+its own kernel process; this process only drives them). A report:
+
+1. takes the project's lock without waiting (a run already in progress: *skipped*);
+2. with ``due_only``, is run only when its charter's schedule says so (else *not due*);
+3. executes ``notebooks/report.ipynb`` with Papermill, ``project_dir`` injected
+   (:mod:`codesign.reports.execute`), within ``timeout`` seconds if given;
+4. writes ``reports/<slug>-<YYYYmmddTHHMMSSZ>.ipynb`` and ``.html`` atomically, a partial notebook
+   with a banner when it stopped early (:mod:`codesign.reports.export`);
+5. logs both to MLflow as a report run (:mod:`codesign.reports.record`) and keeps the schedule
+   state (:mod:`codesign.reports.schedule`).
+
+Anything that goes wrong in one project (an invalid charter, a failing cell, a dead kernel, a
+time-out, an unreachable tracking server) makes that report *failed*, with a one-line reason, and
+the others still run. Only bad input for the whole run (bad parameters, a path that does not
+exist) raises :class:`~codesign.exceptions.ReportError`, before anything runs.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import functools
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from codesign.exceptions import CodesignError, ReportError, TrackingError
+from codesign.fileio import MUST_NOT_EXIST, atomic_write, atomic_write_text
+from codesign.project import Project, find_projects
+from codesign.reports.lock import ReportLockedError, project_lock
+from codesign.reports.parameters import PROJECT_DIR, validate_parameters
+from codesign.reports.schedule import due, read_state, write_state
+from codesign.reports.tracker import TrackingWorker
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+    from codesign.charter.model import Charter
+    from codesign.reports.execute import Execution
+    from codesign.reports.parameters import JsonValue
+
+logger = logging.getLogger(__name__)
+
+STAMP_FORMAT: Final = "%Y%m%dT%H%M%SZ"
+"""UTC time in report file names: ``reports/<slug>-20260302T060000Z.html`` (DESIGN.md §3)."""
+MAX_JOBS: Final = 64
+KERNEL_PRELOAD: Final = ("codesign.reports.sections", "matplotlib.backends.backend_agg")
+"""What the report notebook imports first; its kernel loads them while starting."""
+
+
+def utc_now() -> dt.datetime:
+    """The current time, in UTC: the default clock."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to run reports; every field is optional.
+
+    ``parameters``: extra notebook parameters (validated: identifier names, JSON values;
+    ``project_dir`` is set for each project). ``due_only``: run only the reports whose schedule
+    is due. ``jobs``: reports run at once. ``timeout``: seconds allowed for each whole report
+    (kernel start included). ``kernel_name``: the Jupyter kernel (default: the notebook's).
+    ``tracking_uri``: the MLflow store (default: each project's). ``clock``: the current time
+    (UTC), injectable for tests and replays.
+    """
+
+    parameters: Mapping[str, JsonValue] = field(default_factory=dict)
+    due_only: bool = False
+    jobs: int = 1
+    timeout: float | None = None
+    kernel_name: str | None = None
+    tracking_uri: str | None = None
+    clock: Callable[[], dt.datetime] = utc_now
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.jobs <= MAX_JOBS:
+            msg = f"jobs: expected 1 to {MAX_JOBS} reports at once, got {self.jobs}"
+            raise ReportError(msg)
+        if self.timeout is not None and not self.timeout > 0:
+            msg = f"timeout: expected a number of seconds above 0, got {self.timeout}"
+            raise ReportError(msg)
+        object.__setattr__(self, "parameters", validate_parameters(self.parameters))
+
+
+class ReportStatus(StrEnum):
+    """How one project's report run ended."""
+
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    """Another run of the same project holds its lock."""
+    NOT_DUE = "not due"
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """One project's report run."""
+
+    project: Path
+    status: ReportStatus
+    message: str
+    """For people: what was written, or why it failed, was skipped or is not due."""
+    notebook: Path | None = None
+    html: Path | None = None
+    run_id: str | None = None
+    """The MLflow run holding the report's files."""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """Every report of one ``run_reports`` call, in the order of the projects."""
+
+    results: tuple[ReportResult, ...]
+    due_only: bool = False
+
+    def with_status(self, status: ReportStatus) -> tuple[ReportResult, ...]:
+        return tuple(r for r in self.results if r.status is status)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a report failed (or, outside ``due_only``, was skipped), else 0.
+
+        A scheduled run that finds a report already running leaves it to that run: not a
+        failure. A report asked for by name that could not run is one.
+        """
+        if self.with_status(ReportStatus.FAILED):
+            return 1
+        if not self.due_only and self.with_status(ReportStatus.SKIPPED):
+            return 1
+        return 0
+
+    def to_json(self) -> dict[str, object]:
+        """One JSON document: every result, and the exit code."""
+        return {
+            "results": [
+                {
+                    "project": str(r.project),
+                    "status": r.status.value,
+                    "message": r.message,
+                    "notebook": None if r.notebook is None else str(r.notebook),
+                    "html": None if r.html is None else str(r.html),
+                    "run_id": r.run_id,
+                    "seconds": round(r.seconds, 3),
+                }
+                for r in self.results
+            ],
+            "exit_code": self.exit_code,
+        }
+
+    def lines(self, *, verbose: bool = False) -> list[str]:
+        """The summary people read: one line per report run (and per not-due with verbose)."""
+        out = []
+        for r in self.results:
+            if r.status is ReportStatus.NOT_DUE and not verbose:
+                continue
+            timing = f" ({r.seconds:.1f} s)" if r.seconds >= 0.05 else ""
+            out.append(f"{r.status.value.upper():8} {r.project}: {r.message}{timing}")
+        counts = ", ".join(
+            f"{len(found)} {status.value}"
+            for status in ReportStatus
+            if (found := self.with_status(status))
+        )
+        out.append(f"{len(self.results)} project(s): {counts or 'nothing to do'}")
+        failed = self.with_status(ReportStatus.FAILED)
+        if failed:
+            out.append(f"Failed ({len(failed)}): " + ", ".join(str(r.project) for r in failed))
+        return out
+
+
+def run_reports(
+    paths: Iterable[Path | str] = (".",), options: ReportOptions | None = None
+) -> RunSummary:
+    """Run the report of every project under ``paths`` (projects or folders holding them)."""
+    options = options or ReportOptions()
+    projects = select_projects(paths, due_only=options.due_only)
+    with TrackingWorker() as tracker:
+        run = functools.partial(_run_one, options=options, tracker=tracker)
+        if options.jobs == 1 or len(projects) <= 1:
+            return RunSummary(tuple(run(p) for p in projects), options.due_only)
+        with concurrent.futures.ThreadPoolExecutor(
+            max_workers=min(options.jobs, len(projects)), thread_name_prefix="codesign-report"
+        ) as pool:
+            futures = [pool.submit(run, p) for p in projects]
+            try:
+                results = tuple(f.result() for f in futures)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    return RunSummary(results, options.due_only)
+
+
+def select_projects(paths: Iterable[Path | str], *, due_only: bool) -> list[Path]:
+    """The projects at or under ``paths``, each once; a path that does not exist is bad input.
+
+    Asking for reports by path and finding no project there is bad input too; a scheduled run
+    (``due_only``) over a folder with no project yet simply has nothing to do.
+    """
+    roots = [Path(p) for p in paths]
+    missing = [str(p) for p in roots if not p.exists()]
+    if missing:
+        msg = f"no such file or folder: {', '.join(missing)}"
+        raise ReportError(msg)
+    projects = find_projects(roots)
+    if not projects and not due_only:
+        msg = (
+            f"no codesign project (a folder with codesign.yaml) at or under: "
+            f"{', '.join(str(p) for p in roots)}"
+        )
+        raise ReportError(msg)
+    return projects
+
+
+def run_report(project: Project | Path | str, options: ReportOptions | None = None) -> ReportResult:
+    """Run one project's report; never raises for a problem of that project (see the result)."""
+    with TrackingWorker() as tracker:
+        return _run_one(project, options or ReportOptions(), tracker)
+
+
+def _run_one(
+    project: Project | Path | str, options: ReportOptions, tracker: TrackingWorker
+) -> ReportResult:
+    path = project.root if isinstance(project, Project) else Path(project)
+    started = time.monotonic()
+    try:
+        where = project if isinstance(project, Project) else Project.at(path)
+        with project_lock(where, clock_now=options.clock()):
+            result = _run_locked(where, options, tracker)
+    except ReportLockedError as e:
+        result = ReportResult(path, ReportStatus.SKIPPED, _first_line(e))
+    except CodesignError as e:
+        result = ReportResult(path, ReportStatus.FAILED, _first_line(e))
+    except Exception as e:
+        logger.exception("report of %s: unexpected error", path)
+        result = ReportResult(
+            path, ReportStatus.FAILED, f"unexpected error ({type(e).__name__}); see the log above"
+        )
+    return dataclasses.replace(result, seconds=time.monotonic() - started)
+
+
+def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorker) -> ReportResult:
+    charter = project.load_charter().charter
+    now = options.clock().astimezone(dt.UTC)
+    state = read_state(project)
+    if options.due_only:
+        schedule = due(charter.reports, state, now)
+        if not schedule.due:
+            return ReportResult(project.root, ReportStatus.NOT_DUE, schedule.reason)
+        logger.info("report of %s is due: %s", project.root, schedule.reason)
+    notebook = project.report_notebook
+    if not notebook.is_file():
+        msg = (
+            f"{notebook}: no report notebook; copy codesign's (templates/reports/report.ipynb) "
+            "there, or create the project with `codesign new`"
+        )
+        raise ReportError(msg)
+    from codesign.reports.execute import KernelOptions, execute
+
+    experiment = project.slug_of(charter)
+    key = f"{project.root}#{now.isoformat()}"
+
+    def kernel_started() -> None:
+        tracker.prepare(key, project.root, experiment, project.tracking_uri(options.tracking_uri))
+
+    execution = execute(
+        notebook,
+        parameters={PROJECT_DIR: str(project.root), **options.parameters},
+        cwd=project.root,
+        timeout=options.timeout,
+        kernel=KernelOptions(
+            name=options.kernel_name,
+            preload=KERNEL_PRELOAD,
+            on_start=kernel_started,
+            on_execute=_prepare_exporter,
+        ),
+    )
+    written = _write(project, charter, execution, now)
+    problem = written.stopped
+    run_id = None
+    try:
+        run_id = tracker.log(
+            key,
+            name=written.stem,
+            files=(written.notebook, written.html),
+            charter_sha256=charter.content_sha256(),
+            started_at=now,
+            failure=problem,
+        )
+    except TrackingError as e:
+        problem = f"written to {written.html.name} but not logged to MLflow: {_first_line(e)}"
+    write_state(project, state.after("ok" if problem is None else "failed", now, written.stem))
+    relative = written.html.relative_to(project.root)
+    return ReportResult(
+        project.root,
+        ReportStatus.OK if problem is None else ReportStatus.FAILED,
+        f"wrote {relative} and .ipynb" if problem is None else f"{problem}; kept {relative}",
+        notebook=written.notebook,
+        html=written.html,
+        run_id=run_id,
+    )
+
+
+@dataclass(frozen=True)
+class _Written:
+    stem: str
+    notebook: Path
+    html: Path
+    stopped: str | None
+    """Where and why the report stopped, when it did."""
+
+
+def _write(project: Project, charter: Charter, execution: Execution, now: dt.datetime) -> _Written:
+    """Write the executed notebook and its HTML page, banner first if it stopped early."""
+    import nbformat
+
+    from codesign.reports.export import add_failure_banner, to_html
+
+    nb = execution.notebook
+    stopped = None
+    if execution.failure is not None:
+        stopped = add_failure_banner(nb, execution.failure, at=now)
+        logger.info("report of %s %s", project.root, stopped)
+    title = f"{charter.use_case.title}: report of {now:%Y-%m-%d %H:%M} UTC"
+    page = to_html(nb, title=title)
+    text = nbformat.writes(nb)  # type: ignore[no-untyped-call]
+    folder = project.reports_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = free_stem(folder, project.slug_of(charter), now)
+    notebook, html = folder / f"{stem}.ipynb", folder / f"{stem}.html"
+    atomic_write_text(notebook, text, expected_sha256=MUST_NOT_EXIST)
+    atomic_write(html, page.encode("utf-8"), expected_sha256=MUST_NOT_EXIST)
+    return _Written(stem, notebook, html, stopped)
+
+
+def free_stem(folder: Path, slug: str, at: dt.datetime) -> str:
+    """``<slug>-<UTC time>``, a second later while that name is taken (two runs in a second)."""
+    moment = at.astimezone(dt.UTC).replace(microsecond=0)
+    for _ in range(3600):
+        stem = f"{slug}-{moment:{STAMP_FORMAT}}"
+        if not (folder / f"{stem}.ipynb").exists() and not (folder / f"{stem}.html").exists():
+            return stem
+        moment += dt.timedelta(seconds=1)
+    msg = f"{folder}: no free report name near {at:%Y-%m-%d %H:%M:%S} UTC"
+    raise ReportError(msg)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+_EXPORTER_LOCK = threading.Lock()
+_exporter_started = threading.Event()
+
+
+def _prepare_exporter() -> None:
+    """Build nbconvert's exporter in the background while the first report's kernel runs."""
+    with _EXPORTER_LOCK:
+        if _exporter_started.is_set():
+            return
+        _exporter_started.set()
+
+    def load() -> None:
+        from codesign.reports.export import prepare_exporter
+
+        try:
+            prepare_exporter()
+        except Exception:  # the real export reports the problem, with its context
+            logger.debug("preparing the HTML exporter failed", exc_info=True)
+
+    threading.Thread(target=load, name="codesign-report-exporter", daemon=True).start()

@@ -1,0 +1,670 @@
+"""The sections of a project's report, as objects a notebook cell displays.
+
+The report notebook (``notebooks/report.ipynb``) holds no logic: each cell calls one method of
+:class:`Report` and the returned :class:`Section` shows itself as HTML (``_repr_html_``) in
+JupyterLab, in the executed notebook and in the exported HTML file, and as text elsewhere::
+
+    from codesign.reports.sections import load_report
+
+    report = load_report(project_dir)
+    report.summary()      # then scorecard(), trends(), governance(), decision(), ...
+
+What a report reads is already aggregated: the charter, the iterations in the tracking store
+(values per outcome, read with :func:`codesign.tracking.reading.read_store`, which does not import
+MLflow for the embedded store), the governance gate's stored result (counts per category, never
+a value) and the feedback records (roles and scores). No section reads patient data.
+
+A section whose source cannot be read (a damaged feedback file, an unreachable tracking server)
+says so in place; the rest of the report still shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, Literal
+
+from codesign.charter.feedback import FeedbackKind, read_feedback
+from codesign.charter.metrics import REGISTRY
+from codesign.charter.model import DecisionOption
+from codesign.exceptions import CodesignError
+from codesign.project import (
+    CATEGORY_LABELS,
+    FINDING_CATEGORIES,
+    Project,
+    latest_gate_result,
+)
+from codesign.reports import markup
+from codesign.reports.charts import TrendPoint, trend_chart
+from codesign.reports.markup import (
+    Column,
+    esc,
+    pretty_target,
+    status_mark,
+    status_of,
+    value_text,
+)
+from codesign.tracking.comparison import build_comparison
+from codesign.tracking.reading import read_store
+
+if TYPE_CHECKING:
+    from codesign.charter.feedback import FeedbackRecord
+    from codesign.charter.model import Charter, Outcome
+    from codesign.project import GateRecord
+    from codesign.tracking.comparison import Comparison, Direction
+
+logger = logging.getLogger(__name__)
+
+TREND_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "better": ("better", markup.BLUISH_GREEN),
+    "worse": ("worse", markup.VERMILLION),
+    "same": ("unchanged", markup.GREY),
+}
+"""How the latest value moved against the one before, in the target's direction."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the report: HTML for people, text for logs and plain viewers."""
+
+    html: str
+    text: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class OutcomeStatus:
+    """Where one outcome stands: its latest measured value against today's target."""
+
+    outcome: Outcome
+    latest: float | None
+    latest_iteration: str | None
+    met: bool | None
+    direction: Direction | None
+    regression: bool
+    points: tuple[TrendPoint, ...]
+
+    @property
+    def status(self) -> markup.Status:
+        return status_of(self.met)
+
+
+@dataclass(frozen=True)
+class FeedbackMeasure:
+    """One feedback measure over every record of its kind (SUS, trust, minutes, reviews)."""
+
+    metric: str
+    label: str
+    value: float | None
+    responses: int
+    outcome: Outcome | None
+    """The charter's outcome measured by this metric, if any (its target applies)."""
+
+    @property
+    def met(self) -> bool | None:
+        if self.value is None or self.outcome is None:
+            return None
+        return self.outcome.target.met(self.value)
+
+
+_FEEDBACK_MEASURES: Final = (
+    ("sus", FeedbackKind.SUS, "Usability (SUS, 0 to 100)"),
+    ("trust", FeedbackKind.TRUST, "Trust (1 to 5)"),
+    ("minutes_saved", FeedbackKind.TIME_MOTION, "Minutes saved per task (median)"),
+    ("reviewed_accuracy", FeedbackKind.REVIEW, "Outputs rated accurate by reviewers (share)"),
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows, read once; one method per section."""
+
+    project: Project
+    charter: Charter
+    experiment: str
+    generated_at: dt.datetime
+    comparison: Comparison | None = None
+    iterations_error: str | None = None
+    gate: GateRecord | None = None
+    feedback_records: tuple[FeedbackRecord, ...] = ()
+    feedback_error: str | None = None
+    outcome_statuses: tuple[OutcomeStatus, ...] = ()
+    """Every outcome of the charter, in charter order, with its latest value and verdict."""
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        project_dir: Path | str = ".",
+        *,
+        tracking_uri: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> Report:
+        """Read the project holding ``project_dir`` (itself or the nearest folder above it).
+
+        The charter must be valid (a :class:`~codesign.exceptions.CharterError` stops the report:
+        there is nothing to report on); the iterations and the feedback are shown as unreadable
+        in their sections when they cannot be read.
+        """
+        project = Project.find(Path(project_dir))
+        charter = project.load_charter().charter
+        experiment = project.slug_of(charter)
+        comparison, iterations_error = _read_comparison(project, charter, experiment, tracking_uri)
+        records, feedback_error = _read_feedback(project)
+        return cls(
+            project=project,
+            charter=charter,
+            experiment=experiment,
+            generated_at=(now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC),
+            comparison=comparison,
+            iterations_error=iterations_error,
+            gate=latest_gate_result(project),
+            feedback_records=tuple(records),
+            feedback_error=feedback_error,
+            outcome_statuses=tuple(_outcome_statuses(charter, comparison)),
+        )
+
+    def feedback_measures(self) -> list[FeedbackMeasure]:
+        """SUS, trust, minutes saved and reviewed accuracy over all the feedback records.
+
+        Computed by the same metric implementations that measure iterations, so a number here
+        and the matching outcome in MLflow agree on the same records.
+        """
+        from codesign.charter.metrics import NoParams
+        from codesign.tracking.metrics import EvaluationData
+
+        data = EvaluationData(feedback=self.feedback_records)
+        measures = []
+        for metric, kind, label in _FEEDBACK_MEASURES:
+            spec = REGISTRY.get(metric)
+            if spec is None:  # pragma: no cover - the registry holds the built-ins
+                continue
+            value = spec.load()().compute(data, NoParams())
+            measures.append(
+                FeedbackMeasure(
+                    metric=metric,
+                    label=label,
+                    value=value,
+                    responses=sum(1 for r in self.feedback_records if r.kind is kind),
+                    outcome=next((o for o in self.charter.outcomes if o.metric == metric), None),
+                )
+            )
+        return measures
+
+    # --- sections --------------------------------------------------------------------------------
+
+    def summary(self) -> Section:
+        """The use case in a few lines, and where it stands, for someone with one minute."""
+        return summary_section(self)
+
+    def scorecard(self) -> Section:
+        """Every outcome: target, latest value, met or not, trend."""
+        return scorecard_section(self)
+
+    def trends(self) -> Section:
+        """One chart per outcome: its value over the iterations, with the target drawn."""
+        return trends_section(self)
+
+    def governance(self) -> Section:
+        """The governance gate's latest result: counts per category, never a value."""
+        return governance_section(self)
+
+    def decision(self) -> Section:
+        """Build, buy or partner: the choice and each option's weighted score."""
+        return decision_section(self)
+
+    def feedback(self) -> Section:
+        """What the people who use the tool say: SUS, trust, minutes saved, reviews."""
+        return feedback_section(self)
+
+    def signoffs(self) -> Section:
+        """Who approved this version of the charter, and whose approval is still open."""
+        return signoffs_section(self)
+
+
+def load_report(
+    project_dir: Path | str = ".",
+    *,
+    tracking_uri: str | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    """:meth:`Report.load`: what the report notebook calls first."""
+    return Report.load(project_dir, tracking_uri=tracking_uri, now=now)
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def _read_comparison(
+    project: Project, charter: Charter, experiment: str, tracking_uri: str | None
+) -> tuple[Comparison | None, str | None]:
+    try:
+        records = read_store(project.tracking_uri(tracking_uri), experiment)
+    except CodesignError as e:
+        logger.warning("iterations of %s could not be read: %s", experiment, e)
+        return None, str(e)
+    return build_comparison(charter, experiment, records), None
+
+
+def _read_feedback(project: Project) -> tuple[list[FeedbackRecord], str | None]:
+    if not project.feedback_path.is_file():
+        return [], None
+    try:
+        return read_feedback(project.feedback_path), None
+    except CodesignError as e:
+        logger.warning("feedback of %s could not be read: %s", project.root, e)
+        return [], str(e)
+
+
+def _outcome_statuses(charter: Charter, comparison: Comparison | None) -> list[OutcomeStatus]:
+    statuses = []
+    iterations = comparison.iterations if comparison is not None else ()
+    for outcome in charter.outcomes:
+        points = []
+        latest = None
+        for iteration in iterations:
+            cell = iteration.cells.get(outcome.id)
+            value, met = (cell.value, cell.met) if cell is not None else (None, None)
+            points.append(TrendPoint(iteration=iteration.name, value=value, met=met))
+            if cell is not None and cell.value is not None:
+                latest = (iteration.name, cell)
+        trend = comparison.trends.get(outcome.id) if comparison is not None else None
+        statuses.append(
+            OutcomeStatus(
+                outcome=outcome,
+                latest=latest[1].value if latest else None,
+                latest_iteration=latest[0] if latest else None,
+                met=latest[1].met if latest else None,
+                direction=trend.direction if trend is not None else None,
+                regression=bool(latest and latest[1].regression),
+                points=tuple(points),
+            )
+        )
+    return statuses
+
+
+# --- the sections ---------------------------------------------------------------------------------
+
+
+def summary_section(report: Report) -> Section:
+    charter, use_case = report.charter, report.charter.use_case
+    statuses = report.outcome_statuses
+    counts = {s: sum(1 for o in statuses if o.status == s) for s in markup.STATUS_MARKS}
+    iterations = len(report.comparison.iterations) if report.comparison else 0
+    gate = report.gate.status if report.gate else "not run"
+    open_signoffs = len(open_signoffs_of(charter))
+    facts = [
+        ("Problem", use_case.problem),
+        ("Setting", use_case.setting),
+        ("Patients", use_case.population),
+        ("Used by", ", ".join(use_case.intended_users) or None),
+        ("Site", use_case.site),
+        ("Partner", use_case.partner),
+        ("Clinical lead", charter.clinical_lead.name if charter.clinical_lead else None),
+        ("Stage", str(use_case.stage)),
+        ("Decision", str(charter.decision.choice) if charter.decision.choice else "not made yet"),
+    ]
+    rows = "".join(
+        f'<tr><th style="text-align:left;padding:2px 14px 2px 0;vertical-align:top;'
+        f'font-weight:600">{esc(k)}</th><td style="text-align:left;padding:2px 0">{esc(v)}</td>'
+        "</tr>"
+        for k, v in facts
+        if v
+    )
+    if not statuses:
+        standing = "No outcomes are defined yet: the workshop agrees what success means first."
+    elif not iterations:
+        standing = f"{len(statuses)} outcome(s) defined; no model iteration has been measured yet."
+    else:
+        standing = (
+            f"Of {len(statuses)} outcome(s), at the latest measurement: "
+            f"<strong>{counts['met']} met</strong>, <strong>{counts['not met']} not met</strong>, "
+            f"{counts['not measured']} not measured yet ({iterations} iteration(s) logged)."
+        )
+    gate_text = {
+        "passed": "the governance gate passed on the latest data checked",
+        "failed": "<strong>the governance gate failed</strong> on the latest data checked",
+        "not run": "the governance gate has not run yet",
+    }[gate]
+    signoff_text = (
+        f"<strong>{open_signoffs} sign-off(s) open</strong>"
+        if open_signoffs
+        else "every sign-off is up to date"
+    )
+    when = report.generated_at
+    version = charter.content_sha256()[:12]
+    html = (
+        f'<h1 style="margin-bottom:0.1em">{esc(use_case.title)}</h1>'
+        + markup.note(
+            f"Report of {when:%Y-%m-%d %H:%M} UTC · charter version <code>{version}</code> · "
+            f"project <code>{esc(report.experiment)}</code>"
+        )
+        + markup.callout(f"{standing}<br>Also: {gate_text}; {signoff_text}.")
+        + f'<table style="border-collapse:collapse;margin:0.4em 0">{rows}</table>'
+    )
+    text_standing = (
+        f"{counts['met']} met, {counts['not met']} not met, {counts['not measured']} not "
+        f"measured; {iterations} iteration(s); governance {gate}; {open_signoffs} sign-off(s) open"
+    )
+    text = (
+        f"{use_case.title}\nReport of {when:%Y-%m-%d %H:%M} UTC, charter {version}\n{text_standing}"
+    )
+    return Section(html, text)
+
+
+def scorecard_section(report: Report) -> Section:
+    statuses = report.outcome_statuses
+    if not statuses:
+        message = "No outcomes yet: agree in the workshop what success means, with a target each."
+        return Section(markup.paragraph(f"<em>{esc(message)}</em>"), message)
+    columns = (
+        Column("Outcome"),
+        Column("Category"),
+        Column("Target", "right"),
+        Column("Latest value", "right"),
+        Column("Verdict"),
+        Column("Trend"),
+        Column("Owner"),
+    )
+    rows = []
+    lines = []
+    for s in statuses:
+        outcome = s.outcome
+        spec = REGISTRY.get(outcome.metric)
+        metric_title = spec.title if spec else outcome.metric
+        unit = f" {spec.unit}" if spec and spec.unit else ""
+        value = value_text(s.latest) + unit if s.latest is not None else "–"
+        where = (
+            f'<br><span style="color:{markup.GREY};font-size:0.85em">'
+            f"{esc(s.latest_iteration)}</span>"
+            if s.latest_iteration
+            else ""
+        )
+        word, colour = TREND_WORDS.get(s.direction or "", ("–", markup.GREY))
+        trend = f'<span style="color:{colour}">{esc(word)}</span>'
+        if s.regression:
+            trend += "<br>met before, missed now"
+        rows.append(
+            (
+                f"<strong>{esc(outcome.title)}</strong><br>"
+                f'<span style="color:{markup.GREY};font-size:0.85em">{esc(metric_title)} · '
+                f"<code>{esc(outcome.id)}</code></span>",
+                esc(outcome.category.value.replace("_", " ")),
+                esc(pretty_target(str(outcome.target)) + unit),
+                f"{esc(value)}{where}",
+                status_mark(s.status),
+                trend,
+                esc(outcome.owner or ""),
+            )
+        )
+        lines.append(f"{outcome.id}: {value} (target {outcome.target}) {s.status}")
+    html = markup.table(columns, rows) + markup.note(
+        "Latest value: from the most recent iteration that measured the outcome, judged against "
+        "today's target. Trend: the latest value against the one before, in the target's "
+        "direction."
+    )
+    if report.iterations_error:
+        html = (
+            markup.callout(
+                f"The iterations could not be read: {esc(report.iterations_error)}", tone="problem"
+            )
+            + html
+        )
+    return Section(html, "\n".join(lines))
+
+
+def trends_section(report: Report) -> Section:
+    statuses = report.outcome_statuses
+    if not statuses:
+        message = "No outcomes yet, so nothing to chart."
+        return Section(markup.paragraph(f"<em>{esc(message)}</em>"), message)
+    parts = []
+    lines = []
+    waiting = []
+    for s in statuses:
+        if s.latest is None:
+            waiting.append(s.outcome.title)
+            continue
+        chart = trend_chart(
+            s.outcome.title, s.points, s.outcome.target, REGISTRY.get(s.outcome.metric)
+        )
+        parts.append(f'<figure style="margin:0.6em 0 1.2em 0">{chart.img()}</figure>')
+        lines.append(chart.alt)
+    if waiting:
+        parts.append(
+            markup.note(
+                "Not measured by any iteration yet, so not charted: "
+                + ", ".join(esc(t) for t in waiting)
+                + "."
+            )
+        )
+        lines.append("Not measured yet: " + ", ".join(waiting))
+    return Section("".join(parts), "\n".join(lines))
+
+
+def governance_section(report: Report) -> Section:
+    gate = report.gate
+    if gate is None:
+        message = (
+            "Not run: the governance gate has not checked any data of this project yet "
+            "(codesign check DATA, or the governance notebook)."
+        )
+        return Section(markup.callout(esc(message), tone="warning"), message)
+    per_category: dict[str, list[int]] = defaultdict(list)
+    for finding in gate.findings:
+        per_category[finding.category].append(finding.count)
+    rows = [
+        (
+            esc(CATEGORY_LABELS.get(category, category)),
+            f"<code>{esc(category)}</code>",
+            esc(str(len(per_category[category]))),
+            esc(str(sum(per_category[category]))),
+        )
+        for category in (*FINDING_CATEGORIES, *sorted(set(per_category) - set(FINDING_CATEGORIES)))
+        if category in per_category
+    ]
+    verdict = "passed" if gate.passed else "failed"
+    tone: Literal["info", "problem"] = "info" if gate.passed else "problem"
+    stale = gate.charter_sha256 != report.charter.content_sha256()
+    head = (
+        f"<strong>{'✓' if gate.passed else '✗'} The gate {verdict}</strong> on "
+        f"<code>{esc(gate.source)}</code> ({gate.rows} rows), checked "
+        f"{gate.checked_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC."
+    )
+    if stale:
+        head += " The charter has changed since: run the gate again to check the data against it."
+    html = markup.callout(head, tone=tone)
+    if rows:
+        html += markup.table(
+            (
+                Column("What was found"),
+                Column("Category"),
+                Column("Columns", "right"),
+                Column("Rows", "right"),
+            ),
+            rows,
+        )
+    else:
+        html += markup.paragraph("No finding: every check of the data contract passed.")
+    html += markup.note(
+        "Counts only: the gate never keeps a value from the data. Rows are counted per column; a "
+        "row with problems in two columns counts twice. Details in governance/data_docs/."
+    )
+    text = f"governance gate {verdict}: {gate.source}, {gate.rows} rows, " + (
+        ", ".join(f"{c} {sum(n)}" for c, n in per_category.items()) or "no finding"
+    )
+    return Section(html, text)
+
+
+def decision_section(report: Report) -> Section:
+    decision = report.charter.decision
+    scores = decision.weighted_scores()
+    choice = decision.choice
+    head = f"Decision: <strong>{esc(choice.value)}</strong>." if choice else "No decision made yet."
+    if decision.rationale:
+        head += f" {esc(decision.rationale)}"
+    rows = []
+    for option in DecisionOption:
+        score = scores[option]
+        chosen = option is choice
+        shown = (
+            f"{markup.bar(score / 5, colour=markup.BLUE if chosen else markup.SKY_BLUE)}"
+            f"{score:.1f} / 5"
+            if score is not None
+            else "not scored"
+        )
+        rows.append(
+            (
+                f"<strong>{esc(option.value)}</strong>" if chosen else esc(option.value),
+                shown,
+                "✓ chosen" if chosen else "",
+            )
+        )
+    html = markup.paragraph(head) + markup.table(
+        (Column("Option"), Column("Weighted score (1 to 5, higher is better)"), Column("")),
+        rows,
+    )
+    if decision.criteria:
+        criteria_rows = [
+            (
+                esc(c.name),
+                value_text(c.weight),
+                *(value_text(c.score(option)) or "–" for option in DecisionOption),
+            )
+            for c in decision.criteria
+        ]
+        html += markup.table(
+            (
+                Column("Criterion"),
+                Column("Weight", "right"),
+                *(Column(option.value, "right") for option in DecisionOption),
+            ),
+            criteria_rows,
+        ) + markup.note("Each option is scored 1 (worst) to 5 (best) on each criterion.")
+    text = f"decision: {choice.value if choice else 'not made'}; weighted scores: " + ", ".join(
+        f"{o.value} {'-' if s is None else f'{s:.1f}'}" for o, s in scores.items()
+    )
+    return Section(html, text)
+
+
+def feedback_section(report: Report) -> Section:
+    measures = report.feedback_measures()
+    if report.feedback_error:
+        message = f"The feedback records could not be read: {report.feedback_error}"
+        return Section(markup.callout(esc(message), tone="problem"), message)
+    if not report.feedback_records:
+        message = (
+            "No feedback recorded yet: the feedback notebook collects SUS and trust "
+            "questionnaires, timed tasks and reviews of the tool's outputs."
+        )
+        return Section(markup.paragraph(f"<em>{esc(message)}</em>"), message)
+    rows = []
+    lines = []
+    for m in measures:
+        target = pretty_target(str(m.outcome.target)) if m.outcome else "no outcome set"
+        rows.append(
+            (
+                esc(m.label),
+                esc(value_text(m.value)) if m.value is not None else "–",
+                esc(str(m.responses)),
+                esc(target),
+                status_mark(status_of(m.met)) if m.outcome else "",
+            )
+        )
+        lines.append(f"{m.metric}: {value_text(m.value)} from {m.responses} response(s)")
+    roles = sorted({r.respondent_role for r in report.feedback_records})
+    html = markup.table(
+        (
+            Column("Measure"),
+            Column("Result", "right"),
+            Column("Responses", "right"),
+            Column("Target", "right"),
+            Column("Verdict"),
+        ),
+        rows,
+    ) + markup.note(
+        f"Over all {len(report.feedback_records)} feedback record(s), from: "
+        f"{esc(', '.join(roles))}. Respondents are recorded by role, never by name."
+    )
+    return Section(html, "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class OpenSignoff:
+    """A person whose approval of the current charter is missing or outdated."""
+
+    name: str
+    role: str
+    reason: str
+
+
+def open_signoffs_of(charter: Charter) -> list[OpenSignoff]:
+    """Approvals still needed for the charter as it is now.
+
+    Outdated: someone signed an earlier version and has not signed this one. Missing: the
+    clinical lead, or an outcome's owner, has not signed this version at all.
+    """
+    valid = {s.name.casefold() for s in charter.valid_signoffs()}
+    found: dict[str, OpenSignoff] = {}
+    for s in sorted(charter.outdated_signoffs(), key=lambda s: s.signed_at, reverse=True):
+        key = s.name.casefold()
+        if key not in valid and key not in found:
+            found[key] = OpenSignoff(
+                s.name, s.role, f"signed an earlier version on {s.signed_at:%Y-%m-%d}"
+            )
+    expected: list[tuple[str, str]] = []
+    if charter.clinical_lead is not None:
+        expected.append((charter.clinical_lead.name, charter.clinical_lead.role))
+    roles = {s.name.casefold(): s.role for s in charter.stakeholders}
+    expected.extend(
+        (o.owner, roles.get(o.owner.casefold(), "outcome owner"))
+        for o in charter.outcomes
+        if o.owner
+    )
+    for name, role in expected:
+        key = name.casefold()
+        if key not in valid and key not in found:
+            found[key] = OpenSignoff(name, role, "has not signed this version")
+    return list(found.values())
+
+
+def signoffs_section(report: Report) -> Section:
+    charter = report.charter
+    valid = charter.valid_signoffs()
+    pending = open_signoffs_of(charter)
+    parts = []
+    if valid:
+        parts.append(
+            markup.paragraph(
+                "Signed this version: "
+                + "; ".join(f"{esc(s.name)} ({esc(s.role)}, {s.signed_at:%Y-%m-%d})" for s in valid)
+                + "."
+            )
+        )
+    if pending:
+        parts.append(
+            markup.table(
+                (Column("Still to sign"), Column("Role"), Column("Why")),
+                [(esc(p.name), esc(p.role), esc(p.reason)) for p in pending],
+            )
+        )
+    elif valid:
+        parts.append(markup.paragraph("Nothing open: the charter is approved as it stands."))
+    else:
+        parts.append(markup.paragraph("<em>Nobody has signed the charter yet.</em>"))
+    text = f"{len(valid)} valid sign-off(s); open: " + (
+        ", ".join(f"{p.name} ({p.reason})" for p in pending) or "none"
+    )
+    return Section("".join(parts), text)
