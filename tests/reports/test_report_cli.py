@@ -59,6 +59,9 @@ def test_due_runs_what_is_due_and_only_that(run_cli, scheduled: Path) -> None:
     again = run_cli("report", "run", "--due", str(scheduled), "--now", NOW)
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "3 project(s): 3 not due"
+    quiet = run_cli("-q", "report", "run", "--due", str(scheduled), "--now", NOW)
+    assert quiet.returncode == 0
+    assert quiet.stdout == ""  # what cron mails: nothing when nothing needs a person
     verbose = run_cli("-v", "report", "run", "--due", str(scheduled), "--now", NOW)
     assert "NOT DUE" in verbose.stdout
     assert "not due until 2026-03-09 07:00 CET" in verbose.stdout
@@ -69,8 +72,11 @@ def test_a_running_report_is_skipped_not_waited_for(run_cli, project_copy: Path)
         asked = run_cli("report", "run", str(project_copy), timeout=60)
         scheduled = run_cli("report", "run", "--due", str(project_copy), "--now", NOW, timeout=60)
     assert asked.returncode == 1, asked.stderr
+    with project_lock(Project.at(project_copy)):
+        quiet = run_cli("-q", "report", "run", str(project_copy), timeout=60)
+    assert quiet.stdout.startswith(f"SKIPPED  {project_copy}: already running (pid ")
     assert f"SKIPPED  {project_copy}: " in asked.stdout
-    assert f"a report is already running (pid {os.getpid()} since" in asked.stdout
+    assert f"SKIPPED  {project_copy}: already running (pid {os.getpid()} since" in asked.stdout
     assert scheduled.returncode == 0, scheduled.stderr  # the other run does it
     assert "1 project(s): 1 skipped" in scheduled.stdout
     assert not list((project_copy / "reports").glob("*.html"))

@@ -54,7 +54,8 @@ def batch(built_project: Path, tmp_path_factory: pytest.TempPathFactory):
         limit = ReportOptions(timeout=TIME_LIMIT, clock=fixed_clock(NOW))
         thread = threading.Thread(target=lambda: timed.append(run_report(slow, limit)))
         thread.start()
-        summary = run_reports([root], ReportOptions(jobs=2, clock=fixed_clock(NOW)))
+        options = ReportOptions(jobs=2, clock=fixed_clock(NOW), parameters={"audience": "board"})
+        summary = run_reports([root], options)
         thread.join()
     return {"summary": summary, "projects": {**projects, "slow": slow}, "timed": timed[0]}
 
@@ -199,6 +200,32 @@ def test_the_schedule_state_follows_the_outcome(batch) -> None:
     failed = read_state(Project.at(batch["projects"]["cell"]))
     assert failed.last_success is None
     assert (failed.last_status, failed.last_report) == ("failed", STEM)
+
+
+def test_parameters_are_injected_after_the_parameters_cell(batch) -> None:
+    nb = nbformat.read(result(batch, "ok").notebook, as_version=4)
+    tags = [c.metadata.get("tags", []) for c in nb.cells[:2]]
+    assert tags == [["parameters"], ["injected-parameters"]]
+    injected = nb.cells[1].source
+    assert 'audience = "board"' in injected
+    assert f'project_dir = "{batch["projects"]["ok"]}"' in injected
+
+
+def test_an_unreachable_tracking_server_fails_the_report_but_keeps_it(
+    project_copy: Path,
+) -> None:
+    from tests.conftest import free_port
+
+    uri = f"http://127.0.0.1:{free_port()}"
+    outcome = run_report(project_copy, ReportOptions(tracking_uri=uri, clock=fixed_clock(NOW)))
+    assert outcome.status is ReportStatus.FAILED
+    assert outcome.message.startswith(f"written to {STEM}.html but not logged to MLflow: ")
+    assert "cannot reach the tracking server" in outcome.message
+    assert outcome.html is not None
+    assert outcome.html.is_file()
+    assert "This report is incomplete" not in outcome.html.read_text(encoding="utf-8")
+    state = read_state(Project.at(project_copy))
+    assert (state.last_status, state.last_success) == ("failed", None)  # due again next tick
 
 
 def _outputs_by_source(nb) -> dict[str, bool]:

@@ -32,10 +32,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "run. Exit 0 when every report ran, 1 when one failed, 2 on bad input."
         ),
         epilog=(
-            "Scheduling: `*/15 * * * * codesign report run --due /srv/projects` in a crontab "
+            "Scheduling: `*/15 * * * * codesign -q report run --due /srv/projects` in a crontab "
             "runs every report whose charter schedule (reports.schedule, a cron expression in "
             "reports.timezone) has come round since its last successful run. A project whose "
-            "report is already running is skipped (its lock is held), never waited for."
+            "report is already running is skipped (its lock is held), never waited for. With -q, "
+            "only failed and skipped reports are printed."
         ),
     )
     run.add_argument(
@@ -113,7 +114,9 @@ def run_reports(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary.to_json()))
     else:
-        print("\n".join(summary.lines(verbose=args.verbose > 0)))
+        lines = summary.lines(verbose=args.verbose > 0, quiet=args.quiet)
+        if lines:
+            print("\n".join(lines))
     return summary.exit_code
 
 

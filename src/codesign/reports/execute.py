@@ -197,6 +197,7 @@ def _execute(
     try:
         # The kernel boots in its own process while this one imports Papermill (a second or so).
         watch.manager = _launch_kernel(notebook, cwd, kernel)
+        logger.debug("kernel launched for %s", notebook)
         if kernel.on_start is not None:
             kernel.on_start()
         import papermill
@@ -404,6 +405,7 @@ def _register_engine() -> None:
                 raise TimeoutError
             if watch.on_execute is not None:
                 watch.on_execute()
+            logger.debug("executing %s", nb_man.nb.metadata.get("papermill", {}).get("input_path"))
             return client.execute(cleanup_kc=True)
 
     papermill_engines.register(ENGINE_NAME, CodesignEngine)

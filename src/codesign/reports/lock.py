@@ -31,7 +31,14 @@ LOCK_FILE: Final = Path("reports") / ".lock"
 
 
 class ReportLockedError(ReportError):
-    """Raised when another run holds the project's report lock; nothing was done."""
+    """Raised when another run holds the project's report lock; nothing was done.
+
+    ``holder`` says who holds it, as far as its lock file tells: `` (pid 123 since ...)``.
+    """
+
+    def __init__(self, message: str, *, holder: str = "") -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 @contextlib.contextmanager
@@ -50,8 +57,9 @@ def project_lock(project: Project, *, clock_now: dt.datetime | None = None) -> I
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            msg = f"{project.root}: a report is already running{_holder(fd)}; skipped"
-            raise ReportLockedError(msg) from None
+            holder = _holder(fd)
+            msg = f"{project.root}: a report is already running{holder}; skipped"
+            raise ReportLockedError(msg, holder=holder) from None
         started = (clock_now or dt.datetime.now(dt.UTC)).isoformat()
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps({"pid": os.getpid(), "since": started}).encode(), 0)

@@ -158,11 +158,18 @@ class RunSummary:
             "exit_code": self.exit_code,
         }
 
-    def lines(self, *, verbose: bool = False) -> list[str]:
-        """The summary people read: one line per report run (and per not-due with verbose)."""
+    def lines(self, *, verbose: bool = False, quiet: bool = False) -> list[str]:
+        """The summary people read: one line per report run (and per not-due with verbose).
+
+        ``quiet`` keeps only what needs a person (failed and skipped reports), so a scheduler
+        that mails any output (cron) mails only then.
+        """
+        quiet_ok = (ReportStatus.OK, ReportStatus.NOT_DUE)
         out = []
         for r in self.results:
             if r.status is ReportStatus.NOT_DUE and not verbose:
+                continue
+            if quiet and r.status in quiet_ok:
                 continue
             timing = f" ({r.seconds:.1f} s)" if r.seconds >= 0.05 else ""
             out.append(f"{r.status.value.upper():8} {r.project}: {r.message}{timing}")
@@ -171,7 +178,8 @@ class RunSummary:
             for status in ReportStatus
             if (found := self.with_status(status))
         )
-        out.append(f"{len(self.results)} project(s): {counts or 'nothing to do'}")
+        if out or not quiet:
+            out.append(f"{len(self.results)} project(s): {counts or 'nothing to do'}")
         failed = self.with_status(ReportStatus.FAILED)
         if failed:
             out.append(f"Failed ({len(failed)}): " + ", ".join(str(r.project) for r in failed))
@@ -237,7 +245,7 @@ def _run_one(
         with project_lock(where, clock_now=options.clock()):
             result = _run_locked(where, options, tracker)
     except ReportLockedError as e:
-        result = ReportResult(path, ReportStatus.SKIPPED, _first_line(e))
+        result = ReportResult(path, ReportStatus.SKIPPED, f"already running{e.holder}")
     except CodesignError as e:
         result = ReportResult(path, ReportStatus.FAILED, _first_line(e))
     except Exception as e:
@@ -284,7 +292,9 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
             on_execute=_prepare_exporter,
         ),
     )
+    logger.debug("executed %s in %.2f s", notebook, execution.seconds)
     written = _write(project, charter, execution, now)
+    logger.debug("wrote %s", written.html)
     problem = written.stopped
     run_id = None
     try:
