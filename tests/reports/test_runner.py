@@ -219,13 +219,29 @@ def test_an_unreachable_tracking_server_fails_the_report_but_keeps_it(
     uri = f"http://127.0.0.1:{free_port()}"
     outcome = run_report(project_copy, ReportOptions(tracking_uri=uri, clock=fixed_clock(NOW)))
     assert outcome.status is ReportStatus.FAILED
-    assert outcome.message.startswith(f"written to {STEM}.html but not logged to MLflow: ")
+    assert outcome.message.startswith("written but not logged to MLflow: ")
+    assert outcome.message.endswith(f"; kept reports/{STEM}.html")
     assert "cannot reach the tracking server" in outcome.message
     assert outcome.html is not None
     assert outcome.html.is_file()
     assert "This report is incomplete" not in outcome.html.read_text(encoding="utf-8")
     state = read_state(Project.at(project_copy))
     assert (state.last_status, state.last_success) == ("failed", None)  # due again next tick
+
+
+def test_a_kernel_that_cannot_start_fails_the_report_with_a_banner(project_copy: Path) -> None:
+    outcome = run_report(
+        project_copy, ReportOptions(kernel_name="no-such-kernel", clock=fixed_clock(NOW))
+    )
+    assert outcome.status is ReportStatus.FAILED
+    assert outcome.message == (
+        "stopped before running any cell: no Jupyter kernel named 'no-such-kernel'; "
+        f"kept reports/{STEM}.html"
+    )
+    assert outcome.run_id is not None  # logged, as a failed run
+    html = outcome.html.read_text(encoding="utf-8")
+    assert "This report is incomplete." in html
+    assert "Go to where it stopped" not in html  # it never started
 
 
 def _outputs_by_source(nb) -> dict[str, bool]:

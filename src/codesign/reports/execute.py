@@ -121,13 +121,11 @@ class KernelOptions:
     ``name``: the Jupyter kernel (default: the notebook's kernelspec). ``preload``: modules the
     kernel imports while it starts, in parallel with this process loading Papermill, so the
     report's first cells find them ready; importing has no side effect (a rule of codesign), so
-    the notebook behaves exactly as without. ``on_start``: called once the kernel's process is
-    launched (the runner has its MLflow logger open the project's store then).
+    the notebook behaves exactly as without.
     """
 
     name: str | None = None
     preload: tuple[str, ...] = ()
-    on_start: Callable[[], None] | None = None
     on_execute: Callable[[], None] | None = None
     """Called when the cells start executing: this process mostly waits from then on."""
 
@@ -198,8 +196,6 @@ def _execute(
         # The kernel boots in its own process while this one imports Papermill (a second or so).
         watch.manager = _launch_kernel(notebook, cwd, kernel)
         logger.debug("kernel launched for %s", notebook)
-        if kernel.on_start is not None:
-            kernel.on_start()
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
@@ -251,7 +247,7 @@ def _launch_kernel(notebook: Path, cwd: Path, kernel: KernelOptions) -> Any:
         "--HistoryManager.hist_file=:memory:",
         *(f"--IPKernelApp.exec_lines=import {module}" for module in kernel.preload),
     ]
-    manager = AsyncKernelManager(kernel_name=name)
+    manager = AsyncKernelManager(kernel_name=name, log=_EngineLog(logger, {}))
     run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=arguments)
     return manager
 

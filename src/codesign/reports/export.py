@@ -152,7 +152,6 @@ def _exporter() -> Any:
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
-            embed_images=True,
         )
 
 

@@ -276,10 +276,8 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
 
     experiment = project.slug_of(charter)
     key = f"{project.root}#{now.isoformat()}"
-
-    def kernel_started() -> None:
-        tracker.prepare(key, project.root, experiment, project.tracking_uri(options.tracking_uri))
-
+    # The logger opens the store in its own process while the report runs.
+    tracker.prepare(key, project.root, experiment, project.tracking_uri(options.tracking_uri))
     execution = execute(
         notebook,
         parameters={PROJECT_DIR: str(project.root), **options.parameters},
@@ -288,7 +286,6 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
         kernel=KernelOptions(
             name=options.kernel_name,
             preload=KERNEL_PRELOAD,
-            on_start=kernel_started,
             on_execute=_prepare_exporter,
         ),
     )
@@ -307,7 +304,8 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
             failure=problem,
         )
     except TrackingError as e:
-        problem = f"written to {written.html.name} but not logged to MLflow: {_first_line(e)}"
+        logged = f"not logged to MLflow: {_first_line(e)}"
+        problem = f"{problem}; {logged}" if problem else f"written but {logged}"
     write_state(project, state.after("ok" if problem is None else "failed", now, written.stem))
     relative = written.html.relative_to(project.root)
     return ReportResult(
