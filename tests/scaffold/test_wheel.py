@@ -52,6 +52,8 @@ def test_scaffolds_from_an_installed_wheel(tmp_path: Path) -> None:
         f"{template}mlruns/.gitkeep",
         f"{template}notebooks/00_workshop.ipynb",
         "codesign/templates/reports/report.ipynb",
+        "codesign/templates/reports/html/codesign-report/conf.json",
+        "codesign/templates/reports/html/codesign-report/index.html.j2",
         "codesign/templates/charters/triage.yaml",
     ):
         assert expected in names, expected

@@ -158,7 +158,10 @@ def execute(
         finally:
             _close_event_loop()
 
-    thread = threading.Thread(target=work, name=f"codesign-execute-{notebook.parent.parent.name}")
+    # A daemon: Ctrl-C ends the command at once (the kernel, orphaned, ends with its parent).
+    thread = threading.Thread(
+        target=work, name=f"codesign-execute-{notebook.parent.parent.name}", daemon=True
+    )
     thread.start()
     thread.join()
     if error:
