@@ -107,6 +107,14 @@ def test_the_html_shows_no_code_and_embeds_the_charts(batch) -> None:
     assert "<title>Triage: report of 2026-03-02 07:00 UTC</title>" in html
 
 
+def test_a_clean_report_shows_no_error_or_warning(batch) -> None:
+    nb = nbformat.read(result(batch, "ok").notebook, as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert outputs
+    assert all(o["output_type"] != "error" and o.get("name") != "stderr" for o in outputs)
+    assert all(c.execution_count for c in nb.cells if c.cell_type == "code")
+
+
 def test_the_html_shows_the_right_values(batch, built_project: Path) -> None:
     html = result(batch, "ok").html.read_text(encoding="utf-8")
     latest = compare(built_project).iterations[-1]
@@ -224,7 +232,12 @@ def test_an_unreachable_tracking_server_fails_the_report_but_keeps_it(
     assert "cannot reach the tracking server" in outcome.message
     assert outcome.html is not None
     assert outcome.html.is_file()
-    assert "This report is incomplete" not in outcome.html.read_text(encoding="utf-8")
+    html = outcome.html.read_text(encoding="utf-8")
+    assert "This report is incomplete" not in html
+    # the report read the iterations from the same (unreachable) store, and said so in place
+    assert "The iterations could not be read: cannot reach the tracking server" in html
+    nb = nbformat.read(outcome.notebook, as_version=4)
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
     state = read_state(Project.at(project_copy))
     assert (state.last_status, state.last_success) == ("failed", None)  # due again next tick
 

@@ -28,7 +28,7 @@ import os
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -126,6 +126,8 @@ class KernelOptions:
 
     name: str | None = None
     preload: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Environment variables set for the kernel on top of this process's."""
     on_execute: Callable[[], None] | None = None
     """Called when the cells start executing: this process mostly waits from then on."""
 
@@ -251,7 +253,8 @@ def _launch_kernel(notebook: Path, cwd: Path, kernel: KernelOptions) -> Any:
         *(f"--IPKernelApp.exec_lines=import {module}" for module in kernel.preload),
     ]
     manager = AsyncKernelManager(kernel_name=name, log=_EngineLog(logger, {}))
-    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=arguments)
+    env = {**os.environ, **kernel.env}
+    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=arguments, env=env)
     return manager
 
 

@@ -33,6 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from codesign.config import ENV_TRACKING_URI
 from codesign.exceptions import CodesignError, ReportError, TrackingError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write, atomic_write_text
 from codesign.project import Project, find_projects
@@ -286,6 +287,8 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
         kernel=KernelOptions(
             name=options.kernel_name,
             preload=KERNEL_PRELOAD,
+            # the report reads the iterations from the store its run is logged to
+            env={ENV_TRACKING_URI: options.tracking_uri} if options.tracking_uri else {},
             on_execute=_prepare_exporter,
         ),
     )

@@ -253,7 +253,7 @@ def _read_comparison(
     try:
         records = read_store(project.tracking_uri(tracking_uri), experiment)
     except CodesignError as e:
-        logger.warning("iterations of %s could not be read: %s", experiment, e)
+        logger.info("iterations of %s could not be read: %s", experiment, e)  # shown in place
         return None, str(e)
     return build_comparison(charter, experiment, records), None
 
@@ -264,7 +264,7 @@ def _read_feedback(project: Project) -> tuple[list[FeedbackRecord], str | None]:
     try:
         return read_feedback(project.feedback_path), None
     except CodesignError as e:
-        logger.warning("feedback of %s could not be read: %s", project.root, e)
+        logger.info("feedback of %s could not be read: %s", project.root, e)  # shown in place
         return [], str(e)
 
 
