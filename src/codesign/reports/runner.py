@@ -194,6 +194,8 @@ def run_reports(
     options = options or ReportOptions()
     projects = select_projects(paths, due_only=options.due_only)
     with TrackingWorker() as tracker:
+        if not options.due_only:  # reports asked for will run: their logger starts at once
+            tracker.start()
         run = functools.partial(_run_one, options=options, tracker=tracker)
         if options.jobs == 1 or len(projects) <= 1:
             return RunSummary(tuple(run(p) for p in projects), options.due_only)
@@ -232,8 +234,11 @@ def select_projects(paths: Iterable[Path | str], *, due_only: bool) -> list[Path
 
 def run_report(project: Project | Path | str, options: ReportOptions | None = None) -> ReportResult:
     """Run one project's report; never raises for a problem of that project (see the result)."""
+    options = options or ReportOptions()
     with TrackingWorker() as tracker:
-        return _run_one(project, options or ReportOptions(), tracker)
+        if not options.due_only:
+            tracker.start()
+        return _run_one(project, options, tracker)
 
 
 def _run_one(

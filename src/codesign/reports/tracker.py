@@ -59,6 +59,17 @@ class TrackingWorker:
         self._pending: dict[str, concurrent.futures.Future[str]] = {}
         self._reader: threading.Thread | None = None
         self._dead: str | None = None
+        self._sent = 0
+
+    def start(self) -> None:
+        """Start the child now, ahead of the first report, if it is not running yet.
+
+        Importing MLflow is the slowest part of logging a report: started first, it is done
+        by the time the first report is written.
+        """
+        with self._lock:
+            if self._dead is None:
+                self._started()
 
     def prepare(self, key: str, project: Path, experiment: str, tracking_uri: str) -> None:
         """Have the child open ``project``'s store and experiment while the report runs."""
@@ -109,11 +120,13 @@ class TrackingWorker:
                 self._pending.pop(key, None)
 
     def close(self) -> None:
-        """Let the child finish what it was sent, then end it."""
+        """Let the child finish what it was sent, then end it (at once if it was sent nothing)."""
         with self._lock:
-            process = self._process
+            process, sent = self._process, self._sent
         if process is None:
             return
+        if not sent:
+            process.kill()  # still importing MLflow for reports that never came
         if process.stdin is not None:
             with contextlib.suppress(OSError):
                 process.stdin.close()
@@ -147,6 +160,7 @@ class TrackingWorker:
                     raise OSError("no pipe to the logger")
                 stdin.write(line)
                 stdin.flush()
+                self._sent += 1
             except OSError as e:
                 self._fail_all(f"the MLflow logger stopped ({e.strerror or e})")
 
