@@ -573,7 +573,9 @@ def feedback_section(report: Report) -> Section:
     rows = []
     lines = []
     for m in measures:
-        target = pretty_target(str(m.outcome.target)) if m.outcome else "no outcome set"
+        spec = REGISTRY.get(m.metric)
+        unit = f" {spec.unit}" if spec is not None and spec.unit else ""
+        target = pretty_target(str(m.outcome.target)) + unit if m.outcome else "no outcome set"
         rows.append(
             (
                 esc(m.label),
