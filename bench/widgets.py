@@ -19,7 +19,6 @@ import tempfile
 from pathlib import Path
 
 from _common import alternate, report, time_call
-
 from codesign.charter import load_charter, preset_text
 from codesign.widgets import Workshop
 from codesign.widgets.outcomes import OutcomeEditor
