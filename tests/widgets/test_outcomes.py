@@ -250,3 +250,19 @@ def test_a_fifty_outcome_table_builds_rows_once(triage: Path) -> None:
     editor.save_bar.save_button.click()
     assert [row.box for row in editor.rows] == boxes
     assert load_charter(triage).charter.outcomes[10].target.number == "0.85"
+
+
+def test_option_inputs_stay_the_same_widgets_while_typing(outcomes: OutcomeEditor) -> None:
+    """Committing an option must not replace the input the person is about to tab into."""
+    row = outcomes.rows[1]  # sensitivity, levels [1, 2]
+    row.open_details()
+    threshold = row.detail_inputs["params.threshold"].widget
+    levels = row.detail_inputs["params.levels"].widget
+    threshold.value = "0.3"
+    row.metric_input.value = "specificity"  # the same options
+    assert row.detail_inputs["params.threshold"].widget is threshold
+    assert row.detail_inputs["params.levels"].widget is levels
+    assert levels.value == "1, 2"
+    outcome = outcomes.session.charter.outcomes[1]
+    assert (outcome.metric, outcome.params) == ("specificity", {"threshold": 0.3, "levels": [1, 2]})
+    assert "Options of specificity:" in visible(row.params_note.value)

@@ -26,7 +26,7 @@ import ipywidgets as ipw
 from pydantic import BaseModel, ValidationError
 
 from codesign.charter.document import validation_issues
-from codesign.charter.model import CrossFieldError, _loc_text
+from codesign.charter.model import CrossFieldError
 from codesign.exceptions import CharterIssue
 from codesign.widgets import _ui
 from codesign.widgets.session import SessionView
@@ -34,7 +34,7 @@ from codesign.widgets.session import SessionView
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from codesign.charter.model import Charter, Loc
+    from codesign.charter.model import Charter
     from codesign.widgets.session import CharterSession
 
 logger = logging.getLogger(__name__)
@@ -115,19 +115,22 @@ class Input:
 
 
 class FieldSet(SessionView):
-    """Inputs for fields of one model object, reached from the charter by ``target``."""
+    """Inputs for fields of one model object, reached from the charter by ``target``.
+
+    ``prefix`` is where that object sits in the charter (``use_case``), to place its issues.
+    """
 
     def __init__(
         self,
         session: CharterSession,
         target: Callable[[Charter], BaseModel],
-        prefix: Loc,
+        prefix: str,
         inputs: Sequence[Input],
         messages: _ui.Messages,
     ) -> None:
         self.session = session
         self.target = target
-        self.prefix = _loc_text(prefix)
+        self.prefix = prefix
         self.inputs = {item.name: item for item in inputs}
         self.messages = messages
         self.rejected: dict[str, list[str]] = {}
@@ -140,7 +143,7 @@ class FieldSet(SessionView):
         session.attach(self)
 
     def _on_change(self, item: Input) -> Callable[[dict[str, Any]], None]:
-        @_ui.guarded(self.messages, f"saving the {item.name.replace('_', ' ')}")
+        @_ui.guarded(self.messages, f"applying the {item.name.replace('_', ' ')}")
         def changed(_change: dict[str, Any]) -> None:
             if not self._filling:
                 self.assign(item)
@@ -271,7 +274,7 @@ class RecordRow(Generic[M]):
             layout=_ui.shared_layout(width="100%", align_items="center"),
         )
         self.box = ipw.VBox(
-            self.parts(), layout=_ui.shared_layout(width="100%", margin="0 0 4px 0")
+            [self.line, self.notes], layout=_ui.shared_layout(width="100%", margin="0 0 4px 0")
         )
         for cell in self.cells:
             for widget in cell.inputs:
@@ -286,10 +289,6 @@ class RecordRow(Generic[M]):
     def make_controls(self) -> list[ipw.Widget]:
         """Buttons at the row's end (remove, move)."""
         return self.table.row_controls(self)
-
-    def parts(self) -> list[ipw.Widget]:
-        """What the row's box holds, top to bottom."""
-        return [self.line, self.notes]
 
     def candidate(self) -> dict[str, Any]:
         """The record as typed: every cell's raw value (``None`` cells left out)."""

@@ -207,7 +207,7 @@ class DecisionForm:
         self.fields = FieldSet(
             session,
             lambda charter: charter.decision,
-            ("decision",),
+            "decision",
             [
                 Input(
                     "choice",

@@ -30,7 +30,7 @@ from codesign.widgets.savebar import SaveBar
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
 
-    from codesign.charter.metrics import MetricSpec
+    from codesign.charter.metrics import MetricParams, MetricSpec
     from codesign.widgets.session import CharterSession
 
 OPERATORS: Final = (
@@ -81,6 +81,8 @@ class OutcomeRow(RecordRow[Outcome]):
         self.details: ipw.VBox | None = None
         self.detail_inputs: dict[str, Input] = {}
         self.params_box: ipw.VBox | None = None
+        self.params_note = ipw.HTML()
+        self._params_model: type[MetricParams] | None = None
         self.more = _ui.button(
             "",
             icon="chevron-down",
@@ -191,9 +193,6 @@ class OutcomeRow(RecordRow[Outcome]):
     def make_controls(self) -> list[ipw.Widget]:
         return [self.more, *self.table.row_controls(self)]
 
-    def parts(self) -> list[ipw.Widget]:
-        return [self.line, self.notes]
-
     # the record
 
     def spec(self) -> MetricSpec | None:
@@ -299,32 +298,32 @@ class OutcomeRow(RecordRow[Outcome]):
         self._fill_details()
 
     def _build_params(self) -> None:
+        """Inputs for the current metric's options, rebuilt only when the options differ.
+
+        Metrics sharing their options (sensitivity, specificity...) keep the same inputs, so an
+        edit never replaces the input a person is about to tab into.
+        """
         if self.params_box is None:
             return
-        previous = {
-            name: item.widget.value
-            for name, item in self.detail_inputs.items()
-            if name.startswith("params.")
-        }
-        for name in list(self.detail_inputs):
-            if name.startswith("params."):
-                del self.detail_inputs[name]
         spec = self.spec()
-        inputs = [
-            _param_input(name, info, self.table)
-            for name, info in (spec.params.model_fields.items() if spec else ())
-        ]
-        for item in inputs:
-            if item.name in previous:
-                item.widget.value = previous[item.name]
-            item.widget.observe(self._on_detail_change, names="value")
-            self.detail_inputs[item.name] = item
-        note = (
-            [ipw.HTML(_ui.message_html([f"Options of {spec.title.lower()}:"], _ui.MUTED_COLOUR))]
-            if inputs and spec
-            else []
-        )
-        self.params_box.children = [*note, *(item.box for item in inputs)]
+        options = spec.params if spec else None
+        if options is not self._params_model:
+            self._params_model = options
+            previous = {}
+            for name in [n for n in self.detail_inputs if n.startswith("params.")]:
+                item = self.detail_inputs.pop(name)
+                previous[name] = item.widget.value
+                _ui.close_tree(item.box)
+            for name, info in options.model_fields.items() if options else ():
+                item = _param_input(name, info, self.table)
+                if item.name in previous:
+                    item.widget.value = previous[item.name]
+                item.widget.observe(self._on_detail_change, names="value")
+                self.detail_inputs[item.name] = item
+        inputs = [item for name, item in self.detail_inputs.items() if name.startswith("params.")]
+        title = f"Options of {spec.title.lower()}:" if spec and inputs else ""
+        self.params_note.value = _ui.message_html([title], _ui.MUTED_COLOUR) if title else ""
+        self.params_box.children = [self.params_note, *(item.box for item in inputs)]
 
     def _fill_details(self) -> None:
         record = self.record if not self.draft else None

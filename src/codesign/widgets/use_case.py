@@ -186,7 +186,7 @@ class UseCaseForm:
         self.fields = FieldSet(
             session,
             lambda charter: charter.use_case,
-            ("use_case",),
+            "use_case",
             _use_case_inputs(),
             self.messages,
         )

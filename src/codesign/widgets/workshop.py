@@ -79,7 +79,9 @@ class Workshop:
             project = Project.find(project_dir)
             return cls(CharterSession.open(project.charter_path))
         except CodesignError as e:
-            logger.warning("cannot open the workshop: %s", str(e).splitlines()[0])
+            logger.info(
+                "cannot open the workshop: %s", str(e).splitlines()[0]
+            )  # shown in the forms
             return cls(None, e)
 
     @classmethod
