@@ -162,7 +162,7 @@ def test_a_token_is_required_and_only_loopback_is_served(lab: Lab) -> None:
 
 
 def test_workshop_form_saves_the_charter_from_the_browser(
-    lab: Lab, chromium_path: str, tmp_path: Path
+    chromium_path: str, lab: Lab, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -205,3 +205,26 @@ def test_from_preset_copies_the_preset_into_a_new_folder(tmp_path: Path) -> None
     assert isinstance(workshop.decision, DecisionForm)
     with pytest.raises(ConflictError, match="already exists"):
         Workshop.from_preset("imaging", tmp_path / "try")  # never overwrites
+
+
+def test_file_broken_elsewhere_is_explained_and_my_changes_wait(
+    triage: Path, outcomes: OutcomeEditor
+) -> None:
+    path = triage / "codesign.yaml"
+    good = path.read_text()
+    path.write_text(good.replace('target: ">= 0.95"', "target: very high"))
+    outcomes.rows[0].number_input.value = "0.04"
+    bar = outcomes.save_bar
+    bar.save_button.click()
+    assert "the file on disk is not a valid charter any more" in visible(bar.conflict_text.value)
+    bar.keep_button.click()
+    assert "invalid charter, 1 problem(s)" in bar.messages.text
+    assert 'outcomes[1].target: expected an operator and a number like ">= 0.95"' in (
+        bar.messages.text
+    )
+    assert outcomes.rows[0].number_input.value == "0.04"  # still here
+    path.write_text(good.replace("stage: co-design", "stage: pilot"))  # fixed, and changed
+    bar.keep_button.click()
+    bar.save_button.click()
+    saved = load_charter(triage).charter
+    assert (saved.use_case.stage, str(saved.outcomes[0].target)) == ("pilot", "<= 0.04")
