@@ -280,7 +280,7 @@ def _apply_seq(node: CommentedSeq, old: list[Any], new: list[Any]) -> CommentedS
             node[index] = apply(node[index], old[index], value)
         if len(new) > len(old):
             last = node[-1] if len(node) else None
-            node.extend(to_node(value) for value in new[len(old) :])
+            node.extend(_new_item(node, value) for value in new[len(old) :])
             _move_trailing_comment(last, node[-1])
         return node
     by_key = {key: index for index, key in enumerate(old_keys)}
@@ -292,7 +292,7 @@ def _apply_seq(node: CommentedSeq, old: list[Any], new: list[Any]) -> CommentedS
         if old_index is None and new_index in renamed:
             old_index = by_key.pop(old_keys[renamed[new_index]])
         if old_index is None:
-            result.append(to_node(value))
+            result.append(_new_item(node, value))
             continue
         result.append(apply(node[old_index], old[old_index], value))
         comment = node.ca.items.get(old_index)
@@ -301,6 +301,19 @@ def _apply_seq(node: CommentedSeq, old: list[Any], new: list[Any]) -> CommentedS
     if len(node) and len(result):
         _move_trailing_comment(node[-1], result[-1])
     return result
+
+
+def _new_item(siblings: CommentedSeq, value: Any) -> Any:
+    """A record added to a list, in the style of the records already there.
+
+    Stakeholders and columns are usually one-line ``{name: ..., role: ...}`` records: a new one
+    is written the same way, not as a block in the middle of one-liners.
+    """
+    item = to_node(value)
+    records = [sibling for sibling in siblings if isinstance(sibling, CommentedMap)]
+    if isinstance(item, CommentedMap) and records and all(r.fa.flow_style() for r in records):
+        item.fa.set_flow_style()
+    return item
 
 
 def _renamed_in_place(old_keys: list[Any], new_keys: list[Any]) -> dict[int, int]:
