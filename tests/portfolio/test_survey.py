@@ -282,3 +282,12 @@ def test_initiatives_are_plain_values(rows: dict[str, Initiative]) -> None:
     assert dataclasses.replace(good) == good
     with pytest.raises(dataclasses.FrozenInstanceError):
         good.title = "x"  # type: ignore[misc]
+
+
+def test_one_project_on_its_own(tree: Tree) -> None:
+    from codesign.portfolio import survey_project
+
+    alone = survey_project(tree["no-lead"])
+    assert alone.title == "Sepsis alert"
+    assert alone.flags == ()  # flags are the portfolio's: they need its clock
+    assert survey_project(str(tree["invalid"])).problems

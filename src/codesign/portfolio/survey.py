@@ -86,8 +86,7 @@ def build_portfolio(
     scan = scan_projects(folders)
     stores = _Stores()
     initiatives = [
-        _flagged(survey_project(root, options=options, stores=stores), now, options)
-        for root in scan.projects
+        _flagged(_survey_project(root, options, stores), now, options) for root in scan.projects
     ]
     initiatives.extend(_flagged(_unreadable(folder), now, options) for folder in scan.unreadable)
     initiatives.sort(key=lambda i: (i.name.casefold(), str(i.path)))
@@ -135,16 +134,16 @@ def _unreadable(folder: UnreadableFolder) -> Initiative:
 # --- one project -------------------------------------------------------------------------------
 
 
-def survey_project(
-    root: Path, *, options: PortfolioOptions | None = None, stores: _Stores | None = None
-) -> Initiative:
+def survey_project(root: Path | str, options: PortfolioOptions | None = None) -> Initiative:
     """One project as an initiative (flags not set yet: :func:`build_portfolio` adds them).
 
     Never raises for a problem of the project itself: that becomes one of its ``problems``.
     """
-    options = options or PortfolioOptions()
-    stores = stores or _Stores()
-    project = Project(Path(root))
+    return _survey_project(Path(root), options or PortfolioOptions(), _Stores())
+
+
+def _survey_project(root: Path, options: PortfolioOptions, stores: _Stores) -> Initiative:
+    project = Project(root)
     try:
         charter = project.load_charter().charter
     except CharterError as e:  # nothing else can be read without the charter
