@@ -133,3 +133,11 @@ class TrackingError(CodesignError):
 
 class ReportError(CodesignError):
     """Raised when a report cannot be set up: no report notebook, bad parameters, lock held."""
+
+
+class PortfolioError(CodesignError):
+    """Raised when a portfolio cannot be made: a root that is not a folder, an output folder
+    that cannot be written or that holds files codesign did not write.
+
+    A project that cannot be read is not an error: the portfolio lists it with the reason.
+    """
