@@ -28,7 +28,6 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.resolver import Resolver, VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from ruamel.yaml.util import load_yaml_guess_indent
 
 from codesign.config import MAX_CHARTER_BYTES, MAX_YAML_DEPTH
 from codesign.exceptions import CharterError, CharterIssue
@@ -129,19 +128,50 @@ class Indentation:
 _KEY_LINE: Final = re.compile(r"^( +)[^\s#-][^:]*:(\s|$)")
 
 
+_DASH_LINE: Final = re.compile(r"^( *)- ")
+_PARENT_LINE: Final = re.compile(r"^( *)[^\s#-][^:]*:\s*(#.*)?$")
+
+
 def indentation(text: str) -> Indentation:
-    """The indentation ``text`` uses (mapping, list items), defaulting to 2 / 4 / 2."""
-    mapping = min(
-        (len(m.group(1)) for line in text.splitlines() if (m := _KEY_LINE.match(line))),
-        default=2,
-    )
-    try:
-        _, sequence, offset = load_yaml_guess_indent(text)
-    except YAMLError:
-        sequence, offset = None, None
-    if sequence is None or offset is None:
-        return Indentation(mapping=mapping, sequence=mapping + 2, offset=mapping)
-    return Indentation(mapping=mapping, sequence=sequence, offset=offset)
+    """The indentation ``text`` uses (mapping, list items), defaulting to 2 / 4 / 2.
+
+    Read off the text's lines rather than by parsing it again: loading a charter is on the hot
+    path of the portfolio and the forms, and one parse per load is enough.
+    """
+    lines = text.splitlines()
+    mapping = _mapping_indent(lines)
+    for index, line in enumerate(lines):
+        dash = _DASH_LINE.match(line)
+        if dash is None:
+            continue
+        parent = _previous_content_line(lines, index)
+        found = _PARENT_LINE.match(parent) if parent is not None else None
+        if found is not None and len(dash.group(1)) >= len(found.group(1)):
+            offset = len(dash.group(1)) - len(found.group(1))
+            return Indentation(mapping=mapping, sequence=offset + 2, offset=offset)
+    return Indentation(mapping=mapping, sequence=mapping + 2, offset=mapping)
+
+
+def _mapping_indent(lines: list[str]) -> int:
+    """How far a nested key sits right of its parent key (``use_case:`` then ``  title:``)."""
+    for index, line in enumerate(lines):
+        key = _KEY_LINE.match(line)
+        if key is None:
+            continue
+        parent = _previous_content_line(lines, index)
+        found = _PARENT_LINE.match(parent) if parent is not None else None
+        if found is not None and len(key.group(1)) > len(found.group(1)):
+            return len(key.group(1)) - len(found.group(1))
+    return 2
+
+
+def _previous_content_line(lines: list[str], index: int) -> str | None:
+    """The nearest line above ``index`` that is neither blank nor a comment."""
+    for line in reversed(lines[:index]):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return line
+    return None
 
 
 def dump(document: CommentedMap, indent: Indentation | None = None) -> str:
