@@ -1,7 +1,7 @@
 # codesign: two commands on a fresh machine.
 #   make demo   creates .venv, installs, runs the co-design story end to end on bundled data
 #   make test   creates .venv if needed, installs, runs lint, types, layers and the whole suite
-# `make lab` opens JupyterLab on the demo project.
+# `make lab` opens JupyterLab on the demo project's workshop notebook (scaffolded if missing).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= codesign-demo
 DEMO_PROJECT := $(DEMO_DIR)/nurse-triage-assistant
+# Jupyter refuses to run as root unless told (containers); LAB_ARGS=--no-browser for a headless box.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: install demo test lint lab clean
 
@@ -39,7 +41,8 @@ test: lint
 	$(BIN)/pytest
 
 lab: install
-	$(BIN)/codesign lab --project $(DEMO_PROJECT)
+	test -d $(DEMO_PROJECT) || $(BIN)/codesign new "Nurse triage assistant" --preset triage --no-input --output-dir $(DEMO_DIR)
+	$(BIN)/codesign lab --project $(DEMO_PROJECT) $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

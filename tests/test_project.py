@@ -105,3 +105,15 @@ def test_gate_summary_names_counts_never_values() -> None:
     assert record.summary() == (
         "failed: extract.csv, 10 rows, 1 finding(s), checked 2026-03-01 07:05 UTC"
     )
+
+
+def test_scan_projects_lists_what_it_could_not_search(tmp_path: Path) -> None:
+    from codesign.project import scan_projects
+
+    a = make_project(tmp_path / "site-a" / "triage")
+    scan = scan_projects([tmp_path, tmp_path / "missing"])
+    assert scan.projects == (a.resolve(),)
+    (missing,) = scan.unreadable
+    assert missing.path == tmp_path / "missing"
+    assert missing.reason == "No such file or directory"
+    assert find_projects([tmp_path, tmp_path / "missing"]) == [a.resolve()]

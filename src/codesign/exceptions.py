@@ -137,3 +137,11 @@ class ReportError(CodesignError):
 
     A report that runs and stops early is not an error: it is a failed result (exit 1).
     """
+
+
+class PortfolioError(CodesignError):
+    """Raised when a portfolio cannot be made: a root that is not a folder, an output folder
+    that cannot be written or that holds files codesign did not write.
+
+    A project that cannot be read is not an error: the portfolio lists it with the reason.
+    """

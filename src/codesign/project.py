@@ -36,6 +36,8 @@ _SKIP_DIRS: Final = frozenset(
     {"node_modules", "__pycache__", "site-packages", "mlruns", "data", "reports", "governance"}
 )
 GATE_RESULTS_DIR: Final = Path("governance") / "results"
+LATEST_GATE_RESULT: Final = GATE_RESULTS_DIR / "latest.json"
+"""The project's most recent gate result, whatever the data (relative to the project root)."""
 
 
 @dataclass(frozen=True)
@@ -125,32 +127,74 @@ class Project:
         return config.embedded_artifact_root(self.root)
 
 
+@dataclass(frozen=True)
+class UnreadableFolder:
+    """A folder under the roots that could not be searched: it may hide a project."""
+
+    path: Path
+    reason: str
+    """Why, in the operating system's words (``Permission denied``); never file content."""
+
+
+@dataclass(frozen=True)
+class ProjectScan:
+    """What a search of the roots found: project folders, and folders it could not enter."""
+
+    projects: tuple[Path, ...]
+    unreadable: tuple[UnreadableFolder, ...] = ()
+
+
 def find_projects(roots: Iterable[Path | str]) -> list[Path]:
     """Every project folder under ``roots`` (a root may itself be a project), sorted.
 
     Hidden folders and the bulky folders of a project (data, mlruns, reports) are not searched,
     and the search does not descend into a project once found, so a file share with hundreds of
-    projects is scanned quickly.
+    projects is scanned quickly. Folders that cannot be read are skipped (and logged); see
+    :func:`scan_projects` to list them.
+    """
+    return list(scan_projects(roots).projects)
+
+
+def scan_projects(roots: Iterable[Path | str]) -> ProjectScan:
+    """:func:`find_projects`, with the folders that could not be searched and why.
+
+    On a shared drive some folders are closed to whoever runs the scan; a portfolio lists them
+    rather than silently showing fewer initiatives than there are.
     """
     found: set[Path] = set()
+    unreadable: dict[Path, UnreadableFolder] = {}
     for root in roots:
-        found.update(_walk(Path(root)))
-    return sorted(found)
+        for item in _walk(Path(root)):
+            if isinstance(item, UnreadableFolder):
+                unreadable.setdefault(item.path, item)
+            else:
+                found.add(item)
+    return ProjectScan(
+        projects=tuple(sorted(found)),
+        unreadable=tuple(unreadable[path] for path in sorted(unreadable)),
+    )
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    if (folder / config.CHARTER_FILENAME).is_file():
-        yield folder.resolve()
-        return
+def _walk(folder: Path) -> Iterator[Path | UnreadableFolder]:
     try:
-        entries = list(os.scandir(folder))
+        is_project = (folder / config.CHARTER_FILENAME).is_file()
+        entries = [] if is_project else list(os.scandir(folder))
     except OSError as e:
-        logger.warning("cannot scan %s: %s", folder, e.strerror or e)
+        reason = e.strerror or type(e).__name__
+        logger.warning("cannot scan %s: %s", folder, reason)
+        yield UnreadableFolder(folder.absolute(), reason)
+        return
+    if is_project:
+        yield folder.resolve()
         return
     for entry in entries:
         if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
             continue
-        if entry.is_dir(follow_symlinks=False):
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
             yield from _walk(Path(entry.path))
 
 
@@ -266,7 +310,7 @@ def record_gate_result(project: Project, record: GateRecord) -> Path:
     payload = (record.model_dump_json(indent=2) + "\n").encode("utf-8")
     path = folder / f"{record.data_sha256}.json"
     atomic_write(path, payload, expected_sha256=REPLACE_ANY)
-    atomic_write(folder / "latest.json", payload, expected_sha256=REPLACE_ANY)
+    atomic_write(project.root / LATEST_GATE_RESULT, payload, expected_sha256=REPLACE_ANY)
     return path
 
 
@@ -277,7 +321,7 @@ def gate_result_for(project: Project, data_sha256: str) -> GateRecord | None:
 
 def latest_gate_result(project: Project) -> GateRecord | None:
     """The most recent gate result of the project, whatever the data."""
-    return _read_gate(project.root / GATE_RESULTS_DIR / "latest.json")
+    return _read_gate(project.root / LATEST_GATE_RESULT)
 
 
 def gate_status(project: Project, data_sha256: str | None) -> GateStatus:

@@ -246,3 +246,32 @@ def test_round_trip_property(tmp_path: Path, change: dict[str, object]) -> None:
     assert again.charter.content_sha256() == charter.content_sha256()
     assert sorted(comment_lines(path.read_text())) == sorted(original_comments)
     path.unlink()
+
+
+@pytest.mark.parametrize(
+    ("mapping", "offset"),
+    [(2, 2), (2, 0), (4, 2), (4, 4), (3, 0)],
+)
+def test_indentation_style_is_kept(tmp_path: Path, mapping: int, offset: int) -> None:
+    """A charter indented another way keeps its look when one field is edited."""
+    m, o = " " * mapping, " " * offset
+    text = (
+        "schema_version: 1\n"
+        "use_case:\n"
+        f"{m}title: Sepsis early warning\n"
+        f"{m}intended_users:\n"
+        f"{m}{o}- ward nurse\n"
+        "outcomes:\n"
+        "  # the one that matters\n"
+        f"{o}- id: sensitivity\n"
+        f"{o}  title: Catch sepsis early\n"
+        f"{o}  category: safety\n"
+        f"{o}  metric: sensitivity\n"
+        f'{o}  target: ">= 0.85"\n'
+    ).replace("  # the one", o + "# the one")
+    path = tmp_path / "codesign.yaml"
+    path.write_text(text)
+    file = load_charter(path)
+    file.charter.outcomes[0].target = ">= 0.9"
+    file.save()
+    assert path.read_text() == text.replace('">= 0.85"', '">= 0.9"')

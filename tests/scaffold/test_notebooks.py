@@ -180,3 +180,76 @@ def test_papermill_runs_the_report_with_its_parameters(executed: dict[str, Path]
     assert ">Outcome</th>" in text
     assert "The gate passed" in text
     assert "1200 rows" in text
+
+
+@pytest.fixture(scope="module")
+def with_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A triage project whose data/ holds a raw extract (identifiers left in) and predictions."""
+    import numpy as np
+
+    from codesign.synthetic import raw_extract
+
+    home = tmp_path_factory.mktemp("nb-data-home")
+    with isolated_env(home):
+        project = create_project(
+            ProjectSpec.from_name("Triage data", preset="triage"), tmp_path_factory.mktemp("nbd")
+        )
+        planted = raw_extract(300, seed=7)
+        planted.frame.to_csv(project / "data" / "raw.csv", index=False)
+        frame = planted.frame
+        rng = np.random.default_rng(7)
+        level = frame["triage_level"].to_numpy()
+        predictions = frame[["sex"]].assign(
+            y_true=frame["critical_care"],
+            y_score=np.clip(frame["critical_care"] * 0.6 + rng.uniform(0, 0.4, len(frame)), 0, 1),
+            level_true=level,
+            level_pred=np.clip(level + rng.choice([-1, 0, 0, 0, 1], len(frame)), 1, 5),
+        )
+        predictions.to_csv(project / "data" / "predictions.csv", index=False)
+        (project / "canaries.txt").write_text("\n".join(planted.canaries))
+        yield project
+
+
+def papermill(project: Path, notebook: str, *params: str) -> Path:
+    out = project / f"{notebook}.out.ipynb"
+    argv = ["papermill", f"notebooks/{notebook}.ipynb", str(out), "-p", "project_dir", "."]
+    for pair in zip(params[::2], params[1::2], strict=True):
+        argv += ["-p", *pair]
+    result = subprocess.run(
+        [sys.executable, "-m", *argv],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_governance_notebook_runs_the_gate_without_showing_values(with_data: Path) -> None:
+    out = papermill(with_data, "01_governance", "data_file", "data/raw.csv")
+    text = shown(out)
+    assert "Governance gate failed" in text
+    assert "phone numbers" in text
+    assert (with_data / "governance" / "data_docs" / "index.html").exists()
+    raw = out.read_text()
+    leaked = [c for c in (with_data / "canaries.txt").read_text().splitlines() if c in raw]
+    assert leaked == []
+
+
+def test_iterations_notebook_logs_and_compares(with_data: Path) -> None:
+    out = papermill(
+        with_data,
+        "02_iterations",
+        "predictions_file",
+        "data/predictions.csv",
+        "iteration_name",
+        "notebook-v1",
+    )
+    text = shown(out)
+    assert "notebook-v1" in text
+    assert "under_triage" in text
+    from codesign.tracking import read_iterations
+
+    assert [r.name for r in read_iterations(Project.at(with_data))] == ["notebook-v1"]

@@ -10,6 +10,7 @@ changed since it was loaded.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
     from pydantic_core import ErrorDetails
     from ruamel.yaml.comments import CommentedMap
+
+    from codesign.charter.model import Loc
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +123,31 @@ class CharterFile:
         """A fresh :class:`CharterFile` with what is on disk now (after a conflict, say)."""
         return load_charter(self.path)
 
+    def rebase(self) -> tuple[CharterFile, list[str]]:
+        """What is on disk now, with this file's unsaved changes re-applied on top.
+
+        The answer to a :class:`ConflictError`: the returned file holds the other writer's
+        version plus everything changed here since loading (see :mod:`codesign.charter.merge`),
+        not yet saved, so the person reviews it and saves again. The list says, for each value
+        both sides changed differently, that this side's was kept and what the other had.
+        Raises :class:`CharterError` if the combination is not a valid charter; this file and
+        its model are left as they were.
+        """
+        from codesign.charter.merge import merge_changes
+
+        fresh = self.reload()
+        result = merge_changes(self._baseline, _dump(self.charter), fresh._baseline)
+        try:
+            fresh.charter = Charter.model_validate(result.data)
+        except (ValidationError, CrossFieldError) as e:
+            issues = _issues(e, fresh._document)
+            msg = (
+                f"{self.path}: your changes cannot be re-applied to the version on disk, "
+                f"{len(issues)} problem(s); your version is unchanged"
+            )
+            raise CharterError(msg, path=self.path, issues=issues) from None
+        return fresh, list(result.overridden)
+
     def _render(self, charter: Charter) -> str:
         yamlio.apply(self._document, self._baseline, _dump(charter))
         return yamlio.dump(self._document, self._indent)
@@ -171,6 +199,27 @@ def _validate(document: CommentedMap, path: Path) -> Charter:
         raise CharterError(msg, path=path, issues=issues) from None
 
 
+def validation_issues(
+    error: ValidationError | CrossFieldError, prefix: Loc = ()
+) -> list[CharterIssue]:
+    """The problems of a failed model validation, worded as the loader words them.
+
+    Forms validate one field or one record at a time with the charter models (an outcome row,
+    a use case field) and show these next to the field; ``prefix`` places them in the charter,
+    e.g. ``("outcomes", 3)`` turns ``target`` into ``outcomes[3].target``. Lines are unknown.
+    """
+    return [
+        CharterIssue(loc=_loc_text((*prefix, *loc)), message=message)
+        for loc, message in _located_all(error)
+    ]
+
+
+def _located_all(error: ValidationError | CrossFieldError) -> list[tuple[Loc, str]]:
+    if isinstance(error, CrossFieldError):
+        return list(error.issues)
+    return [item for detail in error.errors(include_url=False) for item in _located(detail)]
+
+
 def _issues(
     error: ValidationError | CrossFieldError, document: CommentedMap, *, raw: Any = None
 ) -> list[CharterIssue]:
@@ -179,12 +228,7 @@ def _issues(
     ``raw`` is the unvalidated data: duplicates in it are reported too, since pydantic skips the
     cross-field checks while any field is invalid.
     """
-    located: list[tuple[tuple[str | int, ...], str]] = []
-    if isinstance(error, CrossFieldError):
-        located.extend(error.issues)
-    else:
-        for detail in error.errors(include_url=False):
-            located.extend(_located(detail))
+    located = _located_all(error)
     if raw is not None:
         located.extend(item for item in raw_duplicate_issues(raw) if item not in located)
     issues = [
@@ -194,7 +238,7 @@ def _issues(
     return sorted(issues, key=lambda i: (i.line or 0, i.loc))
 
 
-def _located(detail: ErrorDetails) -> list[tuple[tuple[str | int, ...], str]]:
+def _located(detail: ErrorDetails) -> list[tuple[Loc, str]]:
     loc = tuple(detail["loc"])
     ctx = detail.get("ctx") or {}
     inner = ctx.get("error")
@@ -232,10 +276,12 @@ def _message(detail: ErrorDetails) -> str:
         return f"expected one of {expected}, got {_shown(value)}"
     if kind in _EXPECTED:
         return f"{_EXPECTED[kind]}, got {_shown(value)}"
-    if kind in ("too_short", "string_too_short") and value in ("", [], None):
+    blank = value in ([], None) or (isinstance(value, str) and not value.strip())
+    if kind in ("too_short", "string_too_short") and blank:
         return "must not be empty"
     if kind.startswith(("greater_than", "less_than", "too_", "string_")):
-        return f"{detail['msg'].lower().replace('input should', 'expected')}, got {_shown(value)}"
+        expected = re.sub(r"^input should (?:be |have )?", "expected ", detail["msg"].lower())
+        return f"{expected}, got {_shown(value)}"
     if kind == "string_pattern_mismatch":
         return f"expected {detail['msg'].lower()}, got {_shown(value)}"
     return str(detail["msg"]).removeprefix("Value error, ")

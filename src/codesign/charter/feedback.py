@@ -115,14 +115,8 @@ class FeedbackRecord(BaseModel):
         return self
 
     def sus_score(self) -> float | None:
-        """Standard SUS score, 0 to 100: odd items count answer-1, even items 5-answer, x 2.5."""
-        if self.sus is None:
-            return None
-        points = sum(
-            (answer - 1) if index % 2 == 0 else (5 - answer)
-            for index, answer in enumerate(self.sus)
-        )
-        return points * 2.5
+        """Standard SUS score, 0 to 100 (see :func:`sus_score`)."""
+        return None if self.sus is None else sus_score(self.sus)
 
     def trust_score(self) -> float | None:
         """Mean of this response's trust answers, 1 to 5."""
@@ -133,6 +127,18 @@ class FeedbackRecord(BaseModel):
         if self.minutes_with is None or self.minutes_without is None:
             return None
         return self.minutes_without - self.minutes_with
+
+
+def sus_score(answers: Sequence[int]) -> float:
+    """Standard SUS score of ten answers, 0 to 100: odd items count answer-1, even items
+    5-answer, and the sum is multiplied by 2.5 (Brooke, 1996)."""
+    if len(answers) != len(SUS_ITEMS):
+        msg = f"a SUS score needs all {len(SUS_ITEMS)} answers, got {len(answers)}"
+        raise ValueError(msg)
+    points = sum(
+        (answer - 1) if index % 2 == 0 else (5 - answer) for index, answer in enumerate(answers)
+    )
+    return points * 2.5
 
 
 # --- CSV ---------------------------------------------------------------------------------------

@@ -319,7 +319,8 @@ def _plain_message(err: Any) -> str:
         return "unknown option"
     if err["type"] == "missing":
         return "required option missing"
-    return str(err["msg"]).removeprefix("Value error, ")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return re.sub(r"^Input should (?:be |have )?", "expected ", message)
 
 
 # --- data contract ------------------------------------------------------------------------------

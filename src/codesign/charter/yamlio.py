@@ -28,7 +28,6 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.resolver import Resolver, VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from ruamel.yaml.util import load_yaml_guess_indent
 
 from codesign.config import MAX_CHARTER_BYTES, MAX_YAML_DEPTH
 from codesign.exceptions import CharterError, CharterIssue
@@ -129,19 +128,50 @@ class Indentation:
 _KEY_LINE: Final = re.compile(r"^( +)[^\s#-][^:]*:(\s|$)")
 
 
+_DASH_LINE: Final = re.compile(r"^( *)- ")
+_PARENT_LINE: Final = re.compile(r"^( *)[^\s#-][^:]*:\s*(#.*)?$")
+
+
 def indentation(text: str) -> Indentation:
-    """The indentation ``text`` uses (mapping, list items), defaulting to 2 / 4 / 2."""
-    mapping = min(
-        (len(m.group(1)) for line in text.splitlines() if (m := _KEY_LINE.match(line))),
-        default=2,
-    )
-    try:
-        _, sequence, offset = load_yaml_guess_indent(text)
-    except YAMLError:
-        sequence, offset = None, None
-    if sequence is None or offset is None:
-        return Indentation(mapping=mapping, sequence=mapping + 2, offset=mapping)
-    return Indentation(mapping=mapping, sequence=sequence, offset=offset)
+    """The indentation ``text`` uses (mapping, list items), defaulting to 2 / 4 / 2.
+
+    Read off the text's lines rather than by parsing it again: loading a charter is on the hot
+    path of the portfolio and the forms, and one parse per load is enough.
+    """
+    lines = text.splitlines()
+    mapping = _mapping_indent(lines)
+    for index, line in enumerate(lines):
+        dash = _DASH_LINE.match(line)
+        if dash is None:
+            continue
+        parent = _previous_content_line(lines, index)
+        found = _PARENT_LINE.match(parent) if parent is not None else None
+        if found is not None and len(dash.group(1)) >= len(found.group(1)):
+            offset = len(dash.group(1)) - len(found.group(1))
+            return Indentation(mapping=mapping, sequence=offset + 2, offset=offset)
+    return Indentation(mapping=mapping, sequence=mapping + 2, offset=mapping)
+
+
+def _mapping_indent(lines: list[str]) -> int:
+    """How far a nested key sits right of its parent key (``use_case:`` then ``  title:``)."""
+    for index, line in enumerate(lines):
+        key = _KEY_LINE.match(line)
+        if key is None:
+            continue
+        parent = _previous_content_line(lines, index)
+        found = _PARENT_LINE.match(parent) if parent is not None else None
+        if found is not None and len(key.group(1)) > len(found.group(1)):
+            return len(key.group(1)) - len(found.group(1))
+    return 2
+
+
+def _previous_content_line(lines: list[str], index: int) -> str | None:
+    """The nearest line above ``index`` that is neither blank nor a comment."""
+    for line in reversed(lines[:index]):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return line
+    return None
 
 
 def dump(document: CommentedMap, indent: Indentation | None = None) -> str:
@@ -280,7 +310,7 @@ def _apply_seq(node: CommentedSeq, old: list[Any], new: list[Any]) -> CommentedS
             node[index] = apply(node[index], old[index], value)
         if len(new) > len(old):
             last = node[-1] if len(node) else None
-            node.extend(to_node(value) for value in new[len(old) :])
+            node.extend(_new_item(node, value) for value in new[len(old) :])
             _move_trailing_comment(last, node[-1])
         return node
     by_key = {key: index for index, key in enumerate(old_keys)}
@@ -292,7 +322,7 @@ def _apply_seq(node: CommentedSeq, old: list[Any], new: list[Any]) -> CommentedS
         if old_index is None and new_index in renamed:
             old_index = by_key.pop(old_keys[renamed[new_index]])
         if old_index is None:
-            result.append(to_node(value))
+            result.append(_new_item(node, value))
             continue
         result.append(apply(node[old_index], old[old_index], value))
         comment = node.ca.items.get(old_index)
@@ -301,6 +331,19 @@ def _apply_seq(node: CommentedSeq, old: list[Any], new: list[Any]) -> CommentedS
     if len(node) and len(result):
         _move_trailing_comment(node[-1], result[-1])
     return result
+
+
+def _new_item(siblings: CommentedSeq, value: Any) -> Any:
+    """A record added to a list, in the style of the records already there.
+
+    Stakeholders and columns are usually one-line ``{name: ..., role: ...}`` records: a new one
+    is written the same way, not as a block in the middle of one-liners.
+    """
+    item = to_node(value)
+    records = [sibling for sibling in siblings if isinstance(sibling, CommentedMap)]
+    if isinstance(item, CommentedMap) and records and all(r.fa.flow_style() for r in records):
+        item.fa.set_flow_style()
+    return item
 
 
 def _renamed_in_place(old_keys: list[Any], new_keys: list[Any]) -> dict[int, int]:

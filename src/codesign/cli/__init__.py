@@ -28,7 +28,17 @@ EXIT_FAILED: Final = 1
 EXIT_BAD_INPUT: Final = 2
 """Bad input: a usage error, an invalid charter, a missing file."""
 
-COMMANDS: Final = ("new", "charter", "check", "track", "compare", "report", "diff", "lab")
+COMMANDS: Final = (
+    "new",
+    "charter",
+    "check",
+    "track",
+    "compare",
+    "report",
+    "diff",
+    "portfolio",
+    "lab",
+)
 """Command modules under ``codesign.cli``, in the order ``--help`` lists them."""
 
 

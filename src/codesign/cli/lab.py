@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,44 +15,43 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "lab",
         help="open JupyterLab on a project (127.0.0.1, with a token)",
         description=(
-            "Start JupyterLab on a project folder for a workshop. The server listens on "
-            "127.0.0.1 only and requires a fresh random token, printed in the URL."
+            "Start JupyterLab on a project folder for a workshop, on the workshop notebook. The "
+            "server listens on 127.0.0.1 only and requires a token: JUPYTER_TOKEN if set, else "
+            "a fresh random one, printed in the URL. Ctrl-C stops it."
         ),
     )
     parser.add_argument("--project", default=".", help="project folder (default: current folder)")
-    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    parser.add_argument("--port", type=_port, default=0, help="port (default: a free one)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    parser.add_argument(
+        "--allow-root", action="store_true", help="run even as root (containers, CI)"
+    )
     parser.set_defaults(handler=run)
 
 
-def lab_argv(project: Path, *, port: int, token: str, open_browser: bool) -> list[str]:
-    """The JupyterLab command line for ``project``: loopback only, token required."""
-    argv = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.root_dir={project}",
-        f"--IdentityProvider.token={token}",
-        "--ServerApp.allow_remote_access=False",
-    ]
-    if port:
-        argv.append(f"--ServerApp.port={port}")
-    if not open_browser:
-        argv.append("--no-browser")
-    return argv
+def _port(text: str) -> int:
+    import argparse
+
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        msg = f"expected a port number from 1 to 65535 (0: a free one), got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return port
 
 
 def run(args: argparse.Namespace) -> int:
     """Start JupyterLab and wait for it; Ctrl-C stops it."""
     from codesign.project import Project
+    from codesign.widgets.lab import LabOptions, lab_command, run_lab
 
     project = Project.at(Path(args.project))
-    token = secrets.token_urlsafe(24)
-    argv = lab_argv(project.root, port=args.port, token=token, open_browser=not args.no_browser)
+    options = LabOptions(
+        port=args.port, open_browser=not args.no_browser, allow_root=args.allow_root
+    )
+    command = lab_command(project, options)
     print(f"Starting JupyterLab on {project.root} (127.0.0.1 only). Stop it with Ctrl-C.")
-    print("Open notebooks/00_workshop.ipynb for the workshop forms.")
-    try:
-        return subprocess.call(argv)
-    except KeyboardInterrupt:
-        return 0
+    print(f"Workshop forms: {command.url}", flush=True)
+    return run_lab(command)

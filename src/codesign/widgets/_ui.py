@@ -1,0 +1,240 @@
+"""Small building blocks of the workshop forms: inputs, messages, and errors that are shown.
+
+ipywidgets swallows exceptions raised in callbacks (they end up in the kernel's log, which
+nobody in a workshop reads), so every callback of a form runs through :func:`guarded`: our
+errors become a plain message in the form, anything else a message plus the traceback in an
+``Output`` area for the engineers.
+
+Layouts and styles are shared between the inputs of a column (see :func:`shared_layout`): a
+50-outcome table then sends a few dozen layout models to the browser instead of a thousand.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import traceback
+from typing import TYPE_CHECKING, Any, Final, ParamSpec
+
+import ipywidgets as ipw
+
+from codesign.exceptions import CharterError, CodesignError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+
+ERROR_COLOUR: Final = "#b00020"
+HINT_COLOUR: Final = "#8a5300"
+MUTED_COLOUR: Final = "#555"
+OK_COLOUR: Final = "#1b6e20"
+FIELD_MARGIN: Final = "2px"
+"""ipywidgets' margin around an input (``--jp-widgets-margin``); column notes use the same."""
+
+
+@functools.cache
+def shared_layout(width: str | None = None, flex: str | None = None, **more: str) -> ipw.Layout:
+    """One :class:`Layout` per distinct look, shared by every widget that has it."""
+    values = {"width": width, "flex": flex, **more}
+    return ipw.Layout(**{k: v for k, v in values.items() if v is not None})
+
+
+def outlined(layout: ipw.Layout) -> ipw.Layout:
+    """``layout``'s width and flex with a red outline: an input whose entry is not valid."""
+    return shared_layout(layout.width, layout.flex, border=f"2px solid {ERROR_COLOUR}")
+
+
+@functools.cache
+def hidden() -> ipw.Layout:
+    return ipw.Layout(display="none")
+
+
+@functools.cache
+def _description_style(width: str) -> dict[str, str]:
+    return {"description_width": width}
+
+
+def label_style(width: str = "11em") -> dict[str, str]:
+    """Style giving a form's labels one width, so its inputs line up."""
+    return _description_style(width)
+
+
+def text(
+    value: str = "",
+    *,
+    description: str = "",
+    placeholder: str = "",
+    tooltip: str | None = None,
+    layout: ipw.Layout | None = None,
+    multiline: bool = False,
+    style: dict[str, str] | None = None,
+) -> ipw.Text:
+    """A text input that commits on Enter or when focus leaves it (not on every key)."""
+    kind = ipw.Textarea if multiline else ipw.Text
+    kwargs: dict[str, Any] = {"style": style} if style else {}
+    widget: ipw.Text = kind(
+        value=value,
+        description=description,
+        placeholder=placeholder,
+        tooltip=tooltip,
+        continuous_update=False,
+        layout=layout or shared_layout(),
+        **kwargs,
+    )
+    return widget
+
+
+def button(
+    description: str,
+    *,
+    tooltip: str,
+    icon: str = "",
+    style: str = "",
+    layout: ipw.Layout | None = None,
+) -> ipw.Button:
+    """A button; ``tooltip`` says in words what it does (icons alone are not enough)."""
+    return ipw.Button(
+        description=description,
+        tooltip=tooltip,
+        icon=icon,
+        button_style=style,
+        layout=layout or shared_layout(),
+    )
+
+
+def html_text(text_value: str) -> str:
+    """Escape text for an HTML widget."""
+    return html.escape(text_value, quote=False)
+
+
+def message_html(lines: Iterable[str], colour: str = ERROR_COLOUR) -> str:
+    """Lines of plain text as a small coloured block."""
+    body = "<br>".join(html_text(line) for line in lines)
+    return f'<div style="color: {colour}; line-height: 1.3">{body}</div>' if body else ""
+
+
+def column_notes(
+    columns: Sequence[tuple[str, str | None]],
+    notes: dict[int, str],
+    *,
+    colour: str = ERROR_COLOUR,
+    weight: str = "normal",
+) -> str:
+    """A row of small notes, each placed under (or over) its column of a form row.
+
+    ``columns`` are the (width, flex) of every widget of the row, buttons included, so that a
+    flexible column gets the same room as in the row; ``notes`` maps a column's index to its
+    note. Used for a table's headings too.
+    """
+    if not notes:
+        return ""
+    cells = []
+    for index, (width, flex) in enumerate(columns):
+        # The size is set where the font is the inputs' own, so "8em" here is "8em" there.
+        size = f"flex: {flex}; min-width: 0;" if flex else f"width: {width}; flex: none;"
+        note = html_text(notes.get(index, ""))
+        cells.append(
+            f'<div style="{size} margin: 0 {FIELD_MARGIN}; line-height: 1.2; '
+            f'overflow-wrap: anywhere"><span style="color: {colour}; font-weight: {weight}; '
+            f'font-size: 90%">{note}</span></div>'
+        )
+    return f'<div style="display: flex; width: 100%">{"".join(cells)}</div>'
+
+
+class Messages:
+    """Where a form tells its user what happened: a line of HTML, an Output for the unexpected."""
+
+    def __init__(self) -> None:
+        self.html = ipw.HTML(layout=shared_layout(width="100%"))
+        self.output = ipw.Output(layout=hidden())
+        self.box = ipw.VBox([self.html, self.output], layout=shared_layout(width="100%"))
+
+    @property
+    def text(self) -> str:
+        """What the message says, without markup (for tests and logs)."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", " ", self.html.value)).strip()
+
+    def info(self, message: str) -> None:
+        self._show(message_html([message], OK_COLOUR))
+
+    def error(self, message: str, details: Sequence[str] = ()) -> None:
+        self._show(message_html([message, *(f"• {line}" for line in details)]))
+
+    def clear(self) -> None:
+        self._show("")
+
+    def show_error(self, error: CodesignError) -> None:
+        """One of our errors: its first line, and each located issue on a line of its own."""
+        head, *rest = str(error).splitlines()
+        if isinstance(error, CharterError) and error.issues:
+            rest = [
+                f"{issue.loc}: {issue.message}" if issue.loc else issue.message
+                for issue in error.issues
+            ]
+        self.error(head, [line.strip() for line in rest])
+
+    def unexpected(self, action: str, error: BaseException) -> None:
+        """A bug, shown rather than lost: a sentence for everyone, the traceback for engineers."""
+        logger.error("unexpected error while %s", action, exc_info=error)
+        self._show(
+            message_html(
+                [
+                    f"Something went wrong while {action}: {type(error).__name__}: {error}",
+                    "Your entries are still in the form. The details below are for the engineers.",
+                ]
+            ),
+            keep_output=True,
+        )
+        trace = "".join(traceback.format_exception(error))
+        self.output.outputs = ({"output_type": "stream", "name": "stderr", "text": trace},)
+        self.output.layout = shared_layout(width="100%")
+
+    def _show(self, value: str, *, keep_output: bool = False) -> None:
+        self.html.value = value
+        if not keep_output and self.output.outputs:
+            self.output.outputs = ()
+            self.output.layout = hidden()
+
+
+def close_tree(widget: ipw.Widget) -> None:
+    """Close a widget and every widget inside it (not their shared layouts and styles)."""
+    if isinstance(widget, ipw.Box):
+        for child in widget.children:
+            close_tree(child)
+    widget.close()
+
+
+def guarded(messages: Messages, action: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
+    """Run a widget callback so that whatever it raises is shown in ``messages``."""
+
+    def decorate(callback: Callable[P, None]) -> Callable[P, None]:
+        @functools.wraps(callback)
+        def run(*args: P.args, **kwargs: P.kwargs) -> None:
+            try:
+                callback(*args, **kwargs)
+            except CodesignError as e:
+                messages.show_error(e)
+            except Exception as e:  # shown to the user, logged with the traceback
+                messages.unexpected(action, e)
+
+        return run
+
+    return decorate
+
+
+def displayed(widget: ipw.Widget, *, fallback_html: str, **kwargs: Any) -> dict[str, Any]:
+    """The mime bundle of a form: the live widget, with static HTML for viewers without one.
+
+    JupyterLab shows the widget; a notebook exported to HTML or read on a forge, or an output
+    kept after the kernel stopped, shows the charter as a table instead of an empty widget box.
+    """
+    bundle: dict[str, Any] = dict(widget._repr_mimebundle_(**kwargs))
+    if fallback_html:
+        bundle["text/html"] = fallback_html
+    return bundle

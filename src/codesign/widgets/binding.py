@@ -1,0 +1,627 @@
+"""Inputs bound to the charter model: what is valid goes into the model, what is not stays shown.
+
+Two shapes cover every workshop form:
+
+* :class:`FieldSet`: labelled inputs for the fields of one model object (the use case, the
+  decision's choice). An edit is assigned to the model field; pydantic validates the assignment
+  (``validate_assignment``), so an invalid entry never reaches the model and its message, worded
+  as the charter loader words it, appears next to the input.
+* :class:`RecordTable`: a list of records (outcomes, stakeholders, criteria) as rows of inputs,
+  with add, remove (undoable) and optional reorder. A row is validated as a whole record with
+  the same model the loader uses, because some fields only make sense together (a metric and
+  its options); a valid row replaces its record in the model's list.
+
+Neither keeps data of its own: inputs are filled from the model and written back to it, and
+:meth:`refresh` shows the model afresh after a reload.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+import ipywidgets as ipw
+from pydantic import BaseModel, ValidationError
+
+from codesign.charter.document import validation_issues
+from codesign.charter.model import CrossFieldError
+from codesign.exceptions import CharterIssue
+from codesign.widgets import _ui
+from codesign.widgets.session import SessionView
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from codesign.charter.model import Charter
+    from codesign.widgets.session import CharterSession
+
+logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def field_messages(error: ValidationError | CrossFieldError) -> dict[str, list[str]]:
+    """A failed validation's messages by field path (``target``, ``params.threshold``)."""
+    messages: dict[str, list[str]] = {}
+    for issue in validation_issues(error):
+        messages.setdefault(issue.loc, []).append(issue.message)
+    return messages
+
+
+def issues_under(issues: Sequence[CharterIssue], prefix: str) -> dict[str, list[str]]:
+    """Issues located under ``prefix``, by the rest of their path.
+
+    Under ``use_case``, ``use_case.title`` is found as ``title``; under ``outcomes``,
+    ``outcomes[3].id`` is found as ``[3].id``.
+    """
+    found: dict[str, list[str]] = {}
+    for issue in issues:
+        if issue.loc == prefix:
+            found.setdefault("", []).append(issue.message)
+        elif issue.loc.startswith(f"{prefix}."):
+            found.setdefault(issue.loc[len(prefix) + 1 :], []).append(issue.message)
+        elif issue.loc.startswith(f"{prefix}["):
+            found.setdefault(issue.loc[len(prefix) :], []).append(issue.message)
+    return found
+
+
+def head(path: str) -> str:
+    """The field a path starts with: ``intended_users[1]`` → ``intended_users``."""
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
+
+
+def optional_text(value: str) -> str | None:
+    """An empty input means "not given"."""
+    stripped = value.strip()
+    return stripped or None
+
+
+def text_list(value: str) -> list[str]:
+    """Comma-separated entries, as a person types a short list."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+# --- one model object ---------------------------------------------------------------------------
+
+
+@dataclass
+class Input:
+    """One labelled input of a :class:`FieldSet`, bound to the field ``name``."""
+
+    name: str
+    widget: ipw.ValueWidget
+    read: Callable[[Any], Any] = optional_text
+    """Widget value → value assigned to the model."""
+    show: Callable[[Any], Any] = lambda value: "" if value is None else str(value)
+    """Model value → widget value."""
+    error: ipw.HTML = field(default_factory=lambda: ipw.HTML(layout=_ui.hidden()))
+    box: ipw.Box = field(init=False)
+    """The input and its message, side by side: what a form places."""
+
+    def __post_init__(self) -> None:
+        self.box = ipw.HBox(
+            [self.widget, self.error], layout=_ui.shared_layout(width="100%", align_items="center")
+        )
+
+    def set_messages(self, messages: Sequence[str]) -> None:
+        value = _ui.message_html(messages)
+        if value != self.error.value:
+            self.error.value = value
+            self.error.layout = (
+                _ui.shared_layout(flex="1 1 12em", margin="0 0 0 0.5em") if value else _ui.hidden()
+            )
+
+
+class FieldSet(SessionView):
+    """Inputs for fields of one model object, reached from the charter by ``target``.
+
+    ``prefix`` is where that object sits in the charter (``use_case``), to place its issues.
+    """
+
+    def __init__(
+        self,
+        session: CharterSession,
+        target: Callable[[Charter], BaseModel],
+        prefix: str,
+        inputs: Sequence[Input],
+        messages: _ui.Messages,
+    ) -> None:
+        self.session = session
+        self.target = target
+        self.prefix = prefix
+        self.inputs = {item.name: item for item in inputs}
+        self.messages = messages
+        self.rejected: dict[str, list[str]] = {}
+        """Entries that could not be assigned, by field: they block saving."""
+        self._issues: dict[str, list[str]] = {}
+        self._filling = False
+        for item in inputs:
+            item.widget.observe(self._on_change(item), names="value")
+        self.refresh()
+        session.attach(self)
+
+    def _on_change(self, item: Input) -> Callable[[dict[str, Any]], None]:
+        @_ui.guarded(self.messages, f"applying the {item.name.replace('_', ' ')}")
+        def changed(_change: dict[str, Any]) -> None:
+            if not self._filling:
+                self.assign(item)
+
+        return changed
+
+    def assign(self, item: Input) -> None:
+        """Assign the input's value to the model field, or keep it aside with its message."""
+        model = self.target(self.session.charter)
+        try:
+            setattr(model, item.name, item.read(item.widget.value))
+        except (ValidationError, CrossFieldError) as e:
+            self.rejected[item.name] = [
+                message for messages in field_messages(e).values() for message in messages
+            ]
+        else:
+            self.rejected.pop(item.name, None)
+            self._fill(item, getattr(model, item.name))  # as the model keeps it (trimmed...)
+        self._show_messages(item.name)
+        self.session.edited(self)
+
+    def refresh(self) -> None:
+        model = self.target(self.session.charter)
+        self.rejected.clear()
+        for item in self.inputs.values():
+            self._fill(item, getattr(model, item.name))
+            self._show_messages(item.name)
+
+    def show_issues(self, issues: Sequence[CharterIssue]) -> None:
+        found = issues_under(issues, self.prefix)
+        if found == self._issues:
+            return
+        names = {head(name) for name in (*found, *self._issues)}
+        self._issues = found
+        for name in names:
+            self._show_messages(name)
+
+    def pending_issues(self) -> list[CharterIssue]:
+        return [
+            CharterIssue(loc=f"{self.prefix}.{name}", message=message)
+            for name, messages in self.rejected.items()
+            for message in messages
+        ]
+
+    def _fill(self, item: Input, value: Any) -> None:
+        shown = item.show(value)
+        if item.widget.value != shown:
+            self._filling = True
+            try:
+                item.widget.value = shown
+            finally:
+                self._filling = False
+
+    def _show_messages(self, name: str) -> None:
+        item = self.inputs.get(name)
+        if item is None:
+            return
+        messages = list(self.rejected.get(name, []))
+        for loc, more in self._issues.items():
+            if head(loc) == name:
+                messages += more
+        item.set_messages(messages)
+
+
+# --- a list of records --------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One column of a record row: its inputs, and how to read them into the record and back."""
+
+    name: str
+    """The record field this column edits (``title``, ``target``)."""
+    header: str
+    """The column's heading, in plain language."""
+    widget: ipw.DOMWidget
+    """What is placed in the row (an input, or a box of inputs)."""
+    inputs: tuple[ipw.ValueWidget, ...]
+    read: Callable[[], Any]
+    """The raw value for the model; ``None`` leaves the field out (its default applies)."""
+    show: Callable[[Any], None]
+    """Fill the inputs from the model's value."""
+    width: str
+    flex: str | None = None
+    normal: tuple[ipw.Layout, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.normal = tuple(widget.layout for widget in self.inputs)
+
+    def mark(self, *, invalid: bool) -> None:
+        """Outline the inputs in red while their entry is not valid."""
+        for widget, normal in zip(self.inputs, self.normal, strict=True):
+            wanted = _ui.outlined(normal) if invalid else normal
+            if widget.layout is not wanted:
+                widget.layout = wanted
+
+
+class RecordRow(Generic[M]):
+    """One record (an outcome, a stakeholder, a criterion) as a row of inputs.
+
+    Subclasses say which model the row edits and build its cells; the table decides what a
+    valid row does (replace its record, or for the new-entry row, wait for Add).
+    """
+
+    model: ClassVar[type[BaseModel]]
+
+    def __init__(self, table: RecordTable[M], *, draft: bool = False) -> None:
+        self.table = table
+        self.draft = draft
+        self.record: M | None = None
+        """The model record this row shows (the list's item itself, not a copy)."""
+        self.rejected: dict[str, list[str]] = {}
+        """This row's entries that do not make a valid record, by field path."""
+        self.issues: dict[str, list[str]] = {}
+        """The charter's problems with this record (a duplicate id), by field path."""
+        self._filling = False
+        self.cells = self.make_cells()
+        self.notes = ipw.HTML(layout=_ui.hidden())
+        self.controls = self.make_controls()
+        self.controls_box = ipw.HBox(
+            self.controls,
+            layout=_ui.shared_layout(
+                width=table.controls_width, flex="none", justify_content="flex-end"
+            ),
+        )
+        self.line = ipw.HBox(
+            [*(cell.widget for cell in self.cells), self.controls_box],
+            layout=_ui.shared_layout(width="100%", align_items="center"),
+        )
+        self.box = ipw.VBox(
+            [self.line, self.notes], layout=_ui.shared_layout(width="100%", margin="0 0 4px 0")
+        )
+        for cell in self.cells:
+            for widget in cell.inputs:
+                widget.observe(self._on_change, names="value")
+
+    # what a subclass provides
+
+    def make_cells(self) -> list[Cell]:
+        """The row's columns, in the order they are shown and tabbed through."""
+        raise NotImplementedError
+
+    def make_controls(self) -> list[ipw.Widget]:
+        """Buttons at the row's end (remove, move)."""
+        return self.table.row_controls(self)
+
+    def candidate(self) -> dict[str, Any]:
+        """The record as typed: every cell's raw value (``None`` cells left out)."""
+        values = {cell.name: cell.read() for cell in self.cells}
+        return {name: value for name, value in values.items() if value is not None}
+
+    def extra_notes(self) -> list[str]:
+        """More lines of HTML under the row (a metric's explanation, a hint)."""
+        return []
+
+    def on_change(self, name: str) -> None:
+        """A cell changed (before validation): subclasses adapt dependent inputs."""
+
+    # behaviour
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        if self._filling:
+            return
+        owner = change["owner"]
+        name = next((c.name for c in self.cells if owner in c.inputs), "")
+        self.table.guard(f"checking the {self.table.noun}", self._changed, name)
+
+    def _changed(self, name: str) -> None:
+        self.on_change(name)
+        self.table.row_changed(self, name)
+
+    def validate(self) -> M | None:
+        """The record the inputs make, or ``None`` (and :attr:`rejected` says why)."""
+        try:
+            record: M = self.model.model_validate(self.candidate())  # type: ignore[assignment]
+        except (ValidationError, CrossFieldError) as e:
+            self.rejected = field_messages(e)
+            self.render()
+            return None
+        self.rejected = {}
+        self.render()
+        return record
+
+    def show(self, record: M) -> None:
+        """Fill the inputs from ``record`` (without treating it as an edit)."""
+        self.record = record
+        self.rejected = {}
+        self._filling = True
+        try:
+            for cell in self.cells:
+                cell.show(getattr(record, cell.name))
+            self.shown(record)
+        finally:
+            self._filling = False
+        self.render()
+
+    def shown(self, record: M) -> None:
+        """Fill inputs beyond the cells (details), inside :meth:`show`."""
+
+    def clear(self) -> None:
+        """Empty the inputs (the new-entry row, once its record is added)."""
+        self._filling = True
+        try:
+            for widget in (w for cell in self.cells for w in cell.inputs):
+                if isinstance(widget, ipw.Text | ipw.Textarea):
+                    widget.value = ""
+            self.cleared()
+        finally:
+            self._filling = False
+        self.rejected = {}
+        self.render()
+
+    def cleared(self) -> None:
+        """Empty inputs beyond the cells, inside :meth:`clear`."""
+
+    def close(self) -> None:
+        """Close the row's widgets (it was removed; Undo builds a new one)."""
+        _ui.close_tree(self.box)
+
+    def set_issues(self, issues: dict[str, list[str]]) -> None:
+        if issues != self.issues:
+            self.issues = issues
+            self.render()
+
+    def messages(self) -> dict[str, list[str]]:
+        """Every message of this row by field path: its rejected entries, then charter issues."""
+        merged: dict[str, list[str]] = {k: list(v) for k, v in self.rejected.items()}
+        for name, messages in self.issues.items():
+            merged.setdefault(name, []).extend(messages)
+        return merged
+
+    def render(self) -> None:
+        """Show the row's messages: each under its column, the others on lines below."""
+        messages = self.messages()
+        by_column: dict[int, str] = {}
+        lines: list[str] = []
+        for name, texts in messages.items():
+            index = self._column_of(name)
+            if index is None:
+                label = name.replace("_", " ").replace(".", " ") or self.table.noun
+                lines.extend(f"{label}: {text}" for text in texts)
+            else:
+                by_column[index] = " ".join(texts)
+        for index, cell in enumerate(self.cells):
+            cell.mark(invalid=index in by_column)
+        value = _ui.column_notes(self.columns(), by_column)
+        value += _ui.message_html(lines) + "".join(self.extra_notes())
+        if value != self.notes.value:
+            self.notes.value = value
+        wanted = _ui.shared_layout(width="100%") if value else _ui.hidden()
+        if self.notes.layout is not wanted:
+            self.notes.layout = wanted
+
+    def columns(self) -> list[tuple[str, str | None]]:
+        """Width and flex of every part of the row, buttons included."""
+        return [*((c.width, c.flex) for c in self.cells), (self.table.controls_width, None)]
+
+    def header(self) -> str:
+        """The column headings, as HTML aligned with the row's inputs."""
+        return _ui.column_notes(
+            self.columns(),
+            dict(enumerate(c.header for c in self.cells)),
+            colour="inherit",
+            weight="bold",
+        )
+
+    def _column_of(self, name: str) -> int | None:
+        field_name = head(name)
+        return next((i for i, cell in enumerate(self.cells) if cell.name == field_name), None)
+
+
+class RecordTable(SessionView, Generic[M]):
+    """A list of the charter (``outcomes``, ``decision.criteria``) as rows of a table."""
+
+    noun: ClassVar[str] = "record"
+    reorder: ClassVar[bool] = False
+    controls_width: ClassVar[str] = "6em"
+    """Room for a row's buttons; the new-entry row's Add button fits in it too."""
+
+    def __init__(self, session: CharterSession, section: tuple[str, ...]) -> None:
+        self.session = session
+        self.section = section
+        self.prefix = ".".join(section)
+        self.messages = _ui.Messages()
+        self.add_button = _ui.button(
+            "Add",
+            tooltip=f"Add this {self.noun} to the charter",
+            icon="plus",
+            style="success",
+            layout=_ui.shared_layout(width="5.5em"),
+        )
+        self.add_button.on_click(self._clicked(f"adding the {self.noun}", self.add))
+        self.rows: list[RecordRow[M]] = [self._row_for(record) for record in self.items()]
+        self.body = ipw.VBox([row.box for row in self.rows], layout=_ui.shared_layout(width="100%"))
+        self.draft = self.make_row(draft=True)
+        self.heading = ipw.HTML(self.draft.header(), layout=_ui.shared_layout(width="100%"))
+        self.undo_button = _ui.button(
+            "Undo remove",
+            tooltip=f"Put back the {self.noun} removed last",
+            icon="undo",
+            layout=_ui.hidden(),
+        )
+        self.undo_button.on_click(self._clicked("undoing the removal", self.undo_remove))
+        self._removed: list[tuple[int, M]] = []
+        session.attach(self)
+
+    # what a subclass provides
+
+    def make_row(self, *, draft: bool = False) -> RecordRow[M]:
+        raise NotImplementedError
+
+    def items(self) -> list[M]:
+        """The model's list this table edits (the list itself: edits go straight into it)."""
+        node: Any = self.session.charter
+        for part in self.section:
+            node = getattr(node, part)
+        items: list[M] = node
+        return items
+
+    def row_controls(self, row: RecordRow[M]) -> list[ipw.Widget]:
+        """Remove and, where order matters, move buttons; the new-entry row has Add."""
+        if row.draft:
+            return [self.add_button]
+        small = _ui.shared_layout(width="2.6em")
+        controls: list[ipw.Widget] = []
+        if self.reorder:
+            up = _ui.button("", tooltip=f"Move this {self.noun} up", icon="arrow-up", layout=small)
+            down = _ui.button(
+                "", tooltip=f"Move this {self.noun} down", icon="arrow-down", layout=small
+            )
+            up.on_click(self._clicked(f"moving the {self.noun}", lambda: self.move(row, -1)))
+            down.on_click(self._clicked(f"moving the {self.noun}", lambda: self.move(row, 1)))
+            controls += [up, down]
+        remove = _ui.button("", tooltip=f"Remove this {self.noun}", icon="trash", layout=small)
+        remove.on_click(self._clicked(f"removing the {self.noun}", lambda: self.remove(row)))
+        return [*controls, remove]
+
+    # behaviour
+
+    def guard(self, action: str, callback: Callable[..., None], *args: Any) -> None:
+        """Run ``callback`` with its errors shown in this table's messages."""
+        _ui.guarded(self.messages, action)(callback)(*args)
+
+    def _clicked(self, action: str, callback: Callable[[], None]) -> Callable[[ipw.Button], None]:
+        @_ui.guarded(self.messages, action)
+        def clicked(_button: ipw.Button) -> None:
+            callback()
+
+        return clicked
+
+    def _row_for(self, record: M) -> RecordRow[M]:
+        row = self.make_row()
+        row.show(record)
+        return row
+
+    def row_changed(self, row: RecordRow[M], name: str) -> None:
+        """A row was edited: a valid record replaces the old one in the model's list.
+
+        The new-entry row is checked when Add is pressed; an edit only clears the edited
+        field's old message there.
+        """
+        if row.draft:
+            row.rejected = {k: v for k, v in row.rejected.items() if head(k) != name}
+            row.render()
+            return
+        record = row.validate()
+        if record is not None:
+            index = self.rows.index(row)
+            items = self.items()
+            if record != items[index]:
+                items[index] = record
+            row.show(record)  # as the model keeps it (trimmed, normalised)
+        self.session.edited(self)
+
+    def add(self) -> None:
+        """Add the new-entry row's record at the end, if valid and not a duplicate."""
+        record = self.draft.validate()
+        if record is None:
+            self.messages.error(f"This {self.noun} is not added yet: see the entries in red.")
+            return
+        items = self.items()
+        items.append(record)
+        index = len(items) - 1
+        here = f"{self.prefix}[{index}]"
+        clashes = issues_under(self.session.check(), here)
+        if clashes:
+            items.pop()
+            self.draft.rejected = clashes
+            self.draft.render()
+            self.messages.error(f"This {self.noun} is not added yet: see the entries in red.")
+            return
+        row = self._row_for(record)
+        self.rows.append(row)
+        self.body.children = (*self.body.children, row.box)
+        self.draft.clear()
+        self.messages.info(f"Added; press Save to keep it in {self.session.path.name}.")
+        self.session.edited(self)
+
+    def remove(self, row: RecordRow[M]) -> None:
+        index = self.rows.index(row)
+        record = self.items().pop(index)
+        self.rows.pop(index).close()
+        self._removed.append((index, record))
+        self._sync_children()
+        self.undo_button.description = f"Undo remove ({_label(record)})"
+        self.undo_button.layout = _ui.shared_layout(width="auto")
+        self.messages.info(f"Removed {_label(record)}; Undo puts it back, Save makes it final.")
+        self.session.edited(self)
+
+    def undo_remove(self) -> None:
+        if not self._removed:
+            return
+        index, record = self._removed.pop()
+        items = self.items()
+        index = min(index, len(items))
+        items.insert(index, record)
+        self.rows.insert(index, self._row_for(record))
+        self._sync_children()
+        if self._removed:
+            self.undo_button.description = f"Undo remove ({_label(self._removed[-1][1])})"
+        else:
+            self.undo_button.layout = _ui.hidden()
+        self.messages.info(f"Put back {_label(record)}.")
+        self.session.edited(self)
+
+    def move(self, row: RecordRow[M], delta: int) -> None:
+        index = self.rows.index(row)
+        other = index + delta
+        if not 0 <= other < len(self.rows):
+            return
+        items = self.items()
+        items[index], items[other] = items[other], items[index]
+        self.rows[index], self.rows[other] = self.rows[other], self.rows[index]
+        self._sync_children()
+        self.messages.clear()
+        self.session.edited(self)
+
+    def _sync_children(self) -> None:
+        self.body.children = tuple(row.box for row in self.rows)
+
+    # session hooks
+
+    def refresh(self) -> None:
+        """Show the model's list afresh (after a reload), reusing the rows there are."""
+        items = self.items()
+        for row, record in zip(self.rows, items, strict=False):
+            row.show(record)
+        for record in items[len(self.rows) :]:
+            self.rows.append(self._row_for(record))
+        for row in self.rows[len(items) :]:
+            row.close()
+        del self.rows[len(items) :]
+        self._removed.clear()
+        self.undo_button.layout = _ui.hidden()
+        self._sync_children()
+
+    def show_issues(self, issues: Sequence[CharterIssue]) -> None:
+        found = issues_under(issues, self.prefix)
+        per_row: dict[int, dict[str, list[str]]] = {}
+        for loc, messages in found.items():
+            match = re.match(r"^\[(\d+)\]\.?(.*)$", loc)
+            if match:
+                per_row.setdefault(int(match.group(1)), {})[match.group(2)] = messages
+        for index, row in enumerate(self.rows):
+            row.set_issues(per_row.get(index, {}))
+
+    def pending_issues(self) -> list[CharterIssue]:
+        return [
+            CharterIssue(loc=f"{self.prefix}[{index}].{name}".rstrip("."), message=message)
+            for index, row in enumerate(self.rows)
+            for name, messages in row.rejected.items()
+            for message in messages
+        ]
+
+
+def _label(record: BaseModel) -> str:
+    for name in ("title", "name", "id"):
+        value = getattr(record, name, None)
+        if isinstance(value, str):
+            return f'"{value}"'
+    return "the entry"

@@ -1,0 +1,438 @@
+"""Feedback forms: usability (SUS), trust, time-motion and reviews, from the people using the tool.
+
+Each response is validated as a :class:`~codesign.charter.feedback.FeedbackRecord` and appended
+with :func:`~codesign.charter.feedback.append_feedback` to the project's feedback file, which the
+tracking layer measures the ``sus``, ``trust``, ``minutes_saved`` and ``reviewed_accuracy``
+outcomes from. Respondents give their role, never their name, and there is deliberately no
+comment box: a comment is where a patient's name slips in.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import TYPE_CHECKING, Any, Final
+
+import ipywidgets as ipw
+from pydantic import ValidationError
+
+from codesign.charter import load_charter
+from codesign.charter.feedback import (
+    SUS_ITEMS,
+    TRUST_ITEMS,
+    FeedbackKind,
+    FeedbackRecord,
+    append_feedback,
+    read_feedback,
+    sus_score,
+)
+from codesign.charter.model import Side
+from codesign.charter.tables import feedback_table
+from codesign.exceptions import CodesignError
+from codesign.project import Project
+from codesign.widgets import _ui
+from codesign.widgets.binding import Input, field_messages, optional_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+
+    from codesign.charter import Charter
+
+LIKERT: Final = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
+
+
+class Questionnaire:
+    """Statements answered 1 to 5 (radio buttons: Tab reaches a statement, arrows choose)."""
+
+    def __init__(
+        self, statements: Sequence[str], scale: str, on_change: Callable[[], None]
+    ) -> None:
+        self.answers = [
+            ipw.RadioButtons(
+                options=LIKERT,
+                value=None,
+                orientation="horizontal",
+                tooltip=statement,
+                layout=_ui.shared_layout("16em", flex="none"),
+            )
+            for statement in statements
+        ]
+        for answer in self.answers:
+            answer.observe(lambda _change: on_change(), names="value")
+        self.score = ipw.HTML()
+        rows = [
+            ipw.HBox(
+                [
+                    ipw.HTML(
+                        f"{number}. {_ui.html_text(statement)}",
+                        layout=_ui.shared_layout(flex="1 1 20em"),
+                    ),
+                    answer,
+                ],
+                layout=_ui.shared_layout(width="100%", align_items="center"),
+            )
+            for number, (statement, answer) in enumerate(
+                zip(statements, self.answers, strict=True), 1
+            )
+        ]
+        self.box = ipw.VBox(
+            [ipw.HTML(_ui.message_html([scale], _ui.MUTED_COLOUR)), *rows, self.score],
+            layout=_ui.shared_layout(width="100%"),
+        )
+
+    def values(self) -> list[int | None]:
+        return [answer.value for answer in self.answers]
+
+    def unanswered(self) -> list[int]:
+        """Numbers (from 1) of the statements not answered yet."""
+        return [n for n, value in enumerate(self.values(), 1) if value is None]
+
+    def clear(self) -> None:
+        for answer in self.answers:
+            answer.value = None
+
+
+class FeedbackForms:
+    """The feedback forms of one project, with the responses recorded so far."""
+
+    def __init__(self, project: Project, charter: Charter | None = None) -> None:
+        self.project = project
+        self.messages = _ui.Messages()
+        style = _ui.label_style("8em")
+        self.role = Input(
+            "respondent_role",
+            ipw.Combobox(
+                description="Your role",
+                placeholder="e.g. triage nurse (not your name)",
+                options=_roles(charter),
+                tooltip="Your role; responses are anonymous",
+                continuous_update=False,
+                style=style,
+                layout=_ui.shared_layout("28em"),
+            ),
+            read=optional_text,
+        )
+        self.iteration = Input(
+            "iteration",
+            _ui.text(
+                description="Iteration",
+                placeholder="optional: the model version used",
+                tooltip="Name of the model iteration the feedback is about, if known",
+                style=style,
+                layout=_ui.shared_layout("28em"),
+            ),
+        )
+        self.session_name = Input(
+            "session",
+            _ui.text(
+                description="Session",
+                placeholder="optional, e.g. pilot week 2",
+                tooltip="Workshop or pilot session",
+                style=style,
+                layout=_ui.shared_layout("28em"),
+            ),
+        )
+        self._names = {s.name.casefold() for s in charter.stakeholders} if charter else set()
+        self.sus = Questionnaire(
+            SUS_ITEMS, "1 = strongly disagree … 5 = strongly agree", self._show_sus_score
+        )
+        self.trust = Questionnaire(
+            list(TRUST_ITEMS.values()), "1 = disagree … 5 = agree", self._show_trust_score
+        )
+        self.sus_save = self._save_button("Save this SUS response", self.save_sus)
+        self.trust_save = self._save_button("Save this trust response", self.save_trust)
+        self.task = Input(
+            "task",
+            ipw.Combobox(
+                description="Task",
+                placeholder="e.g. triage of one patient",
+                options=self._tasks(),
+                tooltip="The task that was timed",
+                continuous_update=False,
+                style=style,
+                layout=_ui.shared_layout("28em"),
+            ),
+        )
+        self.minutes_with = Input(
+            "minutes_with",
+            _ui.text(
+                description="With the tool",
+                placeholder="minutes, e.g. 3.5",
+                tooltip="Minutes the task took with the tool",
+                style=style,
+                layout=_ui.shared_layout("18em"),
+            ),
+        )
+        self.minutes_without = Input(
+            "minutes_without",
+            _ui.text(
+                description="Without it",
+                placeholder="minutes, e.g. 5",
+                tooltip="Minutes the same task takes without the tool",
+                style=style,
+                layout=_ui.shared_layout("18em"),
+            ),
+        )
+        self.saved_minutes = ipw.HTML()
+        for item in (self.minutes_with, self.minutes_without):
+            item.widget.observe(lambda _change: self._show_minutes(), names="value")
+        self.timing_save = self._save_button("Save this timing", self.save_timing)
+        self.accurate = Input(
+            "accurate",
+            ipw.RadioButtons(
+                options=[("accurate", True), ("not accurate", False)],
+                value=None,
+                description="The output was",
+                orientation="horizontal",
+                style=style,
+                tooltip="Accurate: no clinically significant error",
+            ),
+            read=lambda value: value,
+        )
+        self.review_save = self._save_button("Save this review", self.save_review)
+        self.tabs = ipw.Tab(
+            children=[
+                ipw.VBox([self.sus.box, self.sus_save]),
+                ipw.VBox([self.trust.box, self.trust_save]),
+                ipw.VBox(
+                    [
+                        self.task.box,
+                        self.minutes_with.box,
+                        self.minutes_without.box,
+                        self.saved_minutes,
+                        self.timing_save,
+                    ]
+                ),
+                ipw.VBox(
+                    [
+                        ipw.HTML(
+                            _ui.message_html(
+                                [
+                                    "Was the tool's output accurate, with no clinically "
+                                    "significant error?"
+                                ],
+                                _ui.MUTED_COLOUR,
+                            )
+                        ),
+                        self.accurate.box,
+                        self.review_save,
+                    ]
+                ),
+            ],
+            titles=["Usability (SUS)", "Trust", "Time-motion", "Review of an output"],
+            layout=_ui.shared_layout(width="100%"),
+        )
+        self.responses = ipw.HTML()
+        self.widget = ipw.VBox(
+            [
+                ipw.HTML(
+                    _ui.message_html(
+                        [
+                            "Answer as yourself, by role: no names, and no comments (a comment is "
+                            "where a patient's name slips in)."
+                        ],
+                        _ui.MUTED_COLOUR,
+                    )
+                ),
+                self.role.box,
+                self.iteration.box,
+                self.session_name.box,
+                self.tabs,
+                self.messages.box,
+                ipw.HTML("<b>Responses so far</b>"),
+                self.responses,
+            ],
+            layout=_ui.shared_layout(width="100%"),
+        )
+        self.widget.add_class("codesign-feedback-forms")
+        self._show_sus_score()
+        self._show_trust_score()
+        _ui.guarded(self.messages, "reading the responses")(self.show_responses)()
+
+    @classmethod
+    def open(cls, project_dir: Path | str = ".") -> FeedbackForms:
+        """The forms of the project holding ``project_dir`` (the notebook's folder works)."""
+        project = Project.find(project_dir)
+        try:
+            charter: Charter | None = load_charter(project.charter_path).charter
+        except CodesignError:
+            charter = None  # the roles offered come from the charter; the forms work without
+        return cls(project, charter)
+
+    @property
+    def path(self) -> Path:
+        return self.project.feedback_path
+
+    def __str__(self) -> str:
+        return f"Feedback is saved in {self.path}"
+
+    # saving
+
+    def _save_button(self, description: str, action: Callable[[], None]) -> ipw.Button:
+        button = _ui.button(
+            description,
+            tooltip=f"Append to {self.path.name}",
+            icon="save",
+            style="primary",
+            layout=_ui.shared_layout("18em", margin="6px 0 0 8.4em"),
+        )
+        button.on_click(lambda _b: _ui.guarded(self.messages, description.lower())(action)())
+        return button
+
+    def save_sus(self) -> None:
+        missing = self.sus.unanswered()
+        if missing:
+            self.messages.error(
+                f"Not saved: answer every statement first ({len(missing)} left: "
+                f"{', '.join(map(str, missing))})."
+            )
+            return
+        record = self._record(kind=FeedbackKind.SUS, sus=tuple(self.sus.values()))
+        if record is not None:
+            self._append(record, f"usability score {record.sus_score():g}")
+            self.sus.clear()
+
+    def save_trust(self) -> None:
+        answers = {k: v for k, v in zip(TRUST_ITEMS, self.trust.values(), strict=True) if v}
+        if not answers:
+            self.messages.error("Not saved: answer at least one statement first.")
+            return
+        record = self._record(kind=FeedbackKind.TRUST, trust=answers)
+        if record is not None:
+            self._append(record, f"trust {record.trust_score():.2g}")
+            self.trust.clear()
+
+    def save_timing(self) -> None:
+        record = self._record(
+            kind=FeedbackKind.TIME_MOTION,
+            task=self.task.read(self.task.widget.value),
+            minutes_with=self.minutes_with.read(self.minutes_with.widget.value),
+            minutes_without=self.minutes_without.read(self.minutes_without.widget.value),
+        )
+        if record is not None:
+            self._append(record, f"{record.minutes_saved():g} minutes saved on {record.task}")
+            self.minutes_with.widget.value = ""
+            self.minutes_without.widget.value = ""
+            self.task.widget.options = self._tasks()
+
+    def save_review(self) -> None:
+        record = self._record(kind=FeedbackKind.REVIEW, accurate=self.accurate.widget.value)
+        if record is not None:
+            self._append(record, "accurate" if record.accurate else "not accurate")
+            self.accurate.widget.value = None
+
+    def _record(self, **values: Any) -> FeedbackRecord | None:
+        """The response as a record, or ``None`` with each problem shown next to its input."""
+        inputs = self._inputs()
+        for item in inputs.values():
+            item.set_messages([])
+        role = self.role.read(self.role.widget.value)
+        if role and role.casefold() in self._names:
+            self.role.set_messages(["give your role, not a name: responses are anonymous"])
+            self.messages.error("Not saved: see the entries in red.")
+            return None
+        data = {
+            "respondent_role": role,
+            "iteration": self.iteration.read(self.iteration.widget.value),
+            "session": self.session_name.read(self.session_name.widget.value),
+            **values,
+        }
+        try:
+            return FeedbackRecord.model_validate({k: v for k, v in data.items() if v is not None})
+        except ValidationError as e:
+            general: list[str] = []
+            for name, messages in field_messages(e).items():
+                target = inputs.get(name.split(".")[0])
+                if target is None:
+                    general += messages
+                else:
+                    target.set_messages(messages)
+            self.messages.error("Not saved: see the entries in red.", general)
+            return None
+
+    def _inputs(self) -> dict[str, Input]:
+        items = (
+            self.role,
+            self.iteration,
+            self.session_name,
+            self.task,
+            self.minutes_with,
+            self.minutes_without,
+            self.accurate,
+        )
+        return {item.name: item for item in items}
+
+    def _append(self, record: FeedbackRecord, what: str) -> None:
+        total = append_feedback(self.path, [record])
+        where = self.path.relative_to(self.project.root)
+        self.messages.info(
+            f"Saved: {what} ({record.respondent_role}). {where} now holds {total} responses."
+        )
+        self.show_responses()
+
+    # view
+
+    def show_responses(self) -> None:
+        """Show every response recorded so far, each with its own score."""
+        records = read_feedback(self.path) if self.path.exists() else []
+        self.responses.value = feedback_table(records)._repr_html_()
+
+    def _show_sus_score(self) -> None:
+        values = self.sus.values()
+        missing = self.sus.unanswered()
+        if missing:
+            text = f"{len(values) - len(missing)} of {len(values)} answered."
+        else:
+            score = sus_score([v for v in values if v is not None])
+            text = (
+                f"SUS score: {score:g} / 100 (standard scoring: odd statements count the "
+                "answer minus 1, even ones 5 minus the answer; the sum times 2.5. 68 is "
+                "average.)"
+            )
+        self.sus.score.value = _ui.message_html([text], _ui.MUTED_COLOUR)
+
+    def _show_trust_score(self) -> None:
+        answered = [v for v in self.trust.values() if v is not None]
+        text = (
+            f"Mean trust: {statistics.fmean(answered):.2g} / 5 ({len(answered)} of "
+            f"{len(TRUST_ITEMS)} answered)."
+            if answered
+            else "No statement answered yet."
+        )
+        self.trust.score.value = _ui.message_html([text], _ui.MUTED_COLOUR)
+
+    def _show_minutes(self) -> None:
+        try:
+            saved = float(self.minutes_without.widget.value) - float(self.minutes_with.widget.value)
+        except ValueError:
+            self.saved_minutes.value = ""
+            return
+        self.saved_minutes.value = _ui.message_html(
+            [f"{'Saves' if saved >= 0 else 'Costs'} {abs(saved):g} minutes on this task."],
+            _ui.MUTED_COLOUR,
+        )
+
+    def _tasks(self) -> list[str]:
+        try:
+            records = read_feedback(self.path) if self.path.exists() else []
+        except CodesignError:
+            return []
+        return sorted({r.task for r in records if r.task})
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        try:
+            records = read_feedback(self.path) if self.path.exists() else []
+        except CodesignError as e:
+            fallback = f"<p>{_ui.html_text(str(e))}</p>"
+        else:
+            fallback = feedback_table(records)._repr_html_()
+        return _ui.displayed(self.widget, fallback_html=fallback, **kwargs)
+
+
+def _roles(charter: Charter | None) -> list[str]:
+    """Roles to offer: the intended users, then the hospital side's roles."""
+    if charter is None:
+        return []
+    roles = [*charter.use_case.intended_users]
+    roles += [s.role for s in charter.stakeholders if s.side is Side.INTERNAL]
+    return list(dict.fromkeys(roles))

@@ -1,0 +1,260 @@
+"""One charter being edited in a notebook: the file every workshop form shares.
+
+The forms of a workshop (use case, outcomes, decision, sign-off) all edit the same
+:class:`~codesign.charter.CharterFile` model, and every Save button saves it with
+:meth:`CharterFile.save`, the atomic, conflict-checked, comment-keeping save the command line
+uses. The session holds no data of its own: it tells the forms when the model changed, whether
+it is saved, which problems it has, and what happened on the last save. It imports no widget
+library, so it is tested and benchmarked on its own.
+
+Two kinds of problems are told apart:
+
+* *entries* a form could not apply to the model (a target of ``">= abc"``): they exist only in
+  the form, next to their field, until fixed; a save is refused while any remains, so the file
+  never silently misses what someone typed;
+* *charter issues* the model has as a whole (two outcomes with the same id), found with the
+  same validation as the loader and shown next to the fields they concern.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from codesign.charter import charter_path, load_charter
+from codesign.exceptions import CharterError, ConflictError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from codesign.charter import Charter, CharterFile
+    from codesign.exceptions import CharterIssue
+
+logger = logging.getLogger(__name__)
+
+
+class SessionView:
+    """Something shown for a session (a form, a save bar); the session calls these hooks.
+
+    Every hook has a do-nothing default, so a view implements only what it shows.
+    """
+
+    def refresh(self) -> None:
+        """The model was replaced (reloaded from disk): show every value afresh."""
+
+    def model_changed(self) -> None:
+        """Some form changed the model: update what depends on it (scores, sign-off status)."""
+
+    def show_issues(self, issues: Sequence[CharterIssue]) -> None:
+        """The charter's current problems as a whole; show those that concern this view."""
+
+    def pending_issues(self) -> list[CharterIssue]:
+        """Entries typed here that could not be applied to the model (they block saving)."""
+        return []
+
+    def state_changed(self, state: SaveState) -> None:
+        """The save state changed (saved, unsaved changes, conflict...)."""
+
+
+class SaveStatus(StrEnum):
+    """Where the charter in the forms stands against the file."""
+
+    SAVED = "saved"
+    MODIFIED = "modified"
+    INVALID = "invalid"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class SaveState:
+    """What a save bar shows: the status, a sentence, and what changed elsewhere on a conflict."""
+
+    status: SaveStatus
+    message: str
+    notice: str = ""
+    """What the last action did (saved at..., reloaded...), shown until the next one."""
+    changes: tuple[str, ...] = ()
+    """On a conflict: what the other writer changed, one line each."""
+
+
+class CharterSession:
+    """The :class:`CharterFile` a notebook's forms edit together, and its save state."""
+
+    def __init__(self, file: CharterFile) -> None:
+        self.file = file
+        self.issues: tuple[CharterIssue, ...] = ()
+        """The charter's problems as a whole, as of the last edit or save."""
+        self.conflict: ConflictError | None = None
+        """The last save's conflict, until the person reloads."""
+        self.notice = ""
+        self._views: list[SessionView] = []
+        self._state: SaveState | None = None
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> CharterSession:
+        """Load the charter of a project folder or file (raises :class:`CharterError`)."""
+        return cls(load_charter(charter_path(path)))
+
+    @property
+    def charter(self) -> Charter:
+        """The live model; forms edit it in place, then call :meth:`edited`."""
+        return self.file.charter
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
+    def attach(self, view: SessionView) -> None:
+        """Keep ``view`` informed of changes from now on."""
+        self._views.append(view)
+        view.state_changed(self.state())
+
+    # --- edits ------------------------------------------------------------------------------
+
+    def edited(self, source: SessionView | None = None) -> None:
+        """A form changed the model or an entry: re-check the charter, tell every view.
+
+        ``source`` (the form that changed) is told too: its neighbours may depend on the edit.
+        """
+        del source  # every view is told; the argument documents who called
+        self.notice = ""  # what the last save or reload did is no longer the news
+        self.issues = tuple(self.check())
+        for view in self._views:
+            view.model_changed()
+            view.show_issues(self.issues)
+        self._publish()
+
+    def pending(self) -> list[CharterIssue]:
+        """Entries typed in any form that are not (yet) valid, so not in the model."""
+        return [issue for view in self._views for issue in view.pending_issues()]
+
+    def check(self) -> list[CharterIssue]:
+        """The charter's problems as a whole now (the loader's validation), without saving."""
+        try:
+            self.file.validated()
+        except CharterError as e:
+            return list(e.issues)
+        return []
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def save(self) -> str:
+        """Save the model with :meth:`CharterFile.save`; returns the new file's SHA-256.
+
+        Raises :class:`CharterError` when an entry in a form is invalid or the charter is (the
+        issues are shown next to their fields), :class:`ConflictError` when the file changed
+        elsewhere since it was loaded. Either way nothing is written and nothing is lost.
+        """
+        pending = self.pending()
+        if pending:
+            msg = (
+                f"{self.path.name} not saved: {_entries(len(pending))} to fix first "
+                "(shown in red next to the field)"
+            )
+            self.notice = ""
+            self._publish()
+            raise CharterError(msg, path=self.path, issues=pending)
+        try:
+            sha = self.file.save()
+        except CharterError as e:
+            self.issues = e.issues
+            for view in self._views:
+                view.show_issues(self.issues)
+            self.notice = ""
+            self._publish()
+            raise
+        except ConflictError as e:
+            self.conflict = e
+            self.notice = ""
+            self._publish()
+            raise
+        self.conflict = None
+        self.issues = ()
+        now = dt.datetime.now(dt.UTC)
+        self.notice = f"Saved to {self.path.name} at {now:%H:%M:%S} UTC."
+        for view in self._views:
+            view.show_issues(self.issues)
+        self._publish()
+        return sha
+
+    def reload(self, *, keep_changes: bool = True) -> list[str]:
+        """Take the version on disk; with ``keep_changes``, re-apply this session's changes.
+
+        Returns one line per value both this session and the other writer changed (this
+        session's value was kept). Refuses, changing nothing, while a form holds an entry that
+        is not in the model (it would be lost), or when the changes cannot be re-applied.
+        """
+        if keep_changes:
+            pending = self.pending()
+            if pending:
+                msg = (
+                    f"not reloaded: {_entries(len(pending))} in red not part of the charter "
+                    "yet; fix or clear them first"
+                )
+                raise CharterError(msg, path=self.path, issues=pending)
+            fresh, notes = self.file.rebase()
+        else:
+            fresh, notes = self.file.reload(), []
+        self.file = fresh
+        self.conflict = None
+        for view in self._views:
+            view.refresh()
+        self.edited()
+        self.notice = _reload_notice(keep_changes=keep_changes, modified=fresh.modified)
+        self._publish()
+        logger.info("reloaded %s (changes kept: %s)", self.path, keep_changes)
+        return notes
+
+    # --- state ------------------------------------------------------------------------------
+
+    def state(self) -> SaveState:
+        """The save state as the save bars show it."""
+        if self.conflict is not None:
+            if self.conflict.theirs is None:  # deleted, moved, or created meanwhile
+                what = str(self.conflict).splitlines()[0].split(": ", 1)[-1]
+            else:
+                what = (
+                    "was changed elsewhere (another notebook or a text editor) since it was loaded"
+                )
+            return SaveState(
+                SaveStatus.CONFLICT,
+                f"Not saved: {self.path.name} {what}. Your changes are still here.",
+                changes=self.conflict.changes,
+            )
+        problems = len(self.pending()) + len(self.issues)
+        if problems:
+            return SaveState(
+                SaveStatus.INVALID,
+                f"{problems} problem{'' if problems == 1 else 's'} to fix before saving "
+                "(shown in red next to the field).",
+                notice=self.notice,
+            )
+        if self.file.modified:
+            return SaveState(SaveStatus.MODIFIED, "Unsaved changes.", notice=self.notice)
+        return SaveState(
+            SaveStatus.SAVED, self.notice or f"Everything is saved in {self.path.name}."
+        )
+
+    def _publish(self) -> None:
+        state = self.state()
+        if state == self._state:
+            return
+        self._state = state
+        for view in self._views:
+            view.state_changed(state)
+
+
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
+def _reload_notice(*, keep_changes: bool, modified: bool) -> str:
+    if not keep_changes:
+        return "Reloaded the version on disk; your unsaved changes were discarded."
+    if modified:
+        return "Reloaded the version on disk and re-applied your changes: review them, then Save."
+    return "Reloaded the version on disk."

@@ -1,0 +1,231 @@
+"""The use case and stakeholders form: what the use case is for, where, for whom, and who is in.
+
+Stakeholders carry their side of the co-design: the hospital (internal) owns the why and the
+what, outcomes, governance and change; the partner owns the how, models and infrastructure.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import ipywidgets as ipw
+
+from codesign.charter.model import Side, Stage, Stakeholder
+from codesign.charter.tables import stakeholders_table
+from codesign.widgets import _ui
+from codesign.widgets.binding import (
+    Cell,
+    FieldSet,
+    Input,
+    RecordRow,
+    RecordTable,
+    optional_text,
+    text_list,
+)
+from codesign.widgets.savebar import SaveBar
+
+if TYPE_CHECKING:
+    from codesign.widgets.session import CharterSession
+
+SIDE_LABELS: Final = (
+    ("hospital: why & what", Side.INTERNAL.value),
+    ("partner: how", Side.PARTNER.value),
+)
+STAGE_LABELS: Final = (
+    ("idea", Stage.IDEA.value),
+    ("co-design", Stage.CO_DESIGN.value),
+    ("pilot", Stage.PILOT.value),
+    ("scaled", Stage.SCALED.value),
+    ("retired", Stage.RETIRED.value),
+)
+
+
+def _use_case_inputs() -> list[Input]:
+    style = _ui.label_style("10em")
+    wide = _ui.shared_layout("46em")
+    narrow = _ui.shared_layout("30em")
+
+    def text(name: str, label: str, tip: str, *, layout: ipw.Layout = wide, **kw: Any) -> ipw.Text:
+        widget = _ui.text(description=label, tooltip=tip, style=style, layout=layout, **kw)
+        widget.add_class(f"codesign-use-case-{name}")
+        return widget
+
+    return [
+        Input("title", text("title", "Title", "Short name, e.g. Nurse triage assistant"), read=str),
+        Input(
+            "problem",
+            text(
+                "problem",
+                "Problem",
+                "The problem, in the words of the people who have it",
+                multiline=True,
+            ),
+        ),
+        Input(
+            "setting", text("setting", "Setting", "Care setting, e.g. adult emergency department")
+        ),
+        Input(
+            "intended_users",
+            text(
+                "intended_users",
+                "Intended users",
+                "Who uses the tool day to day",
+                placeholder="e.g. triage nurse, emergency physician (comma-separated)",
+            ),
+            read=text_list,
+            show=", ".join,
+        ),
+        Input("population", text("population", "Population", "Which patients it is used on")),
+        Input(
+            "stage",
+            ipw.Dropdown(
+                options=STAGE_LABELS,
+                description="Stage",
+                style=style,
+                tooltip="Where the use case stands",
+                layout=_ui.shared_layout("22em"),
+            ),
+            read=lambda value: value,
+            show=lambda stage: stage.value,
+        ),
+        Input("site", text("site", "Site", "Hospital or site running it", layout=narrow)),
+        Input("partner", text("partner", "Partner", "Partner organisation, if any", layout=narrow)),
+    ]
+
+
+class StakeholderRow(RecordRow[Stakeholder]):
+    """One person: name, role, side, organisation."""
+
+    model = Stakeholder
+
+    def make_cells(self) -> list[Cell]:
+        name = _ui.text(
+            placeholder="Name",
+            tooltip="The person's name",
+            layout=_ui.shared_layout(flex="1 1 12em", min_width="9em"),
+        )
+        role = _ui.text(
+            placeholder="Role, e.g. clinical lead",
+            tooltip="Their role in the use case",
+            layout=_ui.shared_layout("16em"),
+        )
+        side = ipw.Dropdown(
+            options=SIDE_LABELS,
+            tooltip="Hospital (why & what) or partner (how)",
+            layout=_ui.shared_layout("13em"),
+        )
+        organisation = _ui.text(
+            placeholder="Organisation (optional)",
+            tooltip="Their organisation, if not the hospital",
+            layout=_ui.shared_layout("14em"),
+        )
+        for widget, label in (
+            (name, "name"),
+            (role, "role"),
+            (side, "side"),
+            (organisation, "organisation"),
+        ):
+            widget.add_class(f"codesign-stakeholder-{label}")
+
+        def put(
+            widget: ipw.ValueWidget, convert: typing.Callable[[Any], Any]
+        ) -> typing.Callable[[Any], None]:
+            def show(value: Any) -> None:
+                widget.value = convert(value)
+
+            return show
+
+        return [
+            Cell(
+                "name",
+                "Name",
+                name,
+                (name,),
+                lambda: name.value,
+                put(name, str),
+                width="12em",
+                flex="1 1 12em",
+            ),
+            Cell("role", "Role", role, (role,), lambda: role.value, put(role, str), width="16em"),
+            Cell(
+                "side",
+                "Side",
+                side,
+                (side,),
+                lambda: side.value,
+                put(side, lambda v: v.value),
+                width="13em",
+            ),
+            Cell(
+                "organisation",
+                "Organisation",
+                organisation,
+                (organisation,),
+                lambda: optional_text(organisation.value),
+                put(organisation, lambda v: v or ""),
+                width="14em",
+            ),
+        ]
+
+
+class StakeholderTable(RecordTable[Stakeholder]):
+    noun: ClassVar[str] = "stakeholder"
+    controls_width: ClassVar[str] = "6em"
+
+    def make_row(self, *, draft: bool = False) -> StakeholderRow:
+        return StakeholderRow(self, draft=draft)
+
+
+class UseCaseForm:
+    """The use case's fields, its stakeholders, and the save bar."""
+
+    def __init__(self, session: CharterSession) -> None:
+        self.session = session
+        self.messages = _ui.Messages()
+        self.fields = FieldSet(
+            session,
+            lambda charter: charter.use_case,
+            "use_case",
+            _use_case_inputs(),
+            self.messages,
+        )
+        self.stakeholders = StakeholderTable(session, ("stakeholders",))
+        self.save_bar = SaveBar(session)
+        self.widget = ipw.VBox(
+            [
+                *(item.box for item in self.fields.inputs.values()),
+                self.messages.box,
+                ipw.HTML(
+                    "<b>Stakeholders</b> "
+                    + _ui.message_html(
+                        [
+                            "The hospital side owns the why and the what (outcomes, governance, "
+                            "change); the partner side owns the how (model, infrastructure)."
+                        ],
+                        _ui.MUTED_COLOUR,
+                    )
+                ),
+                self.stakeholders.heading,
+                self.stakeholders.body,
+                self.stakeholders.draft.box,
+                self.stakeholders.undo_button,
+                self.stakeholders.messages.box,
+                self.save_bar.widget,
+            ],
+            layout=_ui.shared_layout(width="100%"),
+        )
+        self.widget.add_class("codesign-use-case-form")
+
+    def input(self, name: str) -> ipw.ValueWidget:
+        """The input of a use case field (``title``, ``stage``...)."""
+        return self.fields.inputs[name].widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        charter = self.session.charter
+        summary = (
+            f"<p><b>{_ui.html_text(charter.use_case.title)}</b> "
+            f"({_ui.html_text(charter.use_case.stage.value)})</p>"
+        )
+        table = stakeholders_table(charter)._repr_html_()
+        return _ui.displayed(self.widget, fallback_html=summary + table, **kwargs)

@@ -1,0 +1,68 @@
+"""``codesign lab``: the JupyterLab command it runs (a real start is in tests/widgets e2e)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codesign.charter import preset_text
+from codesign.project import Project
+from codesign.widgets.lab import LabOptions, lab_command
+
+
+def project(tmp_path: Path, *, with_notebook: bool = True) -> Project:
+    (tmp_path / "codesign.yaml").write_text(preset_text("blank"), encoding="utf-8")
+    if with_notebook:
+        (tmp_path / "notebooks").mkdir()
+        (tmp_path / "notebooks" / "00_workshop.ipynb").write_text("{}")
+    return Project.at(tmp_path)
+
+
+def test_loopback_token_in_the_environment_and_the_workshop_notebook(tmp_path: Path) -> None:
+    command = lab_command(project(tmp_path), LabOptions(port=8899, open_browser=False), {})
+    argv = " ".join(command.argv)
+    assert "--ServerApp.ip=127.0.0.1" in argv
+    assert "--ServerApp.port=8899" in argv
+    assert "--ServerApp.port_retries=0" in argv
+    assert "--ServerApp.allow_remote_access=False" in argv
+    assert "--LabApp.default_url=/lab/tree/notebooks/00_workshop.ipynb" in argv
+    assert "--LabApp.news_url=None" in argv
+    assert "--LabApp.extension_manager=readonly" in argv
+    assert "--no-browser" in argv
+    assert "--allow-root" not in argv
+    token = command.env["JUPYTER_TOKEN"]
+    assert len(token) >= 32
+    assert token not in argv  # never visible in `ps`
+    assert command.url == (
+        f"http://127.0.0.1:8899/lab/tree/notebooks/00_workshop.ipynb?token={token}"
+    )
+
+
+def test_each_start_gets_a_fresh_token_unless_the_operator_set_one(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    first = lab_command(folder, LabOptions(), {})
+    second = lab_command(folder, LabOptions(), {})
+    assert first.env["JUPYTER_TOKEN"] != second.env["JUPYTER_TOKEN"]
+    chosen = lab_command(folder, LabOptions(), {"JUPYTER_TOKEN": "operator-token"})
+    assert chosen.env["JUPYTER_TOKEN"] == "operator-token"
+
+
+def test_a_free_port_is_chosen_and_lab_opens_without_a_workshop_notebook(
+    tmp_path: Path,
+) -> None:
+    command = lab_command(project(tmp_path, with_notebook=False), LabOptions(), {})
+    port = next(a for a in command.argv if a.startswith("--ServerApp.port="))
+    assert 1024 <= int(port.split("=")[1]) <= 65535
+    assert "--LabApp.default_url=/lab" in command.argv
+
+
+def test_not_a_project_is_a_clear_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("lab", "--project", str(tmp_path), "--no-browser")
+    assert result.returncode == 2
+    assert "not a codesign project (no codesign.yaml)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_port_is_refused(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("lab", "--project", str(tmp_path), "--port", "70000")
+    assert result.returncode == 2
+    assert "expected a port number from 1 to 65535" in result.stderr

@@ -1,0 +1,134 @@
+"""Feedback forms: SUS, trust, time-motion and reviews, saved as records the tracking reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codesign.charter.feedback import FeedbackKind, read_feedback
+from codesign.widgets import FeedbackForms
+
+from .conftest import visible
+
+BROOKE = (4, 2, 4, 1, 4, 2, 3, 1, 4, 2)  # Brooke's worked example: 77.5
+
+
+@pytest.fixture
+def feedback(triage: Path) -> FeedbackForms:
+    return FeedbackForms.open(triage)
+
+
+def records(forms: FeedbackForms) -> list:  # type: ignore[type-arg]
+    return read_feedback(forms.path)
+
+
+def test_sus_response_is_scored_and_saved(feedback: FeedbackForms) -> None:
+    feedback.role.widget.value = "triage nurse"
+    feedback.iteration.widget.value = "v2"
+    for answer, value in zip(feedback.sus.answers, BROOKE[:9], strict=False):
+        answer.value = value
+    assert "9 of 10 answered" in visible(feedback.sus.score.value)
+    feedback.sus_save.click()
+    assert "Not saved: answer every statement first (1 left: 10)." in feedback.messages.text
+    assert not feedback.path.exists()
+    feedback.sus.answers[9].value = 2
+    assert "SUS score: 77.5 / 100" in visible(feedback.sus.score.value)
+    feedback.sus_save.click()
+    assert feedback.messages.text == (
+        "Saved: usability score 77.5 (triage nurse). feedback/records.csv now holds 1 responses."
+    )
+    (record,) = records(feedback)
+    assert (record.kind, record.sus, record.iteration) == (FeedbackKind.SUS, BROOKE, "v2")
+    assert record.sus_score() == 77.5
+    assert all(answer.value is None for answer in feedback.sus.answers)  # ready for the next
+    assert "SUS 77.5" in visible(feedback.responses.value)
+
+
+def test_trust_time_motion_and_review_records(feedback: FeedbackForms) -> None:
+    feedback.role.widget.value = "triage nurse"
+    feedback.trust.answers[0].value = 4
+    feedback.trust.answers[3].value = 3
+    assert "Mean trust: 3.5 / 5 (2 of 5 answered)" in visible(feedback.trust.score.value)
+    feedback.trust_save.click()
+    feedback.task.widget.value = "triage of one patient"
+    feedback.minutes_with.widget.value = "3.5"
+    feedback.minutes_without.widget.value = "5"
+    assert "Saves 1.5 minutes on this task." in visible(feedback.saved_minutes.value)
+    feedback.timing_save.click()
+    assert feedback.minutes_with.widget.value == ""
+    assert feedback.task.widget.options == ("triage of one patient",)
+    feedback.accurate.widget.value = False
+    feedback.review_save.click()
+    kinds = [(r.kind, r.trust, r.minutes_saved(), r.accurate) for r in records(feedback)]
+    assert kinds == [
+        (FeedbackKind.TRUST, {"trust_reliable": 4, "trust_safe": 3}, None, None),
+        (FeedbackKind.TIME_MOTION, None, 1.5, None),
+        (FeedbackKind.REVIEW, None, None, False),
+    ]
+    assert feedback.accurate.widget.value is None
+
+
+def test_bad_entries_are_shown_next_to_their_field(feedback: FeedbackForms) -> None:
+    feedback.task.widget.value = "triage"
+    feedback.minutes_with.widget.value = "three"
+    feedback.minutes_without.widget.value = "2000"
+    feedback.timing_save.click()
+    assert feedback.messages.text.startswith("Not saved: see the entries in red.")
+    assert visible(feedback.role.error.value) == "required field missing"
+    assert 'expected a number, got "three"' in visible(feedback.minutes_with.error.value)
+    assert "less than or equal to 1440" in visible(feedback.minutes_without.error.value)
+    assert not feedback.path.exists()
+    feedback.role.widget.value = "triage nurse"
+    feedback.minutes_with.widget.value = "3"
+    feedback.minutes_without.widget.value = "4"
+    feedback.timing_save.click()
+    assert feedback.role.error.value == ""
+    assert len(records(feedback)) == 1
+
+
+def test_a_name_is_refused_as_a_role(feedback: FeedbackForms) -> None:
+    feedback.role.widget.value = "dr a. martin"
+    feedback.accurate.widget.value = True
+    feedback.review_save.click()
+    assert "give your role, not a name" in visible(feedback.role.error.value)
+    assert not feedback.path.exists()
+
+
+def test_roles_offered_come_from_the_charter(feedback: FeedbackForms) -> None:
+    assert feedback.role.widget.options[:2] == ("triage nurse", "clinical lead")
+
+
+def test_a_review_needs_an_answer(feedback: FeedbackForms) -> None:
+    feedback.role.widget.value = "emergency physician"
+    feedback.review_save.click()
+    assert "a review needs accurate (true or false)" in feedback.messages.text
+
+
+def test_corrupt_feedback_file_is_reported_and_the_answers_kept(feedback: FeedbackForms) -> None:
+    feedback.path.parent.mkdir()
+    feedback.path.write_text("kind,respondent_role,sus_1\nsus,nurse,9\n")
+    feedback.role.widget.value = "triage nurse"
+    feedback.accurate.widget.value = True
+    feedback.review_save.click()
+    assert "records.csv:2:" in feedback.messages.text
+    assert feedback.accurate.widget.value is True  # nothing lost
+    assert feedback.path.read_text() == "kind,respondent_role,sus_1\nsus,nurse,9\n"
+
+
+def test_no_free_text_comment_anywhere(feedback: FeedbackForms) -> None:
+    import ipywidgets as ipw
+
+    def texts(widget: ipw.Widget) -> list[ipw.Widget]:
+        found = [widget] if isinstance(widget, ipw.Text | ipw.Textarea) else []
+        for child in getattr(widget, "children", ()):
+            found += texts(child)
+        return found
+
+    names = {w.description for w in texts(feedback.widget)}
+    assert names == {"Your role", "Iteration", "Session", "Task", "With the tool", "Without it"}
+    assert not any(isinstance(w, ipw.Textarea) for w in texts(feedback.widget))
+
+
+def test_fallback_html_lists_the_responses(feedback: FeedbackForms) -> None:
+    assert "No feedback recorded yet." in feedback._repr_mimebundle_()["text/html"]
