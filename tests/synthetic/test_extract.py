@@ -55,6 +55,21 @@ def test_vital_signs_follow_acuity(frame: pd.DataFrame) -> None:
     assert by_level["age"].mean()[1] > by_level["age"].mean()[5]
 
 
+def test_a_complaint_suggests_a_level_without_giving_it_away(frame: pd.DataFrame) -> None:
+    from codesign.synthetic._vocab import COMPLAINTS
+
+    typical = {c[0].upper() + c[1:]: lvl for lvl, cs in COMPLAINTS.items() for c, _ in cs}
+    given = frame["triage_level"].astype(int)
+    suggested = frame["chief_complaint"].map(typical)
+    assert suggested.notna().all()
+    # Most patients present with a complaint typical of their level, some with one of the
+    # adjacent level (chest pain with reassuring signs is triaged 3), never further away.
+    assert 0.62 < (suggested == given).mean() < 0.78
+    assert (suggested - given).abs().max() == 1
+    chest_pain = given[frame["chief_complaint"] == "Douleur thoracique"]
+    assert set(chest_pain.unique()) == {1, 2, 3}
+
+
 def test_notes_are_clinical_shorthand_full_of_numbers(frame: pd.DataFrame) -> None:
     notes = frame["nurse_note"].dropna()
     assert notes.str.contains(r"TA \d+/\d+", regex=True).mean() > 0.9

@@ -65,6 +65,9 @@ COMPLAINTS: Final[dict[int, tuple[tuple[str, float], ...]]] = {
     ),
 }
 
+COMPLAINT_NEIGHBOUR_SHARE: Final = 0.3
+"""Share of patients whose chief complaint is one typical of an adjacent level."""
+
 LEVEL_SHARE: Final = (0.02, 0.13, 0.40, 0.35, 0.10)
 """Share of arrivals per triage level 1..5 in an adult ED."""
 

@@ -184,8 +184,13 @@ class _Generator:
 
         words: list[str] = []
         choice = np.zeros(self.n, dtype="int64")
+        # A complaint does not fix the level: some patients present with one more typical of
+        # the adjacent level (chest pain with reassuring vital signs is triaged 3, not 2).
+        shift = self.rng.choice([-1, 1], size=self.n)
+        moved = self.rng.random(self.n) < _vocab.COMPLAINT_NEIGHBOUR_SHARE
+        typical = np.where(moved, np.clip(level + shift, 1, 5), level)
         for lvl, complaints in _vocab.COMPLAINTS.items():
-            rows = np.flatnonzero(level == lvl)
+            rows = np.flatnonzero(typical == lvl)
             weights = np.asarray([w for _, w in complaints])
             picked = self.rng.choice(len(complaints), size=rows.size, p=weights / weights.sum())
             choice[rows] = picked + len(words)
