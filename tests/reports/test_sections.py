@@ -84,7 +84,7 @@ def test_a_chart_says_in_words_what_it_draws() -> None:
     chart = trend_chart("Catch them", points, Target.parse(">= 0.95"), None)
     assert chart.png.startswith(PNG)
     assert chart.alt == (
-        "Chart of Catch them over 3 iteration(s): 0.8, 0.96. Target ≥ 0.95; "
+        "Chart of Catch them over 3 iteration(s): 0.8 (v1), 0.96 (v3). Target ≥ 0.95; "
         "the latest value (0.96, v3) meets it."
     )
     assert chart._repr_png_() == chart.png

@@ -222,7 +222,7 @@ def _alt_text(title: str, shown: Sequence[TrendPoint], target: Target, total: in
     )
     if not measured:
         return f"Chart of {title}: not measured in {scope}; target {pretty_target(str(target))}."
-    values = ", ".join(value_text(p.value) for p in measured)
+    values = ", ".join(f"{value_text(p.value)} ({p.iteration})" for p in measured)
     latest = measured[-1]
     verdict = "meets" if latest.met else "misses"
     return (
