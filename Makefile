@@ -1,7 +1,7 @@
 # codesign: two commands on a fresh machine.
 #   make demo   creates .venv, installs, runs the co-design story end to end on bundled data
 #   make test   creates .venv if needed, installs, runs lint, types, layers and the whole suite
-# `make lab` opens JupyterLab on the demo project's workshop notebook (scaffolded if missing).
+# `make lab` opens JupyterLab on the demo project's workshop notebook (the demo runs first if missing).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -23,13 +23,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Until the demo issue lands this runs the part of the story that exists: `codesign new`
-# scaffolds the triage use case into $(DEMO_PROJECT) (once; an existing one is kept), then its
-# charter is validated and the project's own tests run.
+# The whole story on synthetic data, in $(DEMO_DIR)/ (an earlier demo there is replaced; the
+# demo refuses a folder it did not make). It prints the report's path at the end.
 demo: install
-	test -d $(DEMO_PROJECT) || $(BIN)/codesign new "Nurse triage assistant" --preset triage --no-input --output-dir $(DEMO_DIR)
-	$(BIN)/codesign charter validate $(DEMO_PROJECT)
-	cd $(DEMO_PROJECT) && $(abspath $(BIN))/python -m pytest -q -p no:cacheprovider
+	$(BIN)/codesign demo --dir $(DEMO_DIR) --force
 
 lint: install
 	$(BIN)/ruff check .
@@ -41,7 +38,7 @@ test: lint
 	$(BIN)/pytest
 
 lab: install
-	test -d $(DEMO_PROJECT) || $(BIN)/codesign new "Nurse triage assistant" --preset triage --no-input --output-dir $(DEMO_DIR)
+	test -d $(DEMO_PROJECT) || $(BIN)/codesign demo --dir $(DEMO_DIR)
 	$(BIN)/codesign lab --project $(DEMO_PROJECT) $(LAB_ARGS)
 
 clean:

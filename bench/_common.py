@@ -15,6 +15,26 @@ from pathlib import Path
 
 VENV_BIN = Path(sys.executable).parent
 
+EMPTY_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "0",
+            "metadata": {"tags": ["parameters"]},
+            "outputs": [],
+            "source": ['project_dir = "."'],
+        }
+    ],
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+"""A notebook with one parameters cell: what `papermill` runs for the kernel floor."""
+
 
 def time_call(fn: Callable[[], object]) -> float:
     """Wall time of one call, in seconds."""

@@ -31,30 +31,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import VENV_BIN, alternate, report, time_command
+from _common import EMPTY_NOTEBOOK, VENV_BIN, alternate, report, time_command
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("MLFLOW_CONFIGURE_LOGGING", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-
-EMPTY_NOTEBOOK = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "0",
-            "metadata": {"tags": ["parameters"]},
-            "outputs": [],
-            "source": ['project_dir = "."'],
-        }
-    ],
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
 
 
 def predictions(noise: float, seed: int, rows: int = 400):  # -> pandas.DataFrame

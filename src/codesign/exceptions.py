@@ -145,3 +145,11 @@ class PortfolioError(CodesignError):
 
     A project that cannot be read is not an error: the portfolio lists it with the reason.
     """
+
+
+class DemoError(CodesignError):
+    """Raised when the demo cannot run: its folder holds something other than an earlier demo,
+    an earlier demo the user did not agree to replace, or a folder that cannot be written.
+
+    Nothing is written or removed when it is raised for the folder.
+    """

@@ -37,6 +37,7 @@ COMMANDS: Final = (
     "report",
     "diff",
     "portfolio",
+    "demo",
     "lab",
 )
 """Command modules under ``codesign.cli``, in the order ``--help`` lists them."""
