@@ -17,20 +17,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, Self
 
+from codesign.synthetic import VITAL_SIGN_COLUMNS
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
     from numpy.typing import NDArray
 
-VITAL_SIGNS: Final = (
-    "heart_rate",
-    "resp_rate",
-    "systolic_bp",
-    "spo2",
-    "temperature",
-    "pain_score",
-    "age",
-)
+VITAL_SIGNS: Final = (*VITAL_SIGN_COLUMNS, "age")
 """Numeric features every model uses; missing values stay missing (NaN)."""
 COMPLAINT: Final = "chief_complaint"
 LEVELS: Final = (1, 2, 3, 4, 5)

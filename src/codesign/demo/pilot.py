@@ -8,7 +8,7 @@ are drawn from a fixed seed, with the spread real questionnaires show.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from codesign.charter.feedback import TRUST_ITEMS, FeedbackKind, FeedbackRecord
 
@@ -32,38 +32,23 @@ def pilot_feedback(iteration: str, *, seed: int, start: dt.datetime) -> list[Fee
 
     rng = np.random.default_rng(seed)
     records: list[FeedbackRecord] = []
+
+    def record(when: dt.datetime, **answers: Any) -> FeedbackRecord:
+        return FeedbackRecord(iteration=iteration, session=SESSION, recorded_at=when, **answers)
+
     for nurse in range(NURSES):
-        when = start + dt.timedelta(days=int(nurse % 10), hours=8 + int(rng.integers(0, 10)))
-        records.append(
-            FeedbackRecord(
-                kind=FeedbackKind.SUS,
-                respondent_role=ROLE,
-                recorded_at=when,
-                iteration=iteration,
-                session=SESSION,
-                sus=_sus_answers(rng),
-            )
-        )
-        records.append(
-            FeedbackRecord(
-                kind=FeedbackKind.TRUST,
-                respondent_role=ROLE,
-                recorded_at=when,
-                iteration=iteration,
-                session=SESSION,
-                trust={key: _likert(rng, 3.9) for key in TRUST_ITEMS},
-            )
-        )
+        when = start + dt.timedelta(days=nurse % 10, hours=8 + int(rng.integers(0, 10)))
+        records.append(record(when, kind=FeedbackKind.SUS, respondent_role=ROLE, sus=_sus(rng)))
+        trust = {key: _likert(rng, 3.9) for key in TRUST_ITEMS}
+        records.append(record(when, kind=FeedbackKind.TRUST, respondent_role=ROLE, trust=trust))
     for triage in range(TIMED_TRIAGES):
         without = float(np.clip(rng.normal(6.0, 1.2), 2.5, 12.0))
         saved = float(np.clip(rng.normal(1.5, 0.8), -1.0, 4.0))
         records.append(
-            FeedbackRecord(
+            record(
+                start + dt.timedelta(days=triage % 10, hours=14),
                 kind=FeedbackKind.TIME_MOTION,
                 respondent_role="head triage nurse",
-                recorded_at=start + dt.timedelta(days=int(triage % 10), hours=14),
-                iteration=iteration,
-                session=SESSION,
                 task=TASK,
                 minutes_without=round(without, 1),
                 minutes_with=round(max(without - saved, 0.5), 1),
@@ -72,7 +57,7 @@ def pilot_feedback(iteration: str, *, seed: int, start: dt.datetime) -> list[Fee
     return records
 
 
-def _sus_answers(rng: np.random.Generator) -> tuple[int, ...]:
+def _sus(rng: np.random.Generator) -> tuple[int, ...]:
     """Ten answers of a nurse who finds the tool fairly easy: positive items high, negative low."""
     return tuple(_likert(rng, 4.2) if item % 2 == 0 else _likert(rng, 1.9) for item in range(10))
 

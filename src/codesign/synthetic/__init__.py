@@ -10,6 +10,7 @@ function is called, not at import.
 from codesign.synthetic.extract import (
     EXTENDED_COLUMNS,
     TRIAGE_COLUMNS,
+    VITAL_SIGN_COLUMNS,
     ed_extract,
     extended_contract,
 )
@@ -18,6 +19,7 @@ from codesign.synthetic.identifiers import Planted, PlantOptions, plant_identifi
 __all__ = [
     "EXTENDED_COLUMNS",
     "TRIAGE_COLUMNS",
+    "VITAL_SIGN_COLUMNS",
     "PlantOptions",
     "Planted",
     "ed_extract",

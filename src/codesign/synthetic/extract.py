@@ -28,17 +28,22 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-TRIAGE_COLUMNS: Final = (
-    "encounter_id",
-    "arrival_hour",
-    "age",
-    "sex",
+VITAL_SIGN_COLUMNS: Final = (
     "heart_rate",
     "resp_rate",
     "systolic_bp",
     "spo2",
     "temperature",
     "pain_score",
+)
+"""The vital signs (and pain score) a triage nurse measures, in the contract's order."""
+
+TRIAGE_COLUMNS: Final = (
+    "encounter_id",
+    "arrival_hour",
+    "age",
+    "sex",
+    *VITAL_SIGN_COLUMNS,
     "chief_complaint",
     "nurse_note",
     "triage_level",
