@@ -155,16 +155,16 @@ class DemoResult:
 
     def next_steps(self) -> list[str]:
         """How to look at what the demo made."""
-        store = embedded_tracking_uri(self.project)
         lines = []
         if self.report.html is not None:
             lines.append(f"Report: {self.report.html}")
             lines.append(f"  open it in a browser: {self.report.html.as_uri()}")
         lines += [
-            f"MLflow UI: mlflow ui --backend-store-uri {store} --port 5000",
-            "  then open http://127.0.0.1:5000 (experiment nurse-triage-assistant)",
+            f"MLflow UI: mlflow ui --backend-store-uri {self.tracking_uri} --port 5000",
+            f"  then open http://127.0.0.1:5000 (experiment {self.comparison.experiment})",
             f"Workshop notebook: codesign lab --project {self.project}",
-            f"Governance Data Docs: {self.project / 'governance' / 'data_docs' / 'index.html'}",
+            "Governance Data Docs: "
+            f"{Project.at(self.project).governance_dir / 'data_docs' / 'index.html'}",
         ]
         return lines
 
