@@ -3,7 +3,8 @@
 The layout is DESIGN.md section 3. Every layer finds a project's files through :class:`Project`
 rather than joining paths itself, so the layout is written down once. The governance gate's
 results are kept here too (:func:`record_gate_result`), because the tracking, report and
-portfolio layers read them without importing the gate itself.
+portfolio layers read them without importing the gate itself; so is the state of the report
+runs (:class:`ReportState`), which the report runner writes and the portfolio reads.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ _SKIP_DIRS: Final = frozenset(
 GATE_RESULTS_DIR: Final = Path("governance") / "results"
 LATEST_GATE_RESULT: Final = GATE_RESULTS_DIR / "latest.json"
 """The project's most recent gate result, whatever the data (relative to the project root)."""
+REPORT_STATE_FILE: Final = Path("reports") / ".schedule.json"
+"""Where a project keeps the state of its report runs, relative to its root."""
 
 
 @dataclass(frozen=True)
@@ -340,3 +343,95 @@ def _read_gate(path: Path) -> GateRecord | None:
     except (OSError, ValueError, ValidationError) as e:
         logger.warning("ignoring unreadable gate result %s: %s", path, type(e).__name__)
         return None
+
+
+# --- report runs -------------------------------------------------------------------------------
+
+ReportRunStatus = Literal["ok", "failed"]
+
+
+@dataclass(frozen=True)
+class ReportState:
+    """The last report runs of a project: what ``--due`` schedules by and the portfolio shows."""
+
+    last_success: dt.datetime | None = None
+    last_attempt: dt.datetime | None = None
+    last_status: ReportRunStatus | None = None
+    last_report: str | None = None
+    """File name (without extension) of the last report written, complete or partial."""
+
+    def after(self, status: ReportRunStatus, at: dt.datetime, report: str | None) -> ReportState:
+        """The state once a run started at ``at`` ended with ``status``."""
+        return ReportState(
+            last_success=at if status == "ok" else self.last_success,
+            last_attempt=at,
+            last_status=status,
+            last_report=report or self.last_report,
+        )
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "last_success": _iso_utc(self.last_success),
+            "last_attempt": _iso_utc(self.last_attempt),
+            "last_status": self.last_status,
+            "last_report": self.last_report,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ReportState:
+        """Parse what :meth:`to_json` wrote; raises ``ValueError`` on anything else."""
+        if not isinstance(data, dict):
+            msg = "expected an object"
+            raise ValueError(msg)
+        status = data.get("last_status")
+        if status not in (None, "ok", "failed"):
+            msg = f"unknown last_status {status!r}"
+            raise ValueError(msg)
+        report = data.get("last_report")
+        return cls(
+            last_success=_parse_utc(data.get("last_success")),
+            last_attempt=_parse_utc(data.get("last_attempt")),
+            last_status=status,
+            last_report=str(report) if report is not None else None,
+        )
+
+
+def read_report_state(project: Project) -> ReportState:
+    """The state of the project's report runs; a missing or damaged file reads as "never run"."""
+    path = project.root / REPORT_STATE_FILE
+    try:
+        return ReportState.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return ReportState()
+    except (OSError, ValueError) as e:
+        logger.warning(
+            "%s: unreadable report schedule state (%s); treating the report as never run",
+            path,
+            type(e).__name__,
+        )
+        return ReportState()
+
+
+def write_report_state(project: Project, state: ReportState) -> None:
+    """Keep ``state`` atomically (the caller holds the project's report lock)."""
+    path = project.root / REPORT_STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(state.to_json(), indent=2) + "\n"
+    atomic_write(path, text.encode("utf-8"), expected_sha256=REPLACE_ANY)
+
+
+def _aware_utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _iso_utc(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(dt.UTC).isoformat()
+
+
+def _parse_utc(text: object) -> dt.datetime | None:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        msg = "expected an ISO 8601 time"
+        raise ValueError(msg)
+    return _aware_utc(dt.datetime.fromisoformat(text))

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from codesign.project import Project
+from codesign.project import Project, ReportState, read_report_state, write_report_state
 from codesign.reports.lock import project_lock
-from codesign.reports.schedule import ScheduleState, read_state, write_state
 
 NOW = "2026-03-02T07:00:00+00:00"
 """Monday 08:00 in Paris: the triage preset's report ("0 7 * * MON", Europe/Paris) fell due at
@@ -29,11 +28,11 @@ def scheduled(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     root = tmp_path_factory.mktemp("hospital")
     for name in ("first", "fresh", "failed"):
         shutil.copytree(built_project, root / name, symlinks=True)
-    write_state(
-        Project.at(root / "fresh"), ScheduleState().after("ok", utc("2026-03-02 06:30"), "t-a")
+    write_report_state(
+        Project.at(root / "fresh"), ReportState().after("ok", utc("2026-03-02 06:30"), "t-a")
     )
-    earlier = ScheduleState().after("ok", utc("2026-02-23 06:00"), "t-b")
-    write_state(
+    earlier = ReportState().after("ok", utc("2026-02-23 06:00"), "t-b")
+    write_report_state(
         Project.at(root / "failed"), earlier.after("failed", utc("2026-03-02 06:15"), "t-c")
     )
     return root
@@ -51,7 +50,7 @@ def test_due_runs_what_is_due_and_only_that(run_cli, scheduled: Path) -> None:
     fresh = next(r for r in document["results"] if r["project"].endswith("fresh"))
     assert fresh["message"] == "not due until 2026-03-09 07:00 CET"
     for name in ("failed", "first"):
-        state = read_state(Project.at(scheduled / name))
+        state = read_report_state(Project.at(scheduled / name))
         assert state.last_success == dt.datetime.fromisoformat(NOW)
         assert (scheduled / name / "reports" / "triage-20260302T070000Z.html").is_file()
     assert not list((scheduled / "fresh" / "reports").glob("*.html"))

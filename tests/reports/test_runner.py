@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from codesign.project import Project
+from codesign.project import Project, read_report_state
 from codesign.reports.markup import value_text
 from codesign.reports.runner import (
     ReportOptions,
@@ -25,7 +25,6 @@ from codesign.reports.runner import (
     run_report,
     run_reports,
 )
-from codesign.reports.schedule import read_state
 from codesign.tracking import compare
 from codesign.tracking.reading import read_sqlite, read_with_client, sqlite_path
 
@@ -202,10 +201,10 @@ def test_a_failed_report_run_is_logged_as_failed(batch) -> None:
 
 
 def test_the_schedule_state_follows_the_outcome(batch) -> None:
-    ok = read_state(Project.at(batch["projects"]["ok"]))
+    ok = read_report_state(Project.at(batch["projects"]["ok"]))
     assert ok.last_success == dt.datetime.fromisoformat(NOW)
     assert (ok.last_status, ok.last_report) == ("ok", STEM)
-    failed = read_state(Project.at(batch["projects"]["cell"]))
+    failed = read_report_state(Project.at(batch["projects"]["cell"]))
     assert failed.last_success is None
     assert (failed.last_status, failed.last_report) == ("failed", STEM)
 
@@ -238,7 +237,7 @@ def test_an_unreachable_tracking_server_fails_the_report_but_keeps_it(
     assert "The iterations could not be read: cannot reach the tracking server" in html
     nb = nbformat.read(outcome.notebook, as_version=4)
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
-    state = read_state(Project.at(project_copy))
+    state = read_report_state(Project.at(project_copy))
     assert (state.last_status, state.last_success) == ("failed", None)  # due again next tick
 
 

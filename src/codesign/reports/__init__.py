@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         run_report,
         run_reports,
     )
-    from codesign.reports.schedule import Due, ScheduleState, due
+    from codesign.reports.schedule import Due, due
     from codesign.reports.sections import Report, load_report
 
 __all__ = [
@@ -39,7 +39,6 @@ __all__ = [
     "ReportResult",
     "ReportStatus",
     "RunSummary",
-    "ScheduleState",
     "diff_files",
     "due",
     "load_report",
@@ -59,7 +58,6 @@ _LAZY = {
     "run_report": "runner",
     "run_reports": "runner",
     "Due": "schedule",
-    "ScheduleState": "schedule",
     "due": "schedule",
     "Report": "sections",
     "load_report": "sections",

@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING, Final
 from codesign.config import ENV_TRACKING_URI
 from codesign.exceptions import CodesignError, ReportError, TrackingError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write, atomic_write_text
-from codesign.project import Project, find_projects
+from codesign.project import Project, find_projects, read_report_state, write_report_state
 from codesign.reports.lock import ReportLockedError, project_lock
 from codesign.reports.parameters import PROJECT_DIR, validate_parameters
-from codesign.reports.schedule import due, read_state, write_state
+from codesign.reports.schedule import due
 from codesign.reports.tracker import TrackingWorker
 
 if TYPE_CHECKING:
@@ -265,7 +265,7 @@ def _run_one(
 def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorker) -> ReportResult:
     charter = project.load_charter().charter
     now = options.clock().astimezone(dt.UTC)
-    state = read_state(project)
+    state = read_report_state(project)
     if options.due_only:
         schedule = due(charter.reports, state, now)
         if not schedule.due:
@@ -314,7 +314,9 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
     except TrackingError as e:
         logged = f"not logged to MLflow: {_first_line(e)}"
         problem = f"{problem}; {logged}" if problem else f"written but {logged}"
-    write_state(project, state.after("ok" if problem is None else "failed", now, written.stem))
+    write_report_state(
+        project, state.after("ok" if problem is None else "failed", now, written.stem)
+    )
     relative = written.html.relative_to(project.root)
     return ReportResult(
         project.root,
