@@ -59,6 +59,11 @@ def test_a_healthy_initiative_has_no_flag() -> None:
             "the latest iteration of 2026-05-31 misses sens, spec",
         ),
         ({"problems": ("a: broken\n  detail",)}, F.BROKEN, "a: broken"),
+        (
+            {"report_status": "failed", "report_attempted_at": NOW - dt.timedelta(hours=2)},
+            F.REPORT_FAILED,
+            "the last report run failed (2026-06-01 10:00 UTC)",
+        ),
     ],
 )
 def test_each_rule(change: dict[str, object], code: FlagCode, message: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -13,7 +14,14 @@ from tests.portfolio.conftest import LONG_AGO, NOW, Tree, copy_tree
 
 from codesign.charter.model import DecisionOption, Stage
 from codesign.exceptions import PortfolioError
-from codesign.portfolio import FlagCode, Initiative, Portfolio, PortfolioOptions, build_portfolio
+from codesign.portfolio import (
+    FlagCode,
+    Initiative,
+    Portfolio,
+    PortfolioOptions,
+    build_portfolio,
+    write_portfolio,
+)
 from codesign.tracking import read_iterations
 
 F = FlagCode
@@ -275,6 +283,35 @@ def test_report_links_follow_the_newest_run(tree: Tree, tmp_path: Path) -> None:
     (initiative,) = build_portfolio([copy["good"]]).initiatives
     assert initiative.report is None
     assert not initiative.problems
+
+
+def test_a_failed_last_report_run_is_flagged(tree: Tree, tmp_path: Path) -> None:
+    from codesign.project import Project, ReportState, write_report_state
+
+    copy = copy_tree(tree, tmp_path / "share")
+    project = Project.at(copy["good"])
+    ran = dt.datetime(2026, 11, 9, 7, tzinfo=dt.UTC)
+    state = ReportState().after("ok", ran - dt.timedelta(days=7), "nurse-triage-assistant-x")
+    write_report_state(project, state)
+    (initiative,) = build_portfolio([copy["good"]], PortfolioOptions(now=NOW)).initiatives
+    assert initiative.report_status == "ok"
+    assert initiative.flags == ()
+    write_report_state(project, state.after("failed", ran, "nurse-triage-assistant-y"))
+    portfolio = build_portfolio([copy["good"]], PortfolioOptions(now=NOW))
+    (initiative,) = portfolio.initiatives
+    assert (initiative.report_status, initiative.report_attempted_at) == ("failed", ran)
+    files = write_portfolio(portfolio, tmp_path / "out")
+    assert 'title="the last report run failed">failed</span>' in files.html.read_text()
+    (row,) = json.loads(files.json.read_text())["initiatives"]
+    assert row["last_report_status"] == "failed"
+    assert row["flags"][0]["code"] == "report_failed"
+    assert [(f.code, f.message) for f in initiative.flags] == [
+        (
+            F.REPORT_FAILED,
+            "the last report run failed (2026-11-09 07:00 UTC); its partial report says where "
+            "it stopped",
+        )
+    ]
 
 
 def test_initiatives_are_plain_values(rows: dict[str, Initiative]) -> None:

@@ -70,6 +70,7 @@ class Row:
     governance_sort: str
     report_date: str
     report_sort: str
+    report_failed: bool
     activity_date: str
     activity_detail: str
     activity_sort: str
@@ -153,6 +154,7 @@ def _row(initiative: Initiative, out_dir: Path, portfolio: Portfolio) -> Row:
         else "",
         report_date=f"{report.created_at:%Y-%m-%d}" if report is not None else "",
         report_sort=report.created_at.isoformat() if report is not None else "",
+        report_failed=initiative.report_status == "failed",
         activity_date=f"{activity.at:%Y-%m-%d}" if activity is not None else "",
         activity_detail=(
             _ago(activity.at, portfolio.generated_at, activity.kind) if activity is not None else ""

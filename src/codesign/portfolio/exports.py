@@ -46,6 +46,7 @@ CSV_COLUMNS: Final = (
     "signoffs_outdated",
     "last_report",
     "last_report_at",
+    "last_report_status",
     "last_activity_at",
     "last_activity_kind",
     "flags",
@@ -99,6 +100,7 @@ def initiative_record(initiative: Initiative, out_dir: Path) -> dict[str, Any]:
         "last_report": report_link(report.path, out_dir) if report is not None else None,
         "last_report_path": str(report.path) if report is not None else None,
         "last_report_at": _iso(report.created_at if report is not None else None),
+        "last_report_status": initiative.report_status,
         "last_activity_at": _iso(activity.at if activity is not None else None),
         "last_activity_kind": activity.kind if activity is not None else None,
         "flags": [

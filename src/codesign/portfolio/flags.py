@@ -38,6 +38,7 @@ def flags_for(
         _governance,
         lambda i: _inactive(i, now, stale_after_days),
         _regressing,
+        _report_failed,
     )
     found.extend(flag for rule in rules if (flag := rule(initiative)) is not None)
     return tuple(found)
@@ -101,4 +102,15 @@ def _regressing(initiative: Initiative) -> Flag | None:
         FlagCode.REGRESSING,
         f"the latest iteration{when} misses {', '.join(initiative.regressing)}, "
         "met by an earlier iteration",
+    )
+
+
+def _report_failed(initiative: Initiative) -> Flag | None:
+    if initiative.report_status != "failed":
+        return None
+    when = initiative.report_attempted_at
+    since = f" ({when:%Y-%m-%d %H:%M} UTC)" if when is not None else ""
+    return Flag(
+        FlagCode.REPORT_FAILED,
+        f"the last report run failed{since}; its partial report says where it stopped",
     )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from codesign.project import GateStatus
+    from codesign.project import GateStatus, ReportRunStatus
 
 DEFAULT_STALE_AFTER_DAYS: Final = 90
 """An initiative with no recorded activity for this many days is flagged."""
@@ -45,6 +45,8 @@ class FlagCode(StrEnum):
     """No recorded activity for ``stale_after_days`` days."""
     REGRESSING = "regressing"
     """The latest iteration misses an outcome an earlier iteration met."""
+    REPORT_FAILED = "report_failed"
+    """The last report run failed (a cell, the kernel, a time limit): nobody got the report."""
 
 
 FLAG_LABELS: Final[Mapping[FlagCode, str]] = {
@@ -55,6 +57,7 @@ FLAG_LABELS: Final[Mapping[FlagCode, str]] = {
     FlagCode.GOVERNANCE_FAILED: "governance failing",
     FlagCode.INACTIVE: "no recent activity",
     FlagCode.REGRESSING: "outcomes regressing",
+    FlagCode.REPORT_FAILED: "last report failed",
 }
 """Short plain-language names of the flags, for filters and badges."""
 
@@ -151,6 +154,9 @@ class Initiative:
     """Sign-offs given on the charter as it is now."""
     signoffs_outdated: int | None = None
     report: ReportFile | None = None
+    report_status: ReportRunStatus | None = None
+    """How the last report run ended (``None``: no run recorded by ``codesign report run``)."""
+    report_attempted_at: dt.datetime | None = None
     last_activity: Activity | None = None
     flags: tuple[Flag, ...] = ()
     problems: tuple[str, ...] = ()

@@ -35,7 +35,13 @@ from codesign.portfolio.model import (
     Portfolio,
 )
 from codesign.portfolio.report_files import latest_report
-from codesign.project import LATEST_GATE_RESULT, Project, latest_gate_result, scan_projects
+from codesign.project import (
+    LATEST_GATE_RESULT,
+    Project,
+    latest_gate_result,
+    read_report_state,
+    scan_projects,
+)
 from codesign.tracking.comparison import build_comparison
 from codesign.tracking.reading import read_iterations, sqlite_path
 
@@ -190,7 +196,13 @@ def _survey(
     except OSError as e:
         report = None
         problems.append(f"{project.reports_dir}: cannot read the reports folder ({_reason(e)})")
-    initiative = dataclasses.replace(initiative, report=report)
+    state = read_report_state(project)
+    initiative = dataclasses.replace(
+        initiative,
+        report=report,
+        report_status=state.last_status,
+        report_attempted_at=state.last_attempt,
+    )
     activity = _last_activity(project, charter, initiative)
     for problem in problems:
         logger.warning("%s", problem)
