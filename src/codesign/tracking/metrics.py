@@ -25,7 +25,7 @@ import math
 import statistics
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 import numpy as np
 
@@ -196,76 +196,59 @@ def decisions(predictions: Predictions, params: MetricParams) -> NDArray[np.int8
     return predictions.y_pred
 
 
-class Sensitivity(BinaryMetric):
+class _ConfusionRatio(BinaryMetric):
+    """A ratio of the confusion matrix, as scikit-learn's ``recall_score``/``precision_score``
+    compute it for the class ``pos_label``; ``nan`` (not measured) when its denominator is 0."""
+
+    scorer: ClassVar[Literal["recall_score", "precision_score"]]
+    pos_label: ClassVar[int]
+
+    def score(
+        self,
+        truth: NDArray[np.int8],
+        predicted: NDArray[Any],
+        sample_weight: NDArray[np.float64] | None = None,
+    ) -> float:
+        import sklearn.metrics
+
+        scorer = getattr(sklearn.metrics, self.scorer)
+        return float(
+            scorer(
+                truth,
+                predicted,
+                pos_label=self.pos_label,
+                zero_division=np.nan,
+                sample_weight=sample_weight,
+            )
+        )
+
+
+class Sensitivity(_ConfusionRatio):
     """Share of positive cases flagged: TP / (TP + FN) (scikit-learn ``recall_score``)."""
 
-    def score(
-        self,
-        truth: NDArray[np.int8],
-        predicted: NDArray[Any],
-        sample_weight: NDArray[np.float64] | None = None,
-    ) -> float:
-        from sklearn.metrics import recall_score
-
-        return float(
-            recall_score(
-                truth, predicted, pos_label=1, zero_division=np.nan, sample_weight=sample_weight
-            )
-        )
+    scorer = "recall_score"
+    pos_label = 1
 
 
-class Specificity(BinaryMetric):
+class Specificity(_ConfusionRatio):
     """Share of negative cases left alone: TN / (TN + FP) (recall of the negative class)."""
 
-    def score(
-        self,
-        truth: NDArray[np.int8],
-        predicted: NDArray[Any],
-        sample_weight: NDArray[np.float64] | None = None,
-    ) -> float:
-        from sklearn.metrics import recall_score
-
-        return float(
-            recall_score(
-                truth, predicted, pos_label=0, zero_division=np.nan, sample_weight=sample_weight
-            )
-        )
+    scorer = "recall_score"
+    pos_label = 0
 
 
-class PositivePredictiveValue(BinaryMetric):
+class PositivePredictiveValue(_ConfusionRatio):
     """Share of alerts that are right: TP / (TP + FP) (scikit-learn ``precision_score``)."""
 
-    def score(
-        self,
-        truth: NDArray[np.int8],
-        predicted: NDArray[Any],
-        sample_weight: NDArray[np.float64] | None = None,
-    ) -> float:
-        from sklearn.metrics import precision_score
-
-        return float(
-            precision_score(
-                truth, predicted, pos_label=1, zero_division=np.nan, sample_weight=sample_weight
-            )
-        )
+    scorer = "precision_score"
+    pos_label = 1
 
 
-class NegativePredictiveValue(BinaryMetric):
+class NegativePredictiveValue(_ConfusionRatio):
     """Share of silences that are right: TN / (TN + FN) (precision of the negative class)."""
 
-    def score(
-        self,
-        truth: NDArray[np.int8],
-        predicted: NDArray[Any],
-        sample_weight: NDArray[np.float64] | None = None,
-    ) -> float:
-        from sklearn.metrics import precision_score
-
-        return float(
-            precision_score(
-                truth, predicted, pos_label=0, zero_division=np.nan, sample_weight=sample_weight
-            )
-        )
+    scorer = "precision_score"
+    pos_label = 0
 
 
 class Accuracy(BinaryMetric):
