@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -44,3 +48,23 @@ def charter(data_dir: Path):  # -> Charter
 @pytest.fixture
 def feedback(feedback_file: Path):  # -> list[FeedbackRecord]
     return read_feedback(feedback_file)
+
+
+def track_in_parallel(project: Path, predictions: Path, names: Sequence[str]) -> None:
+    """Run one ``codesign track`` process per name at once, as people on a team would; each
+    must exit 0."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    argv = [sys.executable, "-m", "codesign", "track", str(predictions), "--project", str(project)]
+    processes = [
+        subprocess.Popen(
+            [*argv, "--name", name, "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        for name in names
+    ]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in processes]
+    assert [code for code, _, _ in results] == [0] * len(names), [err for _, _, err in results]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-import os
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from tests.conftest import free_port
+from tests.tracking.conftest import track_in_parallel
 
 from codesign.charter import load_charter, parse_charter
 from codesign.exceptions import DataError, TrackingError
@@ -287,31 +287,7 @@ def test_unreachable_tracking_server_fails_fast_and_logs_nothing(
 def test_four_concurrent_tracks_land_in_the_project_experiment(
     project: Path, predictions_file: Path
 ) -> None:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "codesign",
-                "track",
-                str(predictions_file),
-                "--project",
-                str(project),
-                "--name",
-                f"parallel-{i}",
-                "--json",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        for i in range(4)
-    ]
-    results = [(p.wait(timeout=300), *p.communicate()) for p in processes]
-    assert [code for code, _, _ in results] == [0, 0, 0, 0], [err for _, _, err in results]
+    track_in_parallel(project, predictions_file, [f"parallel-{i}" for i in range(4)])
     client = client_for(project)
     experiments = {e.name: e.experiment_id for e in client.search_experiments()}
     assert SLUG in experiments

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import free_port
+from tests.tracking.conftest import track_in_parallel
 
 from codesign.fileio import sha256_file
 from codesign.tracking.reading import read_with_client
@@ -217,31 +218,7 @@ def test_concurrent_tracks_through_the_server_share_one_experiment(
     (project / "codesign.yaml").write_text(
         charter.replace("slug: sepsis-alert", "slug: concurrent")
     )
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "codesign",
-                "track",
-                str(predictions_file),
-                "--project",
-                str(project),
-                "--name",
-                f"parallel-{i}",
-                "--json",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        for i in range(4)
-    ]
-    results = [(p.wait(timeout=300), *p.communicate()) for p in processes]
-    assert [code for code, _, _ in results] == [0, 0, 0, 0], [err for _, _, err in results]
+    track_in_parallel(project, predictions_file, [f"parallel-{i}" for i in range(4)])
     mlflow_client = client(on_server)
     experiment = mlflow_client.get_experiment_by_name("concurrent")
     runs = mlflow_client.search_runs([experiment.experiment_id])
