@@ -95,6 +95,34 @@ def chromium_path() -> str:
     return path
 
 
+CHROMIUM_ARGS: list[str] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""How the end-to-end tests start Debian's Chromium: headless, and calling nowhere on its own."""
+
+
+def create_database(postgres_url: str, prefix: str) -> str:
+    """A new, empty database on the test server, named ``<prefix>_<random>``; its URL."""
+    import secrets
+
+    import psycopg2
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    connection = psycopg2.connect(postgres_url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+    return f"{postgres_url.rsplit('/', 1)[0]}/{name}"
+
+
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

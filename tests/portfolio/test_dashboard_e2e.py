@@ -14,20 +14,12 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from playwright.sync_api import expect
+from tests.conftest import CHROMIUM_ARGS
 from tests.portfolio.conftest import NOW, Tree
 
 from codesign.portfolio import PortfolioOptions, build_portfolio, write_portfolio
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

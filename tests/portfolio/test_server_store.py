@@ -6,10 +6,10 @@ tracking server); ``CODESIGN_TRACKING_URI`` points every project at it, as an op
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import pytest
+from tests.conftest import create_database
 from tests.portfolio.conftest import NOW, Tree, copy_project, edit_charter, levels
 
 from codesign.portfolio import PortfolioOptions, build_portfolio
@@ -17,26 +17,12 @@ from codesign.portfolio import PortfolioOptions, build_portfolio
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def _database(postgres_url: str) -> str:
-    import psycopg2
-
-    name = f"portfolio_{secrets.token_hex(4)}"
-    connection = psycopg2.connect(postgres_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        connection.close()
-    return f"{postgres_url.rsplit('/', 1)[0]}/{name}"
-
-
 def test_iterations_on_a_shared_store_are_read_through_the_client(
     tree: Tree, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from codesign.tracking import IterationOptions, track
 
-    store = _database(postgres_url)
+    store = create_database(postgres_url, "portfolio")
     monkeypatch.setenv("CODESIGN_TRACKING_URI", store)
     monkeypatch.setenv("CODESIGN_ARTIFACT_ROOT", (tmp_path / "artifacts").as_uri())
     share = tmp_path / "share"

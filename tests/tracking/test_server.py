@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import free_port
+from tests.conftest import create_database, free_port
 from tests.tracking.conftest import track_in_parallel
 
 from codesign.fileio import sha256_file
@@ -56,19 +56,9 @@ class Server:
 
 
 def _create_database(postgres_url: str) -> str:
-    import psycopg2
-
-    name = f"mlflow_{secrets.token_hex(4)}"
-    connection = psycopg2.connect(postgres_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        connection.close()
     # SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3; the server uses psycopg2
-    base = postgres_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://", 1)
-    return f"{base}/{name}"
+    url = create_database(postgres_url, "mlflow")
+    return url.replace("postgresql://", "postgresql+psycopg2://", 1)
 
 
 def _wait_healthy(

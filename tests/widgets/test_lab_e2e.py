@@ -28,18 +28,10 @@ import pytest
 
 from codesign.scaffold import ProjectSpec, create_project
 
-from ..conftest import free_port
+from ..conftest import CHROMIUM_ARGS, free_port
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STEP_TIMEOUT_MS = 60_000
 """Generous for a loaded 2-core machine, bounded so a hang fails instead of stalling the suite."""
 
