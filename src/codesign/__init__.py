@@ -6,8 +6,9 @@ so ``import codesign`` and ``codesign --help`` stay fast.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from codesign._lazy import attach
 
 if TYPE_CHECKING:
     from codesign.charter import Charter, CharterFile, load_charter
@@ -32,15 +33,10 @@ def _version() -> str:
         return "0+unknown"
 
 
+_lazy_getattr, __dir__ = attach(__name__, _LAZY, __all__)
+
+
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         return _version()
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'codesign' has no attribute {name!r}"
-        raise AttributeError(msg)
-    return getattr(importlib.import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+    return _lazy_getattr(name)

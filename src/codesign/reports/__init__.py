@@ -14,8 +14,9 @@ returns the sections to display. Names load on first use: the report's kernel im
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from codesign._lazy import attach
 
 if TYPE_CHECKING:
     from codesign.reports.diff import DiffOptions, diff_files
@@ -48,29 +49,19 @@ __all__ = [
 ]
 
 _LAZY = {
-    "DiffOptions": "diff",
-    "diff_files": "diff",
-    "validate_parameters": "parameters",
-    "ReportOptions": "runner",
-    "ReportResult": "runner",
-    "ReportStatus": "runner",
-    "RunSummary": "runner",
-    "run_report": "runner",
-    "run_reports": "runner",
-    "Due": "schedule",
-    "due": "schedule",
-    "Report": "sections",
-    "load_report": "sections",
+    "DiffOptions": "codesign.reports.diff",
+    "diff_files": "codesign.reports.diff",
+    "validate_parameters": "codesign.reports.parameters",
+    "ReportOptions": "codesign.reports.runner",
+    "ReportResult": "codesign.reports.runner",
+    "ReportStatus": "codesign.reports.runner",
+    "RunSummary": "codesign.reports.runner",
+    "run_report": "codesign.reports.runner",
+    "run_reports": "codesign.reports.runner",
+    "Due": "codesign.reports.schedule",
+    "due": "codesign.reports.schedule",
+    "Report": "codesign.reports.sections",
+    "load_report": "codesign.reports.sections",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'codesign.reports' has no attribute {name!r}"
-        raise AttributeError(msg)
-    return getattr(importlib.import_module(f"codesign.reports.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = attach(__name__, _LAZY, __all__)

@@ -16,8 +16,9 @@ store.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from codesign._lazy import attach
 
 if TYPE_CHECKING:
     from codesign.tracking.comparison import Comparison, compare
@@ -62,35 +63,25 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Comparison": "comparison",
-    "compare": "comparison",
-    "Evaluation": "evaluation",
-    "OutcomeResult": "evaluation",
-    "evaluate": "evaluation",
-    "IterationOptions": "iteration",
-    "IterationResult": "iteration",
-    "log_iteration": "iteration",
-    "track": "iteration",
-    "track_model": "iteration",
-    "EvaluationData": "metrics",
-    "Metric": "metrics",
-    "ModelInputs": "predictions",
-    "Predictions": "predictions",
-    "predictions_from_frame": "predictions",
-    "predictions_from_model": "predictions",
-    "read_predictions": "predictions",
-    "IterationRecord": "reading",
-    "read_iterations": "reading",
+    "Comparison": "codesign.tracking.comparison",
+    "compare": "codesign.tracking.comparison",
+    "Evaluation": "codesign.tracking.evaluation",
+    "OutcomeResult": "codesign.tracking.evaluation",
+    "evaluate": "codesign.tracking.evaluation",
+    "IterationOptions": "codesign.tracking.iteration",
+    "IterationResult": "codesign.tracking.iteration",
+    "log_iteration": "codesign.tracking.iteration",
+    "track": "codesign.tracking.iteration",
+    "track_model": "codesign.tracking.iteration",
+    "EvaluationData": "codesign.tracking.metrics",
+    "Metric": "codesign.tracking.metrics",
+    "ModelInputs": "codesign.tracking.predictions",
+    "Predictions": "codesign.tracking.predictions",
+    "predictions_from_frame": "codesign.tracking.predictions",
+    "predictions_from_model": "codesign.tracking.predictions",
+    "read_predictions": "codesign.tracking.predictions",
+    "IterationRecord": "codesign.tracking.reading",
+    "read_iterations": "codesign.tracking.reading",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'codesign.tracking' has no attribute {name!r}"
-        raise AttributeError(msg)
-    return getattr(importlib.import_module(f"codesign.tracking.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = attach(__name__, _LAZY, __all__)
