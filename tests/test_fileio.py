@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from codesign.exceptions import ConflictError, FileWriteError
+from codesign.exceptions import ConflictError, FileReadError, FileWriteError
 from codesign.fileio import (
     MUST_NOT_EXIST,
     REPLACE_ANY,
     atomic_write,
+    check_regular_file,
+    project_folder,
+    read_if_exists,
+    read_user_file,
     sha256_bytes,
     sha256_file,
     update_file,
@@ -79,3 +83,95 @@ def test_failed_update_keeps_old_content(tmp_path: Path) -> None:
         update_file(path, explode)
     assert path.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["a.txt"]
+
+
+# --- reading a user's file: regular files only, bounded before reading -------------------------
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.timeout(10)
+def test_a_fifo_is_refused_at_once(fifo: Path) -> None:
+    with pytest.raises(FileReadError, match=r"pipe: is a named pipe \(FIFO\), expected a regular"):
+        read_user_file(fifo)
+    with pytest.raises(FileReadError, match="named pipe"):
+        sha256_file(fifo)
+    with pytest.raises(FileReadError, match="named pipe"):
+        read_if_exists(fifo)
+
+
+@pytest.mark.timeout(10)
+def test_an_endless_device_is_refused_before_reading() -> None:
+    with pytest.raises(FileReadError, match=r"/dev/zero: is a device, expected a regular file"):
+        read_user_file(Path("/dev/zero"))
+    with pytest.raises(FileReadError, match="is a device"):
+        check_regular_file(Path("/dev/zero"), what="data file")
+
+
+def test_a_file_over_its_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"x" * 2048)
+    with pytest.raises(FileReadError, match="2048 bytes, more than the 1024 bytes a charter may"):
+        read_user_file(path, limit=1024, what="charter")
+    assert read_user_file(path, limit=2048) == b"x" * 2048
+
+
+def test_a_folder_and_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FileReadError, match="is a folder"):
+        read_user_file(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        read_user_file(tmp_path / "nope")
+    assert read_if_exists(tmp_path / "nope") is None
+
+
+# --- writing: the umask, and never through a link out of the project ---------------------------
+
+
+def test_new_files_honour_the_umask_and_replaced_files_keep_their_mode(tmp_path: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        atomic_write(tmp_path / "new.txt", b"one", expected_sha256=MUST_NOT_EXIST)
+        update_file(tmp_path / "updated.txt", lambda _old: b"one")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "updated.txt").stat().st_mode & 0o777 == 0o600
+    kept = tmp_path / "kept.txt"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    atomic_write(kept, b"new", expected_sha256=REPLACE_ANY)
+    assert kept.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_linked_folder_in_the_project_is_never_written_through(tmp_path: Path) -> None:
+    project, victim = tmp_path / "project", tmp_path / "victim"
+    project.mkdir()
+    victim.mkdir()
+    (project / "reports").symlink_to(victim)
+    with pytest.raises(FileWriteError, match=r"reports: is a symbolic link; codesign writes only"):
+        project_folder(project, "reports")
+    with pytest.raises(FileWriteError, match="leads out of"):
+        atomic_write(
+            project / "reports" / "a.html", b"x", expected_sha256=REPLACE_ANY, within=project
+        )
+    assert list(victim.iterdir()) == []
+    (project / "governance").mkdir()
+    (project / "governance" / "results").write_text("a file")
+    with pytest.raises(FileWriteError, match="results: is a file, expected a folder"):
+        project_folder(project, Path("governance") / "results")
+
+
+def test_project_folder_makes_real_folders_and_the_root_may_be_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "share").symlink_to(real)
+    made = project_folder(tmp_path / "share", Path("governance") / "results")
+    assert made == tmp_path / "share" / "governance" / "results"
+    assert (real / "governance" / "results").is_dir()
+    atomic_write(made / "x.json", b"{}", expected_sha256=REPLACE_ANY, within=tmp_path / "share")
+    assert (real / "governance" / "results" / "x.json").read_bytes() == b"{}"

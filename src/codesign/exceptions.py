@@ -100,7 +100,17 @@ class ConflictError(CodesignError):
 
 
 class FileWriteError(CodesignError):
-    """Raised when an atomic write fails (disk full, permissions); the old file is intact."""
+    """Raised when an atomic write fails (disk full, permissions, a folder that is a symbolic
+    link leading out of the project); the old file is intact."""
+
+
+class FileReadError(CodesignError):
+    """Raised when a user's file cannot be read safely: not a regular file (a folder, a FIFO, a
+    device such as ``/dev/zero``), larger than the size allowed for it, or unreadable.
+
+    Nothing of it was read into memory beyond the allowed size; messages name the file and say
+    what was expected, never its content.
+    """
 
 
 class DataError(CodesignError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from codesign.exceptions import ReportError
 from codesign.project import Project
 from codesign.reports.lock import LOCK_FILE, ReportLockedError, project_lock
 
@@ -20,8 +22,6 @@ def project(tmp_path: Path) -> Project:
 
 
 def test_a_second_lock_fails_at_once_naming_the_holder(project: Project) -> None:
-    import os
-
     with project_lock(project):
         started = time.monotonic()
         with pytest.raises(ReportLockedError) as caught, project_lock(project):
@@ -58,3 +58,41 @@ def test_the_lock_dies_with_its_holder(project: Project) -> None:
             holder.kill()
     with project_lock(project):  # a killed holder leaves no stale lock
         assert (project.root / LOCK_FILE).exists()
+
+
+def test_a_linked_lock_file_is_refused_and_its_target_untouched(project: Project) -> None:
+    victim = project.root.parent / "victim.txt"
+    victim.write_text("precious")
+    (project.root / "reports").mkdir()
+    (project.root / LOCK_FILE).symlink_to(victim)
+    refused = r"cannot create the report lock \(it is a symbolic link"
+    with pytest.raises(ReportError, match=refused), project_lock(project):
+        pass
+    assert victim.read_text() == "precious"
+
+
+def test_a_hard_linked_lock_file_is_refused(project: Project) -> None:
+    victim = project.root / "victim.txt"
+    victim.write_text("precious")
+    (project.root / "reports").mkdir()
+    os.link(victim, project.root / LOCK_FILE)
+    with pytest.raises(ReportError, match="has other names"), project_lock(project):
+        pass
+    assert victim.read_text() == "precious"
+
+
+def test_a_linked_reports_folder_is_refused(project: Project) -> None:
+    elsewhere = project.root.parent / "elsewhere"
+    elsewhere.mkdir()
+    (project.root / "reports").symlink_to(elsewhere)
+    with pytest.raises(ReportError, match="reports: is a symbolic link"), project_lock(project):
+        pass
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.timeout(10)
+def test_a_fifo_as_lock_file_is_refused_without_hanging(project: Project) -> None:
+    (project.root / "reports").mkdir()
+    os.mkfifo(project.root / LOCK_FILE)
+    with pytest.raises(ReportError, match="not a regular file"), project_lock(project):
+        pass

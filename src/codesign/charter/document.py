@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from codesign.charter import yamlio
 from codesign.charter.model import Charter, CrossFieldError, _loc_text, raw_duplicate_issues
-from codesign.config import CHARTER_FILENAME
-from codesign.exceptions import CharterError, CharterIssue, ConflictError
-from codesign.fileio import MUST_NOT_EXIST, atomic_write, sha256_bytes
+from codesign.config import CHARTER_FILENAME, MAX_CHARTER_BYTES
+from codesign.exceptions import CharterError, CharterIssue, ConflictError, FileReadError
+from codesign.fileio import MUST_NOT_EXIST, atomic_write, read_user_file, sha256_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -160,16 +160,12 @@ def load_charter(path: Path | str | None = None) -> CharterFile:
     """
     file = charter_path(path)
     try:
-        data = file.read_bytes()
+        data = read_user_file(file, limit=MAX_CHARTER_BYTES, what="charter")
     except FileNotFoundError:
         msg = f"{file}: no charter here (expected a {CHARTER_FILENAME} file)"
         raise CharterError(msg, path=file) from None
-    except IsADirectoryError:
-        msg = f"{file}: is a folder, expected a {CHARTER_FILENAME} file"
-        raise CharterError(msg, path=file) from None
-    except OSError as e:
-        msg = f"{file}: cannot read ({e.strerror or e})"
-        raise CharterError(msg, path=file) from e
+    except FileReadError as e:
+        raise CharterError(str(e), path=file) from e
     document = yamlio.parse(data, file)
     charter = _validate(document, file)
     return CharterFile(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from codesign.exceptions import PortfolioError
-from codesign.fileio import MUST_NOT_EXIST, atomic_write, sha256_bytes
+from codesign.exceptions import FileReadError, PortfolioError
+from codesign.fileio import MIB, MUST_NOT_EXIST, atomic_write, read_user_file, sha256_bytes
 from codesign.portfolio.dashboard import render_dashboard
 from codesign.portfolio.exports import CSV_COLUMNS, GENERATOR, portfolio_csv, portfolio_json
 
@@ -36,6 +36,8 @@ _MARKS: Final = {
 }
 """What an earlier run's file holds near its start, by file name."""
 _MARK_WINDOW: Final = 1024
+_MAX_EARLIER_BYTES: Final = 256 * MIB
+"""Larger than any portfolio page of a few thousand initiatives; bounds what is read to check."""
 
 
 @dataclass(frozen=True)
@@ -87,14 +89,11 @@ def _replaceable(path: Path) -> str | Overwrite:
     write is not overwritten either.
     """
     try:
-        data = path.read_bytes()
+        data = read_user_file(path, limit=_MAX_EARLIER_BYTES, what="earlier portfolio file")
     except FileNotFoundError:
         return MUST_NOT_EXIST
-    except IsADirectoryError:
-        msg = f"{path}: is a folder; choose another --out folder for the portfolio"
-        raise PortfolioError(msg) from None
-    except OSError as e:
-        msg = f"{path}: cannot read it to check it is an earlier portfolio ({e.strerror or e})"
+    except FileReadError as e:
+        msg = f"{e}; choose another --out folder for the portfolio, or move that file away"
         raise PortfolioError(msg) from e
     if _MARKS[path.name] not in data[:_MARK_WINDOW]:
         msg = (

@@ -6,19 +6,26 @@ must not write the same project's report and schedule state at once. The lock is
 report is already running, and by which process), and released by the kernel when its holder
 exits, however it exits, so a crash never leaves a stale lock behind. Within one process, two
 threads locking the same project conflict too (``flock`` locks belong to open files).
+
+A cron job often runs as a privileged user: the lock is opened with ``O_NOFOLLOW`` in a
+``reports/`` folder that must be a real folder of the project, and must be a regular file, so a
+link planted at ``reports/.lock`` or ``reports/`` cannot make the run empty a file elsewhere.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import logging
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from codesign.exceptions import ReportError
+from codesign.exceptions import FileWriteError, ReportError
+from codesign.fileio import project_folder
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 LOCK_FILE: Final = Path("reports") / ".lock"
+_O_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 
 
 class ReportLockedError(ReportError):
@@ -48,12 +56,22 @@ def project_lock(project: Project, *, clock_now: dt.datetime | None = None) -> I
 
     path = project.root / LOCK_FILE
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        project_folder(project.root, LOCK_FILE.parent)
+        fd = os.open(
+            path, os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644
+        )
+    except FileWriteError as e:
+        raise ReportError(str(e)) from e
     except OSError as e:
-        msg = f"{path}: cannot create the report lock ({e.strerror or e})"
+        reason = "it is a symbolic link" if e.errno == errno.ELOOP else (e.strerror or str(e))
+        msg = f"{path}: cannot create the report lock ({reason}); nothing was written"
         raise ReportError(msg) from e
     try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+            what = "has other names (hard links)" if info.st_nlink > 1 else "is not a regular file"
+            msg = f"{path}: the report lock {what}; remove it (nothing was written)"
+            raise ReportError(msg)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

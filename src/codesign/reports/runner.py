@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.config import ENV_TRACKING_URI
 from codesign.exceptions import CodesignError, ReportError, TrackingError
-from codesign.fileio import MUST_NOT_EXIST, atomic_write, atomic_write_text
+from codesign.fileio import MUST_NOT_EXIST, atomic_write, atomic_write_text, project_folder
 from codesign.project import Project, find_projects, read_report_state, write_report_state
 from codesign.reports.lock import ReportLockedError, project_lock
 from codesign.reports.parameters import PROJECT_DIR, validate_parameters
@@ -351,12 +351,11 @@ def _write(project: Project, charter: Charter, execution: Execution, now: dt.dat
     title = f"{charter.use_case.title}: report of {now:%Y-%m-%d %H:%M} UTC"
     page = to_html(nb, title=title)
     text = nbformat.writes(nb)  # type: ignore[no-untyped-call]
-    folder = project.reports_dir
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = project_folder(project.root, project.reports_dir.relative_to(project.root))
     stem = free_stem(folder, project.slug_of(charter), now)
     notebook, html = folder / f"{stem}.ipynb", folder / f"{stem}.html"
-    atomic_write_text(notebook, text, expected_sha256=MUST_NOT_EXIST)
-    atomic_write(html, page.encode("utf-8"), expected_sha256=MUST_NOT_EXIST)
+    atomic_write_text(notebook, text, expected_sha256=MUST_NOT_EXIST, within=project.root)
+    atomic_write(html, page.encode("utf-8"), expected_sha256=MUST_NOT_EXIST, within=project.root)
     return _Written(stem, notebook, html, stopped)
 
 

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 
-from codesign.exceptions import DataError
-from codesign.fileio import sha256_file
+from codesign.exceptions import DataError, FileReadError
+from codesign.fileio import check_regular_file, sha256_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -138,13 +138,12 @@ def read_predictions(
     groups = tuple(dict.fromkeys(group_columns))
     kind = _file_kind(path)
     try:
-        size = path.stat().st_size
+        size = check_regular_file(path, what="predictions file")
     except FileNotFoundError:
         msg = f"{path}: predictions file not found"
         raise DataError(msg) from None
-    except OSError as e:
-        msg = f"{path}: cannot read the predictions file ({e.strerror or type(e).__name__})"
-        raise DataError(msg) from e
+    except FileReadError as e:
+        raise DataError(str(e)) from e
     if size == 0:
         msg = f"{path}: the predictions file is empty; {FORMAT_HINT}"
         raise DataError(msg)
