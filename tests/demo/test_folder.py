@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from codesign.demo.folder import MARKER, prepare_folder
+from codesign.demo.folder import MARKER, claim, prepare_folder
 from codesign.demo.story import DemoOptions
 from codesign.exceptions import DemoError
 
 
 def earlier_demo(folder: Path) -> Path:
     prepare_folder(folder)
-    (folder / "project").mkdir()
+    claim(folder, "project").mkdir()
     (folder / "project" / "codesign.yaml").write_text("old")
     return folder
 
@@ -65,6 +66,43 @@ def test_a_folder_that_is_not_a_demo_is_never_touched_even_with_force(tmp_path: 
     with pytest.raises(DemoError, match="not a codesign demo; nothing was changed"):
         prepare_folder(folder, force=True)
     assert [p.name for p in folder.iterdir()] == ["thesis.docx"]
+
+
+def test_replacing_removes_only_what_the_demo_listed(tmp_path: Path) -> None:
+    folder = earlier_demo(tmp_path / "share")
+    (folder / "notes.txt").write_text("the team's notes")
+    (folder / "minutes").mkdir()
+    (folder / "minutes" / "day1.md").write_text("kept")
+    prepare_folder(folder, force=True)
+    assert sorted(p.name for p in folder.iterdir()) == [MARKER, "minutes", "notes.txt"]
+    assert (folder / "minutes" / "day1.md").read_text() == "kept"
+    prepare_folder(folder, force=True)  # still a demo folder: replaced again, notes kept
+    assert (folder / "notes.txt").read_text() == "the team's notes"
+
+
+def test_a_copied_marker_authorises_nothing(tmp_path: Path) -> None:
+    demo = earlier_demo(tmp_path / "demo")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "project").mkdir()
+    (share / "project" / "codesign.yaml").write_text("a real project")
+    (share / "budget.xlsx").write_text("numbers")
+    shutil.copy2(demo / MARKER, share / MARKER)
+    with pytest.raises(DemoError, match="made for another folder"):
+        prepare_folder(share, force=True)
+    assert (share / "project" / "codesign.yaml").read_text() == "a real project"
+    assert (share / "budget.xlsx").read_text() == "numbers"
+    (share / MARKER).write_text('{"codesign_demo": 1}\n')  # a hand-made or older marker
+    with pytest.raises(DemoError, match="not a codesign demo"):
+        prepare_folder(share, force=True)
+    assert (share / "budget.xlsx").read_text() == "numbers"
+
+
+def test_an_entry_the_demo_did_not_make_is_not_claimed(tmp_path: Path) -> None:
+    folder = prepare_folder(tmp_path / "demo")
+    (folder / "triage").mkdir()
+    with pytest.raises(DemoError, match="exists and was not made by the demo"):
+        claim(folder, "triage")
 
 
 def test_a_file_or_a_symbolic_link_is_refused(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
 from codesign.config import embedded_tracking_uri
-from codesign.demo.folder import prepare_folder
+from codesign.demo.folder import claim, prepare_folder
 from codesign.demo.models import VITAL_SIGNS, CautiousTriage, VitalSignRules, vendor_predictions
 from codesign.demo.pilot import pilot_feedback
 from codesign.exceptions import DemoError
@@ -183,6 +183,7 @@ def _scaffold(story: _Story) -> list[str]:
         site=SITE,
         timezone=TIMEZONE,
     )
+    claim(story.folder, spec.project_slug)  # listed in the demo's manifest before it exists
     root = create_project(spec, story.folder)
     story.project = Project.at(root)
     story.tracking_uri = embedded_tracking_uri(root)
