@@ -98,3 +98,19 @@ def test_options_validate_parameters_jobs_and_timeout() -> None:
     with pytest.raises(ReportError, match="timeout: expected a number of seconds above 0"):
         ReportOptions(timeout=0)
     assert ReportOptions(parameters={"weeks": 4}).parameters == {"weeks": 4}
+
+
+def test_deeply_nested_json_text_is_refused_without_recursing() -> None:
+    text = "[" * 30_000 + "]" * 30_000  # under the size limit; json.loads would recurse
+    with pytest.raises(ReportError, match="'abc': nested more than 20 levels deep"):
+        parse_json_value("abc", text)
+    with pytest.raises(ReportError, match="bytes of JSON, expected at most 65536"):
+        parse_json_value("abc", "[" * 50_000 + "]" * 50_000)
+    brackets_in_text = '["' + "[" * 30 + '", {"a": "]]]\\""}]'
+    assert parse_json_value("x", brackets_in_text) == ["[" * 30, {"a": ']]]"'}]
+
+
+@pytest.mark.parametrize("seconds", [float("inf"), float("nan"), -1.0, 1e300])
+def test_a_timeout_must_be_a_finite_number_of_seconds(seconds: float) -> None:
+    with pytest.raises(ReportError, match="timeout: expected a number of seconds above 0 and at"):
+        ReportOptions(timeout=seconds)

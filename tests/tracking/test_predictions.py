@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from faker import Faker
 
@@ -214,3 +217,25 @@ def test_nullable_booleans_in_parquet(tmp_path: Path) -> None:
     predictions = read_predictions(path)
     assert predictions.y_true is not None
     assert predictions.y_true.tolist() == [1, 0, 1]
+
+
+def test_a_repeated_prediction_column_is_refused(tmp_path: Path) -> None:
+    disagreeing = write(tmp_path, "y_true,y_score,y_true\n1,0.9,0\n0,0.2,1\n")
+    assert "column y_true appears 2 times; keep one" in error_of(disagreeing)
+    frame = pd.DataFrame([[1, 0.9, 0]], columns=["y_true", "y_score", "y_true"])
+    with pytest.raises(DataError, match="column y_true appears 2 times"):
+        predictions_from_frame(frame)
+    table = pa.table([[1, 0], [0.9, 0.2], [0, 1]], names=["y_true", "y_score", "y_true"])
+    parquet = tmp_path / "repeated.parquet"
+    pq.write_table(table, parquet)
+    assert "column y_true appears 2 times" in error_of(parquet)
+
+
+@pytest.mark.timeout(10)
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "predictions.csv"
+    os.mkfifo(fifo)
+    assert "is a named pipe (FIFO), expected a regular file" in error_of(fifo)
+    link = tmp_path / "zero.csv"
+    link.symlink_to("/dev/zero")
+    assert "is a device, expected a regular file" in error_of(link)

@@ -94,6 +94,14 @@ def parse_json_value(name: str, text: str) -> JsonValue:
         msg = f"{token} is not a finite number"
         raise ValueError(msg)
 
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_BYTES:
+        msg = f"parameter {name!r}: {size} bytes of JSON, expected at most {MAX_BYTES}"
+        raise ReportError(msg)
+    if _nesting(text) > MAX_DEPTH:
+        # refused before parsing: Python's JSON parser recurses once per level
+        msg = f"parameter {name!r}: nested more than {MAX_DEPTH} levels deep"
+        raise ReportError(msg)
     try:
         value: JsonValue = json.loads(text, parse_constant=refuse_constant)
     except ValueError as e:
@@ -103,3 +111,28 @@ def parse_json_value(name: str, text: str) -> JsonValue:
         )
         raise ReportError(msg) from None
     return value
+
+
+def _nesting(text: str) -> int:
+    """How deep ``[`` and ``{`` nest in JSON text, brackets inside strings not counted.
+
+    A linear scan, so a value of 50,000 opening brackets is measured without recursing.
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest

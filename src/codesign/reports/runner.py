@@ -54,6 +54,8 @@ logger = logging.getLogger(__name__)
 STAMP_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 """UTC time in report file names: ``reports/<slug>-20260302T060000Z.html`` (DESIGN.md §3)."""
 MAX_JOBS: Final = 64
+MAX_TIMEOUT: Final = 7 * 24 * 3600.0
+"""The longest time limit a report may be given; infinity and NaN are not numbers of seconds."""
 KERNEL_PRELOAD: Final = ("codesign.reports.sections", "matplotlib.backends.backend_agg")
 """What the report notebook imports first; its kernel loads them while starting."""
 
@@ -87,8 +89,11 @@ class ReportOptions:
         if not 1 <= self.jobs <= MAX_JOBS:
             msg = f"jobs: expected 1 to {MAX_JOBS} reports at once, got {self.jobs}"
             raise ReportError(msg)
-        if self.timeout is not None and not self.timeout > 0:
-            msg = f"timeout: expected a number of seconds above 0, got {self.timeout}"
+        if self.timeout is not None and not 0 < self.timeout <= MAX_TIMEOUT:
+            msg = (
+                f"timeout: expected a number of seconds above 0 and at most {MAX_TIMEOUT:g} "
+                f"(a week), got {self.timeout}; leave it out for no limit"
+            )
             raise ReportError(msg)
         object.__setattr__(self, "parameters", validate_parameters(self.parameters))
 

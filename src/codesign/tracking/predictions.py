@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -50,6 +51,8 @@ PREDICTION_COLUMNS: Final = (Y_TRUE, Y_SCORE, Y_PRED, LEVEL_TRUE, LEVEL_PRED)
 """The columns with a fixed meaning; any other column is a subgroup column."""
 
 TRIAGE_LEVELS: Final = (1, 2, 3, 4, 5)
+_MANGLED: Final = re.compile(r"\.[1-9][0-9]*$")
+"""The suffix pandas gives the second, third... column of one name (``y_true.1``)."""
 
 CSV_SUFFIXES: Final = frozenset({".csv", ".tsv", ".txt"})
 PARQUET_SUFFIXES: Final = frozenset({".parquet", ".pq"})
@@ -361,7 +364,11 @@ def _check_structure(
 ) -> None:
     """Refuse a file that cannot be a predictions file: no usable pair of columns."""
     present = set(header)
-    problems: list[str] = []
+    problems: list[str] = [
+        f"column {name} appears {count} times; keep one (which one is the reference or the "
+        "prediction cannot be guessed)"
+        for name, count in _repeated(header).items()
+    ]
     has_binary = Y_TRUE in present and (Y_SCORE in present or Y_PRED in present)
     has_levels = LEVEL_TRUE in present and LEVEL_PRED in present
     if Y_TRUE in present and not has_binary:
@@ -389,6 +396,19 @@ def _check_structure(
             + f"; {FORMAT_HINT} (found columns: {found or 'none'})"
         )
         raise DataError(msg)
+
+
+def _repeated(header: Sequence[str]) -> dict[str, int]:
+    """Prediction columns the header holds more than once, with how many times.
+
+    pandas renames a repeated CSV column ``y_true``, ``y_true.1``...: those count as repeats.
+    """
+    counts: dict[str, int] = {}
+    for name in header:
+        base = _MANGLED.sub("", name) if _MANGLED.search(name) else name
+        if base in PREDICTION_COLUMNS:
+            counts[base] = counts.get(base, 0) + 1
+    return {name: count for name, count in counts.items() if count > 1}
 
 
 def _for(needed_by: Mapping[str, Sequence[str]] | None, *columns: str) -> str:
