@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, Self
 
+from codesign.demo.threads import sized_thread_pools
 from codesign.synthetic import VITAL_SIGN_COLUMNS
 
 if TYPE_CHECKING:
@@ -117,14 +118,16 @@ class CautiousTriage:
         )
         self.pipeline_ = Pipeline([("encode", encode), ("model", model)])
         self.feature_names_in_ = np.asarray([*VITAL_SIGNS, *categorical], dtype=object)
-        self.pipeline_.fit(self._inputs(frame), np.asarray(levels, dtype="int64"))
+        with sized_thread_pools():
+            self.pipeline_.fit(self._inputs(frame), np.asarray(levels, dtype="int64"))
         return self
 
     def predict_proba(self, frame: pd.DataFrame) -> NDArray[np.float64]:
         """Probability of each level 1 to 5, in that order."""
         import numpy as np
 
-        raw = self.pipeline_.predict_proba(self._inputs(frame))
+        with sized_thread_pools():
+            raw = self.pipeline_.predict_proba(self._inputs(frame))
         proba = np.zeros((len(frame), len(LEVELS)))
         for column, level in enumerate(self.pipeline_.classes_):
             proba[:, LEVELS.index(int(level))] = raw[:, column]
