@@ -145,3 +145,38 @@ def report_texts(path: Path) -> str:
             data = output.get("data", {})
             parts.extend(str(data.get(kind, "")) for kind in ("text/html", "text/plain"))
     return "\n".join(parts)
+
+
+SMALL_REPORT = (
+    nbformat.v4.new_code_cell("project_dir = '.'", metadata={"tags": ["parameters"]}),
+    nbformat.v4.new_code_cell(
+        "from codesign.project import Project\n"
+        "print(Project.find(project_dir).load_charter().charter.use_case.title)"
+    ),
+)
+"""A report notebook that only reads the charter: for tests of the runner, not the report."""
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly scaffolded triage project (no data, no iterations): read it, copy from it."""
+    return create_project(
+        ProjectSpec.from_name("Small", preset="triage"), tmp_path_factory.mktemp("small")
+    )
+
+
+def small_projects(scaffolded: Path, root: Path, count: int, **extra_cells: str) -> Path:
+    """``count`` projects ``p00``, ``p01``... in ``root`` with the charter and a small report.
+
+    ``extra_cells`` maps a project's name to code run at the end of its report.
+    """
+    for index in range(count):
+        project = root / f"p{index:02}"
+        (project / "notebooks").mkdir(parents=True)
+        shutil.copy2(scaffolded / "codesign.yaml", project / "codesign.yaml")
+        nb = nbformat.read(scaffolded / "notebooks" / "report.ipynb", as_version=4)
+        nb.cells = [nbformat.from_dict(cell) for cell in SMALL_REPORT]
+        if project.name in extra_cells:
+            nb.cells.append(nbformat.v4.new_code_cell(extra_cells[project.name]))
+        nbformat.write(nb, project / "notebooks" / "report.ipynb")
+    return root

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "cookiecutter"
 
 LAYOUT = [  # DESIGN.md section 3, as files
+    ".cruft.json",
     ".gitattributes",
     ".gitignore",
     "README.md",

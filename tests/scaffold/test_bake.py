@@ -146,12 +146,20 @@ def test_git_is_initialised_with_the_notebook_filter_and_drivers(baked: dict[str
     assert nbstripout_status.returncode == 0
 
 
-def test_nothing_is_committed_yet(baked: dict[str, Path]) -> None:
+def test_the_project_starts_from_a_first_commit_of_every_file(baked: dict[str, Path]) -> None:
     project = baked["documentation"]
-    result = subprocess.run(
-        ["git", "rev-parse", "--verify", "HEAD"], cwd=project, capture_output=True, check=False
+    assert git(project, "status", "--porcelain") == ""  # clean: `cruft update` can run
+    tracked = sorted(git(project, "ls-files").split())
+    assert tracked == [f for f in files_under(project) if (project / f).is_file()]
+    # no identity in the isolated HOME: the fallback signs it, and no configuration keeps it
+    assert git(project, "log", "--format=%an <%ae>|%s").strip() == (
+        "codesign <codesign@localhost>|Documentation use case: new project from the codesign "
+        "template (preset documentation)"
     )
-    assert result.returncode != 0  # the team's first commit is theirs
+    assert "user.email" not in git(project, "config", "--local", "--list")
+    for notebook in [f for f in tracked if f.endswith(".ipynb")]:  # went through nbstripout
+        stored = git(project, "show", f"HEAD:{notebook}")
+        assert '"outputs": [],' in stored or '"outputs"' not in stored
 
 
 def test_data_and_results_are_ignored(baked: dict[str, Path]) -> None:

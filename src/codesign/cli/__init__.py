@@ -20,7 +20,7 @@ import sys
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -55,16 +55,33 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run `codesign COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
-    verbosity = parser.add_mutually_exclusive_group()
-    verbosity.add_argument(
-        "-v", "--verbose", action="count", default=0, help="say more (-vv for debug output)"
-    )
-    verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    _add_verbosity(parser, verbose=0, quiet=False)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"codesign.cli.{name}")
         module.register(subparsers)
+    for command in _commands(parser):
+        # `codesign report run -q` as well as `codesign -q report run`; given only where typed
+        # (SUPPRESS), so an option before the command is not reset by the command's default.
+        _add_verbosity(command, verbose=argparse.SUPPRESS, quiet=argparse.SUPPRESS)
     return parser
+
+
+def _add_verbosity(parser: argparse.ArgumentParser, *, verbose: object, quiet: object) -> None:
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument(
+        "-v", "--verbose", action="count", default=verbose, help="say more (-vv for debug output)"
+    )
+    verbosity.add_argument("-q", "--quiet", action="store_true", default=quiet, help="only errors")
+
+
+def _commands(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every command and sub-command parser under ``parser``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                yield command
+                yield from _commands(command)
 
 
 class _VersionAction(argparse.Action):

@@ -6,11 +6,17 @@ import argparse
 import datetime as dt
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.progress import Progress, TaskID
+
     from codesign.reports.parameters import JsonValue
+    from codesign.reports.runner import ReportResult
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,6 +107,13 @@ def run_reports(args: argparse.Namespace) -> int:
     from codesign.reports.runner import ReportOptions, run_reports, utc_now
 
     fixed = _fixed_time(args.now)
+    display = (
+        None
+        if args.json
+        else _RunDisplay(
+            verbose=args.verbose > 0, quiet=args.quiet, bar=sys.stdout.isatty() and not args.quiet
+        )
+    )
     options = ReportOptions(
         parameters=_parameters(args.parameter, args.raw_parameter),
         due_only=args.due,
@@ -109,15 +122,77 @@ def run_reports(args: argparse.Namespace) -> int:
         kernel_name=args.kernel,
         tracking_uri=args.tracking_uri,
         clock=utc_now if fixed is None else (lambda: fixed),
+        progress=display,
     )
-    summary = run_reports(args.paths, options)
+    try:
+        summary = run_reports(args.paths, options)
+    finally:
+        if display is not None:
+            display.close()
     if args.json:
         print(json.dumps(summary.to_json()))
     else:
-        lines = summary.lines(verbose=args.verbose > 0, quiet=args.quiet)
+        lines = summary.footer(quiet=args.quiet, any_shown=display is not None and display.shown)
         if lines:
             print("\n".join(lines))
     return summary.exit_code
+
+
+class _RunDisplay:
+    """Each report's line as soon as it ends; on a terminal, a progress bar under the lines.
+
+    Without a terminal (cron, a pipe) or with ``-q`` there is no bar and no control character,
+    only the lines. The bar is rich's, which honours ``NO_COLOR`` and ``TERM=dumb``.
+    """
+
+    def __init__(self, *, verbose: bool, quiet: bool, bar: bool) -> None:
+        self.verbose = verbose
+        self.quiet = quiet
+        self.bar = bar
+        self.shown = False
+        self._lock = threading.Lock()
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def started(self, projects: Sequence[Path]) -> None:
+        if not self.bar or not projects:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("reports"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(file=sys.stdout, highlight=False),
+            transient=True,
+            redirect_stderr=False,
+        )
+        self._task = self._progress.add_task("reports", total=len(projects))
+        self._progress.start()
+
+    def finished(self, result: ReportResult) -> None:
+        line = result.line(verbose=self.verbose, quiet=self.quiet)
+        with self._lock:
+            if line is not None:
+                self.shown = True
+                if self._progress is not None:
+                    self._progress.console.print(line, markup=False, soft_wrap=True)
+                else:
+                    print(line, flush=True)
+            if self._progress is not None and self._task is not None:
+                self._progress.advance(self._task)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def _parameters(typed: list[list[str]], raw: list[list[str]]) -> dict[str, JsonValue]:

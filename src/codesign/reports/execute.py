@@ -14,6 +14,12 @@
 Nothing is written here: the caller decides where the (partial) notebook goes. Papermill is
 told not to save, not to draw a progress bar and not to change the working directory of this
 process (reports run in parallel threads); the kernel is started in the project's folder.
+
+Kernels talk over local sockets (ZeroMQ's ``ipc`` transport), not TCP: jupyter_client picks
+free TCP ports and the kernel binds them a moment later, so on a busy machine another process
+can take one in between and the report fails with "Address already in use". Socket files in a
+private folder made for each kernel (mode 0700, short path: a socket path has a ~100-byte limit)
+cannot collide, are reachable by no other user, and need no TCP encryption warning.
 """
 
 from __future__ import annotations
@@ -25,18 +31,20 @@ import functools
 import json
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.exceptions import ReportError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from pathlib import Path
 
     from codesign.reports.parameters import JsonValue
 
@@ -252,9 +260,20 @@ def _launch_kernel(notebook: Path, cwd: Path, kernel: KernelOptions) -> Any:
         "--HistoryManager.hist_file=:memory:",
         *(f"--IPKernelApp.exec_lines=import {module}" for module in kernel.preload),
     ]
-    manager = AsyncKernelManager(kernel_name=name, log=_EngineLog(logger, {}))
+    sockets = Path(tempfile.mkdtemp(prefix="codesign-kernel-"))
+    manager = AsyncKernelManager(
+        kernel_name=name,
+        log=_EngineLog(logger, {}),
+        transport="ipc",
+        connection_file=str(sockets / "kernel.json"),
+        ip=str(sockets / "k"),
+    )
     env = {**os.environ, **kernel.env}
-    run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=arguments, env=env)
+    try:
+        run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=arguments, env=env)
+    except BaseException:
+        shutil.rmtree(sockets, ignore_errors=True)
+        raise
     return manager
 
 
@@ -427,3 +446,5 @@ def _shutdown(manager: Any) -> None:
             await manager.cleanup_resources()
 
     run_sync(stop)()
+    if manager.connection_file:  # the kernel's private socket folder
+        shutil.rmtree(Path(manager.connection_file).parent, ignore_errors=True)

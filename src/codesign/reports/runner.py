@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 from codesign.config import ENV_TRACKING_URI
 from codesign.exceptions import CodesignError, ReportError, TrackingError
@@ -43,7 +43,7 @@ from codesign.reports.schedule import due
 from codesign.reports.tracker import TrackingWorker
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from codesign.charter.model import Charter
     from codesign.reports.execute import Execution
@@ -84,6 +84,9 @@ class ReportOptions:
     kernel_name: str | None = None
     tracking_uri: str | None = None
     clock: Callable[[], dt.datetime] = utc_now
+    progress: ReportProgress | None = None
+    """Told which projects will run, then of each result as it ends (the command line's lines
+    and progress bar); called from the threads running the reports."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.jobs <= MAX_JOBS:
@@ -96,6 +99,14 @@ class ReportOptions:
             )
             raise ReportError(msg)
         object.__setattr__(self, "parameters", validate_parameters(self.parameters))
+
+
+class ReportProgress(Protocol):
+    """Follows a run as it goes: the projects selected, then each report as it ends."""
+
+    def started(self, projects: Sequence[Path]) -> None: ...
+
+    def finished(self, result: ReportResult) -> None: ...
 
 
 class ReportStatus(StrEnum):
@@ -121,6 +132,19 @@ class ReportResult:
     run_id: str | None = None
     """The MLflow run holding the report's files."""
     seconds: float = 0.0
+
+    def line(self, *, verbose: bool = False, quiet: bool = False) -> str | None:
+        """This result's line for people, or ``None`` where it is not shown.
+
+        A report that is not due is shown only with ``verbose``; with ``quiet`` only what needs
+        a person (failed and skipped reports) is.
+        """
+        if self.status is ReportStatus.NOT_DUE and not verbose:
+            return None
+        if quiet and self.status in (ReportStatus.OK, ReportStatus.NOT_DUE):
+            return None
+        timing = f" ({self.seconds:.1f} s)" if self.seconds >= 0.05 else ""
+        return f"{self.status.value.upper():8} {self.project}: {self.message}{timing}"
 
 
 @dataclass(frozen=True)
@@ -170,21 +194,20 @@ class RunSummary:
         ``quiet`` keeps only what needs a person (failed and skipped reports), so a scheduler
         that mails any output (cron) mails only then.
         """
-        quiet_ok = (ReportStatus.OK, ReportStatus.NOT_DUE)
+        out = [
+            line for r in self.results if (line := r.line(verbose=verbose, quiet=quiet)) is not None
+        ]
+        return out + self.footer(quiet=quiet, any_shown=bool(out))
+
+    def footer(self, *, quiet: bool = False, any_shown: bool = True) -> list[str]:
+        """The lines after the reports' own: the counts, and the failed projects named."""
         out = []
-        for r in self.results:
-            if r.status is ReportStatus.NOT_DUE and not verbose:
-                continue
-            if quiet and r.status in quiet_ok:
-                continue
-            timing = f" ({r.seconds:.1f} s)" if r.seconds >= 0.05 else ""
-            out.append(f"{r.status.value.upper():8} {r.project}: {r.message}{timing}")
         counts = ", ".join(
             f"{len(found)} {status.value}"
             for status in ReportStatus
             if (found := self.with_status(status))
         )
-        if out or not quiet:
+        if any_shown or not quiet:
             out.append(f"{len(self.results)} project(s): {counts or 'nothing to do'}")
         failed = self.with_status(ReportStatus.FAILED)
         if failed:
@@ -198,6 +221,8 @@ def run_reports(
     """Run the report of every project under ``paths`` (projects or folders holding them)."""
     options = options or ReportOptions()
     projects = select_projects(paths, due_only=options.due_only)
+    if options.progress is not None:
+        options.progress.started(projects)
     with TrackingWorker() as tracker:
         if not options.due_only:  # reports asked for will run: their logger starts at once
             tracker.start()
@@ -264,7 +289,13 @@ def _run_one(
         result = ReportResult(
             path, ReportStatus.FAILED, f"unexpected error ({type(e).__name__}); see the log above"
         )
-    return dataclasses.replace(result, seconds=time.monotonic() - started)
+    result = dataclasses.replace(result, seconds=time.monotonic() - started)
+    if options.progress is not None:
+        try:
+            options.progress.finished(result)
+        except Exception:  # a display problem never fails a report
+            logger.debug("progress display failed", exc_info=True)
+    return result
 
 
 def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorker) -> ReportResult:

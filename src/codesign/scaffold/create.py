@@ -21,6 +21,7 @@ from codesign.fileio import MUST_NOT_EXIST, atomic_write
 from codesign.scaffold.charter import write_charter
 from codesign.scaffold.spec import check_output_dir
 from codesign.scaffold.template import REPORT_NOTEBOOK, render, report_notebook_bytes
+from codesign.scaffold.updates import write_cruft_state
 from codesign.scaffold.vcs import init_repository
 
 if TYPE_CHECKING:
@@ -62,14 +63,20 @@ def create_project(spec: ProjectSpec, output_dir: Path | str = ".") -> Path:
 
 
 def finish_project(spec: ProjectSpec, project_dir: Path) -> None:
-    """What the template cannot do by rendering: charter, report notebook, git.
+    """What the template cannot do by rendering: charter, report notebook, the link to the
+    template for updates (``.cruft.json``), git and the first commit.
 
     The post-generation hook of the template calls this too, so the plain ``cookiecutter``
     command makes the same project.
     """
     write_charter(spec, project_dir)
     _copy_report_notebook(project_dir)
-    init_repository(project_dir)
+    write_cruft_state(spec, project_dir)
+    init_repository(
+        project_dir,
+        message=f"{spec.project_name}: new project from the codesign template "
+        f"(preset {spec.preset})",
+    )
 
 
 @contextlib.contextmanager

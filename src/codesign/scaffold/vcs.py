@@ -14,7 +14,12 @@ diff and merge tools are left alone, as they would replace the user's chosen ``m
 every file of the repository. The filter is ``required``: if it cannot run, git refuses to
 commit a notebook rather than committing it unstripped.
 
-No commit is made: nothing here needs a git identity, and the team's first commit is theirs.
+The project's first commit is made here, through that filter (so the very first snapshot of
+every notebook is already stripped), so that the team starts from a clean working tree: a
+template update (``cruft update``) needs one, and ``git diff`` then shows exactly what the
+workshop changed. It is signed by the user's git identity when one is configured, else by
+:data:`FALLBACK_IDENTITY` (set for this one command, never written to any configuration);
+commit hooks and signing are skipped, since this commit holds only what the template made.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import TYPE_CHECKING, Final
 from codesign.exceptions import ScaffoldError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -71,8 +77,11 @@ def notebook_git_config(python: str | None = None) -> dict[str, str]:
     }
 
 
-def init_repository(project_dir: Path, python: str | None = None) -> None:
-    """``git init`` in ``project_dir`` and configure the notebook filter and drivers there.
+def init_repository(
+    project_dir: Path, python: str | None = None, *, message: str | None = None
+) -> None:
+    """``git init`` in ``project_dir``, configure the notebook filter and drivers there, and
+    commit everything with ``message`` (no commit when it is ``None``).
 
     Raises :class:`ScaffoldError` when git is missing or fails, with git's own message.
     """
@@ -80,10 +89,70 @@ def init_repository(project_dir: Path, python: str | None = None) -> None:
     for key, value in notebook_git_config(python).items():
         run_git(project_dir, "config", "--local", key, value)
     logger.info("initialised git in %s with the nbstripout filter and nbdime drivers", project_dir)
+    if message is not None:
+        first_commit(project_dir, message)
 
 
-def run_git(repository: Path, *args: str) -> str:
-    """Run one git command in ``repository``; returns its standard output."""
+FALLBACK_IDENTITY: Final = {"user.name": "codesign", "user.email": "codesign@localhost"}
+"""Who signs the first commit when git knows no one (a fresh server, CI)."""
+
+
+def first_commit(project_dir: Path, message: str) -> None:
+    """Commit every file of the new project, its notebooks as nbstripout leaves them.
+
+    The notebooks are checked here, in this process, with nbstripout's own function (exactly
+    what the clean filter runs); since they are already stripped, ``git add`` is told for this
+    one command that the filter's output is the file itself, instead of starting one Python
+    process per notebook (seconds each on a busy server). The filter stays required for every
+    later commit.
+    """
+    check_notebooks_stripped(project_dir)
+    run_git(project_dir, "add", "--all", config={"filter.nbstripout.clean": "cat"})
+    config = {"commit.gpgsign": "false"}
+    if not _has_identity(project_dir):
+        config.update(FALLBACK_IDENTITY)
+    run_git(project_dir, "commit", "--quiet", "--no-verify", "-m", message, config=config)
+    logger.info("made the first commit of %s", project_dir)
+
+
+def check_notebooks_stripped(project_dir: Path) -> None:
+    """Raise :class:`ScaffoldError` if nbstripout would change a notebook of the project."""
+    import copy
+
+    import nbformat
+    from nbstripout import strip_output
+
+    for path in sorted(project_dir.rglob("*.ipynb")):
+        if ".git" in path.relative_to(project_dir).parts:
+            continue
+        notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)  # type: ignore[no-untyped-call]
+        stripped = strip_output(
+            copy.deepcopy(notebook), keep_output=False, keep_count=False, keep_id=False
+        )
+        if stripped != notebook:
+            msg = f"{path}: holds outputs or execution counts; the template's notebooks must not"
+            raise ScaffoldError(msg)
+
+
+def _has_identity(repository: Path) -> bool:
+    """Whether git has a name and an e-mail for commits (environment or configuration)."""
+    env = git_env()
+    for key, variable in (("user.name", "GIT_AUTHOR_NAME"), ("user.email", "GIT_AUTHOR_EMAIL")):
+        if env.get(variable):
+            continue
+        try:
+            if not run_git(repository, "config", "--get", key).strip():
+                return False
+        except ScaffoldError:  # `git config --get` exits 1 when the key is not set
+            return False
+    return True
+
+
+def run_git(repository: Path, *args: str, config: Mapping[str, str] | None = None) -> str:
+    """Run one git command in ``repository``; returns its standard output.
+
+    ``config`` holds settings for this command only (``git -c key=value``).
+    """
     git = shutil.which("git")
     if git is None:
         msg = (
@@ -92,8 +161,9 @@ def run_git(repository: Path, *args: str) -> str:
         )
         raise ScaffoldError(msg)
     try:
+        options = [part for k, v in (config or {}).items() for part in ("-c", f"{k}={v}")]
         result = subprocess.run(
-            [git, *args],
+            [git, *options, *args],
             cwd=repository,
             env=git_env(),
             capture_output=True,
