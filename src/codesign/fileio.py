@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import ConflictError, FileReadError, FileWriteError
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -140,7 +141,7 @@ def _check_stat(path: Path, info: os.stat_result, *, what: str, limit: int | Non
 
 
 def _unreadable(path: Path, error: OSError) -> FileReadError:
-    return FileReadError(f"{path}: cannot read ({error.strerror or type(error).__name__})")
+    return FileReadError(f"{path}: cannot read ({os_reason(error)})")
 
 
 def _size(count: int) -> str:
@@ -217,14 +218,14 @@ def project_folder(root: Path, relative: Path | str, *, create: bool = True) -> 
             except FileExistsError:
                 pass  # checked below: a real folder, not a link or a file
             except OSError as e:
-                msg = f"{current}: cannot create the folder ({e.strerror or e})"
+                msg = f"{current}: cannot create the folder ({os_reason(e)})"
                 raise FileWriteError(msg) from e
         try:
             info = os.lstat(current)
         except FileNotFoundError:
             return Path(root) / relative
         except OSError as e:
-            msg = f"{current}: cannot use the folder ({e.strerror or e})"
+            msg = f"{current}: cannot use the folder ({os_reason(e)})"
             raise FileWriteError(msg) from e
         if stat.S_ISLNK(info.st_mode):
             msg = (
@@ -315,7 +316,7 @@ def atomic_write(
                 renamed = True
         _fsync_folder(folder)
     except OSError as e:
-        msg = f"{path}: could not write ({e.strerror or e}); the previous version is intact"
+        msg = f"{path}: could not write ({os_reason(e)}); the previous version is intact"
         raise FileWriteError(msg) from e
     finally:
         if not renamed:
@@ -350,7 +351,7 @@ def update_file(
         except OSError as e:
             with contextlib.suppress(FileNotFoundError):
                 tmp_path.unlink()
-            msg = f"{path}: could not write ({e.strerror or e}); the previous version is intact"
+            msg = f"{path}: could not write ({os_reason(e)}); the previous version is intact"
             raise FileWriteError(msg) from e
     _fsync_folder(folder)
     return sha256_bytes(data)
@@ -402,9 +403,7 @@ def _write_temp(folder: Path, name: str, data: bytes, mode: _Mode) -> Path:
     except OSError as e:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
-        msg = (
-            f"{folder / name}: could not write ({e.strerror or e}); the previous version is intact"
-        )
+        msg = f"{folder / name}: could not write ({os_reason(e)}); the previous version is intact"
         raise FileWriteError(msg) from e
     return tmp_path
 
@@ -418,7 +417,7 @@ def _create_temp(folder: Path, name: str, mode: int) -> tuple[int, Path]:
         except FileExistsError:
             continue
         except OSError as e:
-            msg = f"{folder / name}: could not create a temporary file ({e.strerror or e})"
+            msg = f"{folder / name}: could not create a temporary file ({os_reason(e)})"
             raise FileWriteError(msg) from e
     msg = f"{folder / name}: could not create a temporary file (every name tried was taken)"
     raise FileWriteError(msg)

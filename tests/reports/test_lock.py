@@ -12,7 +12,7 @@ import pytest
 
 from codesign.exceptions import ReportError
 from codesign.project import Project
-from codesign.reports.lock import LOCK_FILE, ReportLockedError, project_lock
+from codesign.reports.lock import ReportLockedError, project_lock
 
 
 @pytest.fixture
@@ -57,14 +57,14 @@ def test_the_lock_dies_with_its_holder(project: Project) -> None:
         finally:
             holder.kill()
     with project_lock(project):  # a killed holder leaves no stale lock
-        assert (project.root / LOCK_FILE).exists()
+        assert project.report_lock_path.exists()
 
 
 def test_a_linked_lock_file_is_refused_and_its_target_untouched(project: Project) -> None:
     victim = project.root.parent / "victim.txt"
     victim.write_text("precious")
     (project.root / "reports").mkdir()
-    (project.root / LOCK_FILE).symlink_to(victim)
+    project.report_lock_path.symlink_to(victim)
     refused = r"cannot create the report lock \(it is a symbolic link"
     with pytest.raises(ReportError, match=refused), project_lock(project):
         pass
@@ -75,7 +75,7 @@ def test_a_hard_linked_lock_file_is_refused(project: Project) -> None:
     victim = project.root / "victim.txt"
     victim.write_text("precious")
     (project.root / "reports").mkdir()
-    os.link(victim, project.root / LOCK_FILE)
+    os.link(victim, project.report_lock_path)
     with pytest.raises(ReportError, match="has other names"), project_lock(project):
         pass
     assert victim.read_text() == "precious"
@@ -93,6 +93,6 @@ def test_a_linked_reports_folder_is_refused(project: Project) -> None:
 @pytest.mark.timeout(10)
 def test_a_fifo_as_lock_file_is_refused_without_hanging(project: Project) -> None:
     (project.root / "reports").mkdir()
-    os.mkfifo(project.root / LOCK_FILE)
+    os.mkfifo(project.report_lock_path)
     with pytest.raises(ReportError, match="not a regular file"), project_lock(project):
         pass

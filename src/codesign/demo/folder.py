@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import DemoError, FileReadError, FileWriteError
 from codesign.fileio import REPLACE_ANY, atomic_write_text, read_user_file
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,7 +84,7 @@ def prepare_folder(
         folder.mkdir(parents=True, exist_ok=True)
         _write(folder, Manifest.for_folder(folder))
     except OSError as e:
-        msg = f"{folder}: cannot create the demo folder ({e.strerror or type(e).__name__})"
+        msg = f"{folder}: cannot create the demo folder ({os_reason(e)})"
         raise DemoError(msg) from e
     return folder
 
@@ -186,5 +187,5 @@ def _remove(folder: Path, manifest: Manifest) -> None:
             elif os.path.lexists(entry):
                 entry.unlink()
     except OSError as e:
-        msg = f"{folder}: cannot remove the earlier demo ({e.strerror or type(e).__name__})"
+        msg = f"{folder}: cannot remove the earlier demo ({os_reason(e)})"
         raise DemoError(msg) from e

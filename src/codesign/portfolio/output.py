@@ -18,6 +18,7 @@ from codesign.exceptions import FileReadError, PortfolioError
 from codesign.fileio import MIB, MUST_NOT_EXIST, atomic_write, read_user_file, sha256_bytes
 from codesign.portfolio.dashboard import render_dashboard
 from codesign.portfolio.exports import CSV_COLUMNS, GENERATOR, portfolio_csv, portfolio_json
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from codesign.fileio import Overwrite
@@ -77,7 +78,7 @@ def _folder(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        msg = f"--out {folder}: cannot create the folder ({e.strerror or type(e).__name__})"
+        msg = f"--out {folder}: cannot create the folder ({os_reason(e)})"
         raise PortfolioError(msg) from e
     return folder
 

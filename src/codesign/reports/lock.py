@@ -21,11 +21,12 @@ import json
 import logging
 import os
 import stat
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import FileWriteError, ReportError
 from codesign.fileio import project_folder
+from codesign.project.layout import REPORT_LOCK_FILE
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-LOCK_FILE: Final = Path("reports") / ".lock"
 _O_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -54,16 +54,16 @@ def project_lock(project: Project, *, clock_now: dt.datetime | None = None) -> I
     """Hold the project's report lock, or raise :class:`ReportLockedError` at once."""
     import fcntl
 
-    path = project.root / LOCK_FILE
+    path = project.report_lock_path
     try:
-        project_folder(project.root, LOCK_FILE.parent)
+        project_folder(project.root, REPORT_LOCK_FILE.parent)
         fd = os.open(
             path, os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644
         )
     except FileWriteError as e:
         raise ReportError(str(e)) from e
     except OSError as e:
-        reason = "it is a symbolic link" if e.errno == errno.ELOOP else (e.strerror or str(e))
+        reason = "it is a symbolic link" if e.errno == errno.ELOOP else os_reason(e)
         msg = f"{path}: cannot create the report lock ({reason}); nothing was written"
         raise ReportError(msg) from e
     try:
