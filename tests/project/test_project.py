@@ -117,3 +117,33 @@ def test_scan_projects_lists_what_it_could_not_search(tmp_path: Path) -> None:
     assert missing.path == tmp_path / "missing"
     assert missing.reason == "No such file or directory"
     assert find_projects([tmp_path, tmp_path / "missing"]) == [a.resolve()]
+
+
+def test_gate_results_and_artifacts_are_never_written_through_a_link(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from codesign.exceptions import FileWriteError
+    from codesign.project import GateRecord, record_gate_result
+
+    project_dir = tmp_path / "p"
+    project_dir.mkdir()
+    (project_dir / "codesign.yaml").write_text("schema_version: 1\nuse_case: {title: T}\n")
+    project = Project.at(project_dir)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (project_dir / "governance").mkdir()
+    (project_dir / "governance" / "results").symlink_to(victim)
+    record = GateRecord(
+        passed=True,
+        rows=1,
+        data_sha256="a" * 64,
+        source="x.csv",
+        charter_sha256="b" * 64,
+        checked_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+    )
+    with pytest.raises(FileWriteError, match="results: is a symbolic link"):
+        record_gate_result(project, record)
+    (project_dir / "mlruns").symlink_to(victim)
+    with pytest.raises(FileWriteError, match="mlruns: is a symbolic link"):
+        project.artifact_root()
+    assert list(victim.iterdir()) == []

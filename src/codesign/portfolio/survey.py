@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codesign.charter.model import Side
-from codesign.exceptions import CharterError, CodesignError, PortfolioError, TrackingError
+from codesign.exceptions import (
+    CharterError,
+    CodesignError,
+    FileReadError,
+    PortfolioError,
+    TrackingError,
+)
 from codesign.portfolio.flags import flags_for
 from codesign.portfolio.model import (
     DEFAULT_STALE_AFTER_DAYS,
@@ -37,6 +43,7 @@ from codesign.portfolio.model import (
 from codesign.portfolio.report_files import latest_report
 from codesign.project import (
     Project,
+    ReportState,
     latest_gate_result,
     read_report_state,
     scan_projects,
@@ -198,7 +205,11 @@ def _survey(
     except OSError as e:
         report = None
         problems.append(f"{project.reports_dir}: cannot read the reports folder ({os_reason(e)})")
-    state = read_report_state(project)
+    try:
+        state = read_report_state(project)
+    except FileReadError as e:  # a FIFO or a device planted there: shown, never waited on
+        state = ReportState()
+        problems.append(str(e))
     initiative = dataclasses.replace(
         initiative,
         report=report,

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from codesign.fileio import REPLACE_ANY, atomic_write
+from codesign.exceptions import FileReadError
+from codesign.fileio import MIB, REPLACE_ANY, atomic_write, project_folder, read_user_file
+from codesign.project.layout import GATE_RESULTS_DIR
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,6 +24,9 @@ if TYPE_CHECKING:
     from codesign.project.layout import Project
 
 logger = logging.getLogger(__name__)
+
+MAX_GATE_RECORD_BYTES: Final = 4 * MIB
+"""A gate result holds counts per column and category: kilobytes, even for wide extracts."""
 
 
 PHI_CATEGORIES: Final = (
@@ -128,12 +133,13 @@ GateStatus = Literal["passed", "failed", "not run"]
 
 def record_gate_result(project: Project, record: GateRecord) -> Path:
     """Keep a gate result as the latest one for its data hash, and as the project's latest."""
-    folder = project.gate_results_dir
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = project_folder(project.root, GATE_RESULTS_DIR)  # never through a planted link
     payload = (record.model_dump_json(indent=2) + "\n").encode("utf-8")
     path = folder / f"{record.data_sha256}.json"
-    atomic_write(path, payload, expected_sha256=REPLACE_ANY)
-    atomic_write(project.latest_gate_result_path, payload, expected_sha256=REPLACE_ANY)
+    atomic_write(path, payload, expected_sha256=REPLACE_ANY, within=project.root)
+    atomic_write(
+        project.latest_gate_result_path, payload, expected_sha256=REPLACE_ANY, within=project.root
+    )
     return path
 
 
@@ -157,9 +163,10 @@ def gate_status(project: Project, data_sha256: str | None) -> GateStatus:
 
 def _read_gate(path: Path) -> GateRecord | None:
     try:
-        return GateRecord.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        data = read_user_file(path, limit=MAX_GATE_RECORD_BYTES, what="gate result")
+        return GateRecord.model_validate(json.loads(data))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, ValidationError) as e:
+    except (FileReadError, ValueError, ValidationError) as e:
         logger.warning("ignoring unreadable gate result %s: %s", path, type(e).__name__)
         return None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 from codesign import config
 from codesign.charter.document import load_charter
 from codesign.exceptions import CharterError
+from codesign.fileio import project_folder
 
 if TYPE_CHECKING:
     from codesign.charter.document import CharterFile
@@ -171,5 +172,11 @@ class Project:
         return config.configured_tracking_uri(override) or embedded_tracking_uri(self.root)
 
     def artifact_root(self) -> Path:
-        """Where the embedded store keeps artifacts."""
+        """Where the embedded store keeps artifacts, made if missing.
+
+        ``mlruns/`` and ``mlruns/artifacts/`` must be real folders of the project: artifacts
+        (a report's notebook) are never written through a link planted there
+        (:class:`~codesign.exceptions.FileWriteError`).
+        """
+        project_folder(self.root, ARTIFACTS_DIR)
         return embedded_artifact_root(self.root)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-from codesign.fileio import REPLACE_ANY, atomic_write
+from codesign.exceptions import FileReadError
+from codesign.fileio import REPLACE_ANY, atomic_write, project_folder, read_user_file
+from codesign.project.layout import REPORT_STATE_FILE
 from codesign.timeutil import iso_utc, parse_utc
 
 if TYPE_CHECKING:
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     from codesign.project.layout import Project
 
 logger = logging.getLogger(__name__)
+
+MAX_STATE_BYTES: Final = 64 * 1024
+"""A schedule state is a few hundred bytes; anything much larger is not one."""
 
 
 ReportRunStatus = Literal["ok", "failed"]
@@ -72,13 +77,25 @@ class ReportState:
 
 
 def read_report_state(project: Project) -> ReportState:
-    """The state of the project's report runs; a missing or damaged file reads as "never run"."""
+    """The state of the project's report runs; a missing or damaged file reads as "never run".
+
+    Raises :class:`~codesign.exceptions.FileReadError` when the file is not a regular file of
+    reasonable size (a FIFO would block a scheduler, ``/dev/zero`` would fill its memory): that
+    project's report fails with the reason, and the others run.
+    """
     path = project.report_state_path
     try:
-        return ReportState.from_json(json.loads(path.read_text(encoding="utf-8")))
+        data = read_user_file(path, limit=MAX_STATE_BYTES, what="report schedule state")
     except FileNotFoundError:
         return ReportState()
-    except (OSError, ValueError) as e:
+    except FileReadError as e:
+        if not isinstance(e.__cause__, OSError):  # not a regular file, or far too large
+            raise
+        logger.warning("%s; treating the report as never run", e)  # closed to this user
+        return ReportState()
+    try:
+        return ReportState.from_json(json.loads(data))
+    except ValueError as e:
         logger.warning(
             "%s: unreadable report schedule state (%s); treating the report as never run",
             path,
@@ -89,7 +106,11 @@ def read_report_state(project: Project) -> ReportState:
 
 def write_report_state(project: Project, state: ReportState) -> None:
     """Keep ``state`` atomically (the caller holds the project's report lock)."""
-    path = project.report_state_path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    project_folder(project.root, REPORT_STATE_FILE.parent)
     text = json.dumps(state.to_json(), indent=2) + "\n"
-    atomic_write(path, text.encode("utf-8"), expected_sha256=REPLACE_ANY)
+    atomic_write(
+        project.report_state_path,
+        text.encode("utf-8"),
+        expected_sha256=REPLACE_ANY,
+        within=project.root,
+    )
