@@ -55,3 +55,17 @@ def test_current_user_falls_back_when_the_account_has_no_name(
 
     monkeypatch.setattr(getpass, "getuser", no_name)
     assert current_user() == UNKNOWN_USER
+
+
+def test_a_command_is_shown_so_that_a_new_shell_finds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    from pathlib import Path
+
+    from codesign.system import runnable
+
+    here = Path(sys.executable).parent
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # nothing activated, as after `make demo`
+    assert runnable("codesign") == str(here / "codesign")
+    monkeypatch.setenv("PATH", f"{here}:/usr/bin:/bin")  # activated, or installed with pipx
+    assert runnable("codesign") == "codesign"
+    assert runnable("no-such-command") == "no-such-command"

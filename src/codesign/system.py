@@ -36,3 +36,26 @@ def first_line(error: BaseException | str) -> str:
     if text:
         return text.splitlines()[0]
     return type(error).__name__ if isinstance(error, BaseException) else ""
+
+
+def runnable(program: str) -> str:
+    """How to type ``program``, a command installed with codesign, in a new shell.
+
+    Its bare name when ``PATH`` finds the one next to this Python (an activated environment, a
+    ``pipx`` install), else its full path: after ``make demo`` nothing is activated, and a bare
+    ``codesign`` would be "command not found".
+    """
+    import shutil
+    import sys
+    from pathlib import Path
+
+    here = Path(sys.executable).parent / program
+    if not here.is_file():
+        return program
+    found = shutil.which(program)
+    try:
+        if found is not None and Path(found).samefile(here):
+            return program
+    except OSError:
+        pass
+    return str(here)

@@ -1,9 +1,12 @@
-"""``codesign new`` works from an installed wheel, not only from a checkout.
+"""codesign works installed from a wheel built as a partner builds it, outside any checkout.
 
-The template, the presets and the report notebook are package data reached through symlinks in
-``src/codesign``; this builds the wheel, installs it in a fresh virtual environment (no system
-site packages, no access to this checkout) and scaffolds from it, then runs the new project's
-own tests there. Installing every dependency takes a minute or two, hence ``slow``.
+The template, the presets and the report notebook live at the top of the repository, reached
+through symlinks in ``src/codesign``. This runs ``python -m build`` (an sdist, then the wheel
+built from that sdist, as PyPI tooling does), installs the wheel in a fresh virtual environment
+(no system site packages) and, from an empty folder outside the repository, runs
+``codesign new``, the new project's own tests (pytest comes with codesign), ``codesign demo``
+and ``codesign report run``. Installing every dependency takes minutes (pip's cache makes later
+runs quicker), hence ``slow``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -40,9 +44,15 @@ def run(argv: list[str | Path], cwd: Path, timeout: float = 900) -> str:
 
 def test_scaffolds_from_an_installed_wheel(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, REPO], cwd=tmp_path)
+    run([sys.executable, "-m", "build", "--outdir", dist, REPO], cwd=tmp_path)  # sdist, then wheel
+    (sdist,) = dist.glob("codesign-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        shipped = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert {"LICENSE", "src/codesign/py.typed", "cookiecutter/cookiecutter.json"} <= shipped
     (wheel,) = dist.glob("codesign-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
+    assert "codesign/py.typed" in names
+    assert any(name.endswith("licenses/LICENSE") for name in names)
     template = "codesign/cookiecutter/{{cookiecutter.project_slug}}/"
     for expected in (
         "codesign/cookiecutter/cookiecutter.json",
@@ -63,7 +73,7 @@ def test_scaffolds_from_an_installed_wheel(tmp_path: Path) -> None:
     pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-compile"]
     if _USER_PIP_CACHE.is_dir():
         pip += ["--cache-dir", _USER_PIP_CACHE]
-    run([*pip, "-c", REPO / "constraints.txt", wheel, "pytest"], cwd=tmp_path, timeout=1200)
+    run([*pip, "-c", REPO / "constraints.txt", wheel], cwd=tmp_path, timeout=1800)
     location = run(
         [venv / "bin" / "python", "-c", "import codesign; print(codesign.__file__)"], cwd=tmp_path
     )
@@ -87,3 +97,14 @@ def test_scaffolds_from_an_installed_wheel(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert files_under(out / "new-use-case") == LAYOUT
+
+    empty = tmp_path / "partner"
+    empty.mkdir()
+    demo = run([venv / "bin" / "codesign", "demo", "--dir", "demo"], cwd=empty, timeout=1800)
+    assert "Report: " in demo
+    report = run(
+        [venv / "bin" / "codesign", "report", "run", "demo/nurse-triage-assistant"],
+        cwd=empty,
+        timeout=900,
+    )
+    assert report.startswith("OK ")

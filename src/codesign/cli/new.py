@@ -133,13 +133,22 @@ def _print_next_steps(spec: ProjectSpec, root: Path) -> None:
     print("  codesign.yaml   the charter, validated; edit it in the workshop notebook")
     print("  notebooks/      00_workshop, 01_governance, 02_iterations, 03_feedback, report")
     print("  data/           data extracts go here; git-ignored, never committed")
-    print("  git             initialised; notebooks are committed without outputs (nbstripout)")
+    print("  git             first commit made; notebooks committed without outputs (nbstripout)")
+    print("  .cruft.json     `cruft update` brings later template improvements")
     print()
     print("Next:")
-    print(f"  cd {shown}")
-    print("  codesign lab                 # JupyterLab; start with notebooks/00_workshop.ipynb")
-    print("  codesign charter validate    # after editing codesign.yaml by hand")
-    print("  pytest                       # the project's own checks")
+    from codesign.system import runnable
+
+    codesign = runnable("codesign")  # a full path when a new shell would not find it
+    steps = [
+        (f"cd {shown}", ""),
+        (f"{codesign} lab", "JupyterLab; start with notebooks/00_workshop.ipynb"),
+        (f"{codesign} charter validate", "after editing codesign.yaml by hand"),
+        (runnable("pytest"), "the project's own checks"),
+    ]
+    width = max(len(command) for command, _ in steps)
+    for command, comment in steps:
+        print(f"  {command:{width}}  # {comment}" if comment else f"  {command}")
 
 
 def _relative(path: Path) -> str:

@@ -20,6 +20,7 @@ from codesign.demo.models import VITAL_SIGNS, CautiousTriage, VitalSignRules, ve
 from codesign.demo.pilot import pilot_feedback
 from codesign.exceptions import DemoError
 from codesign.project import Project, embedded_tracking_uri
+from codesign.system import runnable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -159,9 +160,10 @@ class DemoResult:
             lines.append(f"Report: {self.report.html}")
             lines.append(f"  open it in a browser: {self.report.html.as_uri()}")
         lines += [
-            f"MLflow UI: mlflow ui --backend-store-uri {self.tracking_uri} --port 5000",
+            f"MLflow UI: {runnable('mlflow')} ui --backend-store-uri {self.tracking_uri} "
+            "--port 5000",
             f"  then open http://127.0.0.1:5000 (experiment {self.comparison.experiment})",
-            f"Workshop notebook: codesign lab --project {self.project}",
+            f"Workshop notebook: {runnable('codesign')} lab --project {self.project}",
             f"Governance Data Docs: {Project.at(self.project).data_docs_dir / 'index.html'}",
         ]
         return lines
