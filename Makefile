@@ -16,6 +16,9 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "codesign needs Python >= 3.11 (PYTHON=$(PYTHON))"'
+	# an unpacked sdist has no links: the editable install reaches the templates through them
+	test -e src/codesign/cookiecutter || ln -s ../../cookiecutter src/codesign/cookiecutter
+	test -e src/codesign/templates || ln -s ../../templates src/codesign/templates
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
