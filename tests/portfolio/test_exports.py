@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import html as markup
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,19 @@ def test_no_planted_identifier_reaches_any_output(written: Path, tree: Tree) -> 
     assert str(tree["canary"]).encode() in contents  # the canary project is there
     for canary in tree.canaries:
         assert canary.encode("utf-8") not in contents, canary
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_a_device_in_the_output_folder_is_refused_at_once(
+    portfolio: Portfolio, tmp_path: Path, kind: str
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    if kind == "fifo":
+        os.mkfifo(out / "index.html")
+    else:
+        (out / "index.html").symlink_to("/dev/zero")
+    expected = "named pipe" if kind == "fifo" else "is a device"
+    with pytest.raises(PortfolioError, match=f"index.html: .*{expected}"):
+        write_portfolio(portfolio, out)
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]

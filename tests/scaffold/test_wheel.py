@@ -42,6 +42,7 @@ def run(argv: list[str | Path], cwd: Path, timeout: float = 900) -> str:
     return result.stdout
 
 
+@pytest.mark.timeout(3600)  # installing every dependency, from PyPI the first time
 def test_scaffolds_from_an_installed_wheel(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     run([sys.executable, "-m", "build", "--outdir", dist, REPO], cwd=tmp_path)  # sdist, then wheel
