@@ -29,9 +29,12 @@ _USER_PIP_CACHE = Path(os.environ.get("PIP_CACHE_DIR") or Path.home() / ".cache"
 
 
 def run(argv: list[str | Path], cwd: Path, timeout: float = 900) -> str:
+    # as a partner runs it: nothing of this checkout on the path (a developer may export it)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
         [str(a) for a in argv],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
