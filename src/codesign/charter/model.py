@@ -34,6 +34,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from codesign.charter.metrics import REGISTRY
+from codesign.timeutil import as_utc
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -615,7 +616,7 @@ class SignOff(_Model):
     @field_validator("signed_at")
     @classmethod
     def _aware(cls, value: dt.datetime) -> dt.datetime:
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return as_utc(value)
 
 
 # --- the charter --------------------------------------------------------------------------------

@@ -12,11 +12,11 @@ the same in any process.
 
 from __future__ import annotations
 
-import getpass
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from codesign.system import current_user
 from codesign.tracking.reading import KIND_REPORT, TAG_CHARTER, TAG_KIND
 from codesign.tracking.store import RunContent, log_run, open_project_experiment
 
@@ -64,7 +64,7 @@ def log_report_run(
     """Log one report run with ``files`` under ``report/``; returns the run's id."""
     from codesign import __version__
 
-    user = _os_user()
+    user = current_user()
     note = f"**codesign report** of {started_at:%Y-%m-%d %H:%M} UTC: " + (
         "complete." if failure is None else f"incomplete, {failure}."
     )
@@ -89,10 +89,3 @@ def log_report_run(
     run_id = log_run(store.client, store.experiment_id, content, tracking_uri=store.tracking_uri)
     logger.info("logged report %s as run %s of %s", name, run_id, store.experiment)
     return run_id
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "unknown"

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import getpass
 import json
 import logging
 import re
@@ -39,6 +38,7 @@ from codesign.charter.feedback import read_feedback
 from codesign.exceptions import DataError, TrackingError
 from codesign.fileio import sha256_file
 from codesign.project import Project, gate_status
+from codesign.system import current_user, os_reason
 from codesign.tracking import reading
 from codesign.tracking.evaluation import (
     PANEL_PREFIX,
@@ -225,7 +225,7 @@ def log_iteration(
     evaluation = evaluate(charter, predictions, feedback)
     data_sha = _data_sha256(options, predictions)
     governance = gate_status(where, data_sha)
-    author = options.author or _os_user()
+    author = options.author or current_user()
     experiment = where.slug_of(charter)
     charter_sha = charter.content_sha256()
     preview = IterationResult(
@@ -312,7 +312,7 @@ def _feedback(
         records = read_feedback(path)
         digest = sha256_file(path)
     except OSError as e:
-        msg = f"{path}: cannot read the feedback file ({e.strerror or type(e).__name__})"
+        msg = f"{path}: cannot read the feedback file ({os_reason(e)})"
         raise DataError(msg) from e
     return feedback_for(records, name), digest
 
@@ -326,15 +326,8 @@ def _data_sha256(options: IterationOptions, predictions: Predictions | None) -> 
         msg = f"{options.data}: data file not found (--data names the data the gate checked)"
         raise DataError(msg) from None
     except OSError as e:
-        msg = f"{options.data}: cannot read the data file ({e.strerror or type(e).__name__})"
+        msg = f"{options.data}: cannot read the data file ({os_reason(e)})"
         raise DataError(msg) from e
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "unknown"
 
 
 def _run_content(

@@ -19,7 +19,6 @@ releases; a test checks that both paths agree.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import sqlite3
 from dataclasses import dataclass, field
@@ -28,8 +27,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from codesign.exceptions import TrackingError
 from codesign.project import Project
+from codesign.timeutil import from_epoch_ms
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterable, Iterator, Mapping
 
 logger = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ def _runs(db: sqlite3.Connection, experiment_id: int) -> list[IterationRecord]:
         IterationRecord(
             run_id=run_id,
             name=name or run_id,
-            started_at=_utc(start_time),
+            started_at=from_epoch_ms(start_time),
             metrics=metrics.get(run_id, {}),
             tags=tags.get(run_id, {}),
         )
@@ -204,10 +205,6 @@ def _runs(db: sqlite3.Connection, experiment_id: int) -> list[IterationRecord]:
 def is_report_run(tags: Mapping[str, str]) -> bool:
     """Whether a run with these tags is a report run rather than a model iteration."""
     return tags.get(TAG_KIND) == KIND_REPORT
-
-
-def _utc(milliseconds: int | None) -> dt.datetime:
-    return dt.datetime.fromtimestamp((milliseconds or 0) / 1000, tz=dt.UTC)
 
 
 # --- any other store, with the MLflow client ---------------------------------------------------
@@ -251,7 +248,7 @@ def _record(run: Any) -> IterationRecord:
     return IterationRecord(
         run_id=run.info.run_id,
         name=run.info.run_name or run.info.run_id,
-        started_at=_utc(run.info.start_time),
+        started_at=from_epoch_ms(run.info.start_time),
         metrics={k: float(v) for k, v in run.data.metrics.items()},
         tags={k: v for k, v in run.data.tags.items() if k.startswith(TAG_PREFIX)},
     )

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 from codesign.config import ENV_ARTIFACT_ROOT, quiet_telemetry
 from codesign.exceptions import TrackingError
 from codesign.fileio import folder_lock
+from codesign.system import os_reason
 from codesign.tracking.reading import FINISHED, sqlite_path
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ def lock_folder(tracking_uri: str) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        msg = f"{folder}: cannot create the tracking store folder ({e.strerror or e})"
+        msg = f"{folder}: cannot create the tracking store folder ({os_reason(e)})"
         raise TrackingError(msg) from e
     return folder
 
