@@ -74,6 +74,7 @@ def test_csv_and_table_give_identical_results(
         "phi.name",
         "phi.address",
         "phi.birthdate",
+        "phi.patient_id",
     } <= categories
 
 
@@ -150,3 +151,24 @@ def test_postgresql_finds_what_python_finds_on_the_development_set(postgres_url:
     for row in rows:
         in_sql = {c for c, hit in zip(PHI_CATEGORIES, row[1:], strict=True) if hit}
         assert in_sql == phi.found_in(texts[row[0]]), texts[row[0]]
+
+
+def test_a_table_column_named_like_a_patient_is_checked_by_position(
+    project: Path, postgres_url: str, clean_frame, write_csv, find_leaks, read_written
+) -> None:
+    frame = clean_frame.head(40).copy()
+    frame["MORVAN Hélène"] = "tél 06 12 34 56 78"
+    csv = write_csv(frame, "named.csv")
+    load(csv, postgres_url, "named")
+    from_table = run_gate(with_password(postgres_url, "named"), project)
+    from_csv = run_gate(csv, project, GateOptions(data_docs=False))
+    assert from_table.to_dict()["findings"] == from_csv.to_dict()["findings"]
+    position = f"column {frame.shape[1]}"
+    assert {f.column for f in from_table.findings} == {position}
+    assert ("phi.phone", 40) in {(f.category, f.count) for f in from_table.findings}
+    texts = {
+        **read_written(project, skip=[project / "codesign.yaml"]),
+        "summary": from_table.summary(),
+        "json": from_table.to_json(),
+    }
+    assert find_leaks(texts, ["MORVAN Hélène", "MORVAN"]) == []
