@@ -33,7 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from codesign.charter.metrics import REGISTRY
+from codesign.charter.registry import REGISTRY
 from codesign.timeutil import as_utc
 
 if TYPE_CHECKING:

@@ -44,7 +44,8 @@ from codesign.project import (
 from codesign.system import first_line, os_reason
 from codesign.timeutil import as_utc
 from codesign.tracking.comparison import build_comparison
-from codesign.tracking.reading import read_iterations, sqlite_path
+from codesign.tracking.reading import read_iterations
+from codesign.tracking.store import sqlite_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -17,8 +17,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.system import current_user
-from codesign.tracking.reading import KIND_REPORT, TAG_CHARTER, TAG_KIND
 from codesign.tracking.store import RunContent, log_run, open_project_experiment
+from codesign.tracking.tags import (
+    KIND_REPORT,
+    TAG_CHARTER,
+    TAG_KIND,
+    TAG_REPORT_STATUS,
+    TAG_REPORT_STOPPED,
+    TAG_VERSION,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -29,8 +36,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ARTIFACT_FOLDER: Final = "report"
-TAG_STATUS: Final = "codesign.report.status"
-TAG_STOPPED: Final = "codesign.report.stopped"
 
 
 @dataclass(frozen=True)
@@ -70,16 +75,16 @@ def log_report_run(
     )
     tags = {
         TAG_KIND: KIND_REPORT,
-        TAG_STATUS: "ok" if failure is None else "failed",
+        TAG_REPORT_STATUS: "ok" if failure is None else "failed",
         TAG_CHARTER: charter_sha256,
-        "codesign.version": __version__,
+        TAG_VERSION: __version__,
         "mlflow.user": user,
         "mlflow.source.name": "codesign report run",
         "mlflow.source.type": "LOCAL",
         "mlflow.note.content": note,
     }
     if failure is not None:
-        tags[TAG_STOPPED] = failure[:500]
+        tags[TAG_REPORT_STOPPED] = failure[:500]
     content = RunContent(
         name=name,
         tags=tags,

@@ -22,32 +22,31 @@ import contextlib
 import logging
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.exceptions import TrackingError
 from codesign.project import Project
 from codesign.timeutil import from_epoch_ms
+from codesign.tracking.store import connect, sqlite_path, translate_errors
+from codesign.tracking.tags import (
+    FINISHED,
+    KIND_REPORT,
+    TAG_AUTHOR,
+    TAG_CHARTER,
+    TAG_GOVERNANCE,
+    TAG_KIND,
+    TAG_PREDICTIONS,
+    TAG_PREFIX,
+    TAG_TARGET,
+    TAG_VERDICT,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Iterator, Mapping
+    from pathlib import Path
 
 logger = logging.getLogger(__name__)
-
-TAG_PREFIX: Final = "codesign."
-TAG_CHARTER: Final = "codesign.charter_sha256"
-TAG_GOVERNANCE: Final = "codesign.governance"
-TAG_PREDICTIONS: Final = "codesign.predictions_sha256"
-TAG_DATA: Final = "codesign.data_sha256"
-TAG_AUTHOR: Final = "codesign.author"
-TAG_VERDICT: Final = "codesign.verdict."
-TAG_TARGET: Final = "codesign.target."
-TAG_KIND: Final = "codesign.kind"
-"""What a run of the project's experiment is; iterations have none or ``iteration``."""
-KIND_REPORT: Final = "report"
-"""``codesign.kind`` of the runs ``codesign report run`` logs: never an iteration."""
-FINISHED: Final = "FINISHED"
 
 
 @dataclass(frozen=True)
@@ -114,17 +113,6 @@ def read_store(tracking_uri: str, experiment: str) -> list[IterationRecord]:
     if path is not None:
         return read_sqlite(path, experiment)
     return read_with_client(tracking_uri, experiment)
-
-
-def sqlite_path(tracking_uri: str) -> Path | None:
-    """The database file of a ``sqlite:///PATH`` URI (SQLAlchemy's form), else ``None``."""
-    prefix = "sqlite:///"
-    if not tracking_uri.startswith(prefix):
-        return None
-    path = tracking_uri[len(prefix) :].split("?", 1)[0]
-    if not path or path == ":memory:":
-        return None
-    return Path(path)
 
 
 # --- the embedded store, with sqlite3 ----------------------------------------------------------
@@ -212,8 +200,6 @@ def is_report_run(tags: Mapping[str, str]) -> bool:
 
 def read_with_client(tracking_uri: str, experiment: str) -> list[IterationRecord]:
     """Read through MLflow's client (a tracking server, a database URI)."""
-    from codesign.tracking.store import connect, translate_errors
-
     client = connect(tracking_uri)
     with translate_errors(tracking_uri, "read iterations from"):
         found = client.get_experiment_by_name(experiment)
