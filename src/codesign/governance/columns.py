@@ -34,17 +34,34 @@ def position_name(index: int) -> str:
 
 def name_is_shown(name: str, contract: DataContract | None) -> bool:
     """Whether the gate may print and store ``name`` as it is."""
-    if contract is not None and contract.column(name) is not None:
-        return True
-    if len(name) > 63 or not _COLUMN_NAME.fullmatch(name):
-        return False
-    return not phi.found_in(name) and not phi.found_in(name.replace("_", " "))
+    return _shown([name], contract)[0]
+
+
+def _shown(names: list[str], contract: DataContract | None) -> list[bool]:
+    """For each name, whether it may be shown: declared, or column-like and free of identifiers.
+
+    The names are scanned like values (:func:`~codesign.governance.phi.scan_strings`, RE2 first),
+    as written and with underscores read as spaces (``jean_dupont``).
+    """
+    import pyarrow as pa
+
+    declared = [contract is not None and contract.column(n) is not None for n in names]
+    column_like = [len(n) <= 63 and _COLUMN_NAME.fullmatch(n) is not None for n in names]
+    masks = phi.scan_strings(pa.array(names + [n.replace("_", " ") for n in names]))
+    holds = [
+        any(bool(mask[i]) or bool(mask[i + len(names)]) for mask in masks.values())
+        for i in range(len(names))
+    ]
+    return [d or (c and not h) for d, c, h in zip(declared, column_like, holds, strict=True)]
 
 
 def shown_names(names: Sequence[str], contract: DataContract | None) -> list[str]:
     """The name each column goes under in the gate: its own, or its position."""
+    names = list(names)
+    allowed = _shown(names, contract) if names else []
     shown = [
-        name if name_is_shown(name, contract) else position_name(i) for i, name in enumerate(names)
+        name if ok else position_name(i)
+        for i, (name, ok) in enumerate(zip(names, allowed, strict=True))
     ]
     hidden = sum(a != b for a, b in zip(names, shown, strict=True))
     if hidden:
