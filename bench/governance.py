@@ -271,7 +271,8 @@ def _phi_findings(values: pd.Series, name: str) -> list[Finding]:
     for pattern, rules in phi_patterns.prefilter_groups():
         hits = pc.match_substring_regex(text, pattern=pattern).fill_null(False)
         rows = pc.indices_nonzero(hits).to_pylist()
-        for row, value in zip(rows, text.take(rows).to_pylist(), strict=True):
+        values = text.take(pa.array(rows, type=pa.int64())).to_pylist()
+        for row, value in zip(rows, values, strict=True):
             for rule in rules:
                 if rule.checked:
                     ok = any(
