@@ -258,28 +258,32 @@ def _column_findings(values: pd.Series, column: Column, contract: DataContract) 
 
 
 def _phi_findings(values: pd.Series, name: str) -> list[Finding]:
+    """The same rules as the gate: an RE2 pass per group, Python only where RE2 cannot decide."""
     import re
 
     import pyarrow as pa
     import pyarrow.compute as pc
     from stdnum.fr import nir
 
-    patterns = phi_patterns.patterns()
-    combined = "|".join(f"(?i:{p.regex})" if p.ignore_case else f"(?:{p.regex})" for p in patterns)
     extract = re.compile(phi_patterns.NIR_EXTRACT)
     text = pc.cast(pa.array(values, from_pandas=True), pa.string())
-    subset = text.filter(pc.match_substring_regex(text, pattern=combined).fill_null(False))
-    found = []
-    for pattern in patterns:
-        hits = pc.match_substring_regex(subset, pattern=pattern.re2).fill_null(False)
-        candidates = subset.filter(hits).to_pylist()
-        if pattern.checked:
-            candidates = [
-                t for t in candidates if any(nir.is_valid(m.group(1)) for m in extract.finditer(t))
-            ]
-        if candidates:
-            found.append((name, pattern.category, len(candidates)))
-    return found
+    found: dict[str, set[int]] = {}
+    for pattern, rules in phi_patterns.prefilter_groups():
+        hits = pc.match_substring_regex(text, pattern=pattern).fill_null(False)
+        rows = pc.indices_nonzero(hits).to_pylist()
+        values = text.take(pa.array(rows, type=pa.int64())).to_pylist()
+        for row, value in zip(rows, values, strict=True):
+            for rule in rules:
+                if rule.checked:
+                    ok = any(
+                        nir.is_valid(re.sub("[^0-9A-Za-z]", "", m.group(1)))
+                        for m in extract.finditer(value)
+                    )
+                else:
+                    ok = rule.compiled.search(value) is not None
+                if ok:
+                    found.setdefault(rule.category, set()).add(row)
+    return [(name, category, len(rows)) for category, rows in found.items()]
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ def clean_frame() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def planted():
     """The same extract with 3 to 8 identifiers per category in the notes, and identity columns."""
-    counts = dict(zip(PHI_CATEGORIES, (3, 4, 5, 6, 7, 8), strict=True))
+    counts = dict(zip(PHI_CATEGORIES, (3, 4, 5, 6, 7, 8, 9), strict=True))
     return plant_identifiers(
         ed_extract(ROWS, seed=42), PlantOptions(counts=counts, identity_columns=True, seed=9)
     )

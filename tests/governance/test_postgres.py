@@ -74,6 +74,7 @@ def test_csv_and_table_give_identical_results(
         "phi.name",
         "phi.address",
         "phi.birthdate",
+        "phi.patient_id",
     } <= categories
 
 
@@ -115,3 +116,59 @@ def test_command_line_on_a_table_never_shows_the_password(
 def test_missing_table_is_bad_input(project: Path, postgres_url: str) -> None:
     with pytest.raises(GovernanceError, match=r"no table public\.nowhere in this database"):
         run_gate(with_password(postgres_url, "public.nowhere"), project)
+
+
+def test_postgresql_finds_what_python_finds_on_the_development_set(postgres_url: str) -> None:
+    # Every rule, look-arounds and NIR key included, gives PostgreSQL the same verdict per note.
+    from codesign.governance import phi
+    from codesign.governance.sql import phi_found
+    from codesign.project import PHI_CATEGORIES
+    from codesign.synthetic.notes import clinical_notes
+
+    texts = [n.text for n in clinical_notes(300, seed=23)]
+    texts += [
+        "NIR 2-63-04-75-115-042-90",
+        "N° SS: 2 6 3 0 4 7 5 1 1 5 0 4 2 3 1",
+        "NIR 263047511504231",
+    ]
+    texts += ["Hôpital Henri Mondor", "Lot 0612345678", "4410217:LEMARCHAND Odile", "é" * 300]
+    engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    table = sa.table("notes", sa.column("i", sa.Integer), sa.column("note", sa.Text))
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS notes"))
+            connection.execute(sa.text("CREATE TABLE notes (i integer, note text)"))
+            connection.execute(
+                table.insert(), [{"i": i, "note": text} for i, text in enumerate(texts)]
+            )
+            columns = [
+                sa.func.coalesce(phi_found(table.c.note, c), sa.false()).label(c.replace(".", "_"))
+                for c in PHI_CATEGORIES
+            ]
+            rows = connection.execute(sa.select(table.c.i, *columns).order_by(table.c.i)).all()
+    finally:
+        engine.dispose()
+    for row in rows:
+        in_sql = {c for c, hit in zip(PHI_CATEGORIES, row[1:], strict=True) if hit}
+        assert in_sql == phi.found_in(texts[row[0]]), texts[row[0]]
+
+
+def test_a_table_column_named_like_a_patient_is_checked_by_position(
+    project: Path, postgres_url: str, clean_frame, write_csv, find_leaks, read_written
+) -> None:
+    frame = clean_frame.head(40).copy()
+    frame["MORVAN Hélène"] = "tél 06 12 34 56 78"
+    csv = write_csv(frame, "named.csv")
+    load(csv, postgres_url, "named")
+    from_table = run_gate(with_password(postgres_url, "named"), project)
+    from_csv = run_gate(csv, project, GateOptions(data_docs=False))
+    assert from_table.to_dict()["findings"] == from_csv.to_dict()["findings"]
+    position = f"column {frame.shape[1]}"
+    assert {f.column for f in from_table.findings} == {position}
+    assert ("phi.phone", 40) in {(f.category, f.count) for f in from_table.findings}
+    texts = {
+        **read_written(project, skip=[project / "codesign.yaml"]),
+        "summary": from_table.summary(),
+        "json": from_table.to_json(),
+    }
+    assert find_leaks(texts, ["MORVAN Hélène", "MORVAN"]) == []

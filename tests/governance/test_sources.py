@@ -29,7 +29,7 @@ def open_file(path: Path):
         ("corrupt.parquet", b"PAR1 this is not parquet at all PAR1", "not a readable Parquet file"),
         ("notes.xlsx", b"PK\x03\x04 zipped", "unsupported format .xlsx"),
         ("ragged.csv", b"a,b\n1,2\n3,4,5,6\n", "not a readable CSV file (at line 3)"),
-        ("twice.csv", b"age,age\n1,2\n", "columns appear twice"),
+        ("twice.csv", b"age,age\n1,2\n", "repeats an earlier column"),
     ],
 )
 def test_bad_files_name_the_file(tmp_path: Path, name: str, content, message: str) -> None:

@@ -13,7 +13,7 @@ from codesign.synthetic import PlantOptions, ed_extract, plant_identifiers, raw_
 
 def test_counts_and_canaries() -> None:
     frame = ed_extract(300, seed=2)
-    counts = dict(zip(PHI_CATEGORIES, (1, 2, 3, 4, 5, 6), strict=True))
+    counts = dict(zip(PHI_CATEGORIES, (1, 2, 3, 4, 5, 6, 7), strict=True))
     planted = plant_identifiers(frame, PlantOptions(counts=counts, seed=4))
     assert planted.expected == {("nurse_note", c): n for c, n in counts.items()}
     assert len(planted.canaries) == sum(counts.values())

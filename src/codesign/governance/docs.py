@@ -2,8 +2,9 @@
 
 Great Expectations writes its static site file by file. It writes into a fresh temporary
 folder next to the published one; the gate checks the pages for any rendered table of
-unexpected values, then swaps the folders under the governance folder's lock, so a reader (or a
-second gate running at the same time) sees the previous site or the new one, never a mix.
+unexpected values, makes them load nothing from outside (:mod:`.offline`), then swaps the
+folders under the governance folder's lock, so a reader (or a second gate running at the same
+time) sees the previous site or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import GovernanceError
 from codesign.fileio import folder_lock
+from codesign.governance import offline
 from codesign.system import os_reason
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ def check_pages(site: Path) -> None:
 def publish(site: Path, governance_dir: Path) -> Path:
     """Make ``site`` the published Data Docs; returns the published ``index.html``."""
     check_pages(site)
+    offline.make_site_offline(site)
     target = governance_dir / DOCS_DIR
     with folder_lock(governance_dir):
         old = None

@@ -197,9 +197,14 @@ def _batch_definition(context: Any, source: Source, batch: Batch) -> tuple[Any, 
         datasource = context.data_sources.add_postgres(
             name="warehouse", connection_string=source.connection_url
         )
-        asset = datasource.add_table_asset(
-            name=source.asset_name, table_name=source.table, schema_name=source.schema
-        )
+        if batch.stored_names:  # some column names could be data: checked under positions
+            asset = datasource.add_query_asset(
+                name=source.asset_name, query=source.select_shown(batch)
+            )
+        else:
+            asset = datasource.add_table_asset(
+                name=source.asset_name, table_name=source.table, schema_name=source.schema
+            )
         return asset.add_batch_definition_whole_table("whole table"), {}
     datasource = context.data_sources.add_pandas(name="extract")
     asset = datasource.add_dataframe_asset(name=source.asset_name)

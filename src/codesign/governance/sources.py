@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Final
 from codesign.charter.model import ColumnType, PhiMode
 from codesign.exceptions import GovernanceError
 from codesign.fileio import sha256_file
+from codesign.governance.columns import position_name, shown_names
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,8 +67,12 @@ class Batch:
 
     rows: int
     columns: dict[str, ColumnKind]
+    """Each column's kind, under the name the gate shows (see :mod:`.columns`)."""
     data_sha256: str
     frame: pd.DataFrame | None = field(default=None, repr=False)
+    stored_names: dict[str, str] = field(default_factory=dict, repr=False)
+    """A table's columns shown under another name than their own: shown name to stored name
+    (never written out; the checks select them under the shown name)."""
 
 
 @dataclass(frozen=True)
@@ -100,11 +105,11 @@ class FileSource:
         if len(frame.columns) == 0 or len(frame) == 0:
             msg = f"{path}: no rows to check (the extract has a header at most)"
             raise GovernanceError(msg)
-        duplicated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
-        if duplicated:
-            msg = f"{path}: columns appear twice: {', '.join(duplicated)}"
+        repeated = [i for i, twice in enumerate(frame.columns.duplicated()) if twice]
+        if repeated:
+            msg = f"{path}: the name of {_repeated(repeated)} repeats an earlier column's name"
             raise GovernanceError(msg)
-        frame.columns = [str(c) for c in frame.columns]
+        frame.columns = shown_names([str(c) for c in frame.columns], contract)
         frame = _numpy_numbers(frame)
         return Batch(
             rows=len(frame),
@@ -131,7 +136,6 @@ class TableSource:
 
     def open(self, contract: DataContract) -> Batch:
         """Inspect, count and fingerprint the table in the database (no row is read out)."""
-        del contract  # typed columns need no reading hints
         import sqlalchemy as sa
 
         engine = self.engine()
@@ -141,10 +145,7 @@ class TableSource:
                 if not inspector.has_table(self.table, schema=self.schema):
                     msg = f"{self.display}: no table {self.asset_name} in this database"
                     raise GovernanceError(msg)
-                columns = {
-                    str(c["name"]): _sql_kind(c["type"])
-                    for c in inspector.get_columns(self.table, schema=self.schema)
-                }
+                described = inspector.get_columns(self.table, schema=self.schema)
                 table = engine.dialect.identifier_preparer.format_table(
                     sa.table(self.table, schema=self.schema)
                 )
@@ -158,7 +159,26 @@ class TableSource:
             msg = f"{self.display}: table {self.asset_name} has no rows to check"
             raise GovernanceError(msg)
         key = hashlib.sha256(f"{self.display}\n{rows}\n{digest}".encode()).hexdigest()
-        return Batch(rows=int(rows), columns=columns, data_sha256=key)
+        stored = [str(c["name"]) for c in described]
+        shown = shown_names(stored, contract)
+        return Batch(
+            rows=int(rows),
+            columns={s: _sql_kind(c["type"]) for s, c in zip(shown, described, strict=True)},
+            data_sha256=key,
+            stored_names={s: n for s, n in zip(shown, stored, strict=True) if s != n},
+        )
+
+    def select_shown(self, batch: Batch) -> str:
+        """``SELECT`` of the table with each column under its shown name (for the checks)."""
+        import sqlalchemy as sa
+
+        stored = batch.stored_names
+        table = sa.table(self.table, schema=self.schema)
+        labelled: list[Any] = [
+            sa.column(stored.get(name, name)).label(name) for name in batch.columns
+        ]
+        query: sa.Select[Any] = sa.select(*labelled).select_from(table)
+        return str(query.compile(dialect=self.engine().dialect))
 
     def engine(self) -> Any:
         import sqlalchemy as sa
@@ -311,10 +331,15 @@ def _sample(path: Path, encoding: str) -> str:
 def _refuse_repeated_names(sample: str, delimiter: str, path: Path) -> None:
     """pandas would silently rename a repeated column to ``name.1``: refuse it instead."""
     names = next(csv.reader(sample.splitlines()[:1] or [""], delimiter=delimiter), [])
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    repeated = [i for i, name in enumerate(names) if name in names[:i]]
     if repeated:
-        msg = f"{path}: columns appear twice: {', '.join(repeated)}"
+        msg = f"{path}: the name of {_repeated(repeated)} repeats an earlier column's name"
         raise GovernanceError(msg)
+
+
+def _repeated(positions: list[int]) -> str:
+    """Columns named twice, by position: their names could be data (see :mod:`.columns`)."""
+    return ", ".join(position_name(i) for i in positions)
 
 
 def _delimiter(sample: str, path: Path) -> str:

@@ -1,10 +1,11 @@
 """The gate's conditions in SQL (PostgreSQL), so a warehouse table is checked where it lives.
 
 Each function returns a SQLAlchemy boolean expression on one column; Great Expectations' SQL
-execution engine sums it over the table, so only counts come back from the database. The
-patterns are those of :mod:`codesign.governance.phi`, applied with PostgreSQL's ``~`` (``~*``
-ignoring case); the NIR check key is computed in SQL (Corsica's 2A/2B count as 19/18, as in
-python-stdnum), on every NIR-shaped candidate of a value.
+execution engine sums it over the table, so only counts come back from the database. A category
+is found when one of its rules (:func:`codesign.governance.phi.category_rules`) matches, applied
+with PostgreSQL's ``~`` (``~*`` ignoring case), look-arounds included; the NIR check key is
+computed in SQL (Corsica's 2A/2B count as 19/18, as in python-stdnum) on every NIR-shaped
+candidate of a value, separators removed.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def valid_nir_exists(text: ColumnElement[Any]) -> ColumnElement[bool]:
         .table_valued(sa.column("g", postgresql.ARRAY(sa.Text)))
         .render_derived()
     )
-    compact = sa.func.upper(sa.func.regexp_replace(matches.c.g[1], "[ .]", "", "g"))
+    compact = sa.func.upper(sa.func.regexp_replace(matches.c.g[1], "[^0-9A-Za-z]", "", "g"))
     body = sa.func.replace(sa.func.replace(sa.func.substr(compact, 1, 13), "2A", "19"), "2B", "18")
     key = sa.cast(sa.func.substr(compact, 14, 2), sa.Integer)
     valid = (97 - sa.cast(body, sa.BigInteger) % 97) == key
@@ -45,12 +46,12 @@ def valid_nir_exists(text: ColumnElement[Any]) -> ColumnElement[bool]:
 
 def phi_found(column: Any, category: str) -> ColumnElement[bool]:
     """Whether a value holds an identifier of ``category`` (null for a null value)."""
-    pattern = next(p for p in phi.patterns() if p.category == category)
     text = _as_text(column)
-    found = _regex(text, pattern.regex, ignore_case=pattern.ignore_case)
-    if pattern.checked:
-        found = sa.and_(found, valid_nir_exists(text))
-    return found
+    conditions = []
+    for rule in phi.category_rules(category):
+        found = _regex(text, rule.regex, ignore_case=rule.ignore_case)
+        conditions.append(sa.and_(found, valid_nir_exists(text)) if rule.checked else found)
+    return sa.or_(*conditions)
 
 
 def no_phi_condition(column: Any, category: str) -> ColumnElement[bool]:

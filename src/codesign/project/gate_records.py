@@ -36,6 +36,7 @@ PHI_CATEGORIES: Final = (
     "phi.name",
     "phi.address",
     "phi.birthdate",
+    "phi.patient_id",
 )
 """Kinds of identifying information the gate looks for (DESIGN.md section 5)."""
 
@@ -65,6 +66,7 @@ CATEGORY_LABELS: Final[dict[str, str]] = {
     "phi.name": "person names",
     "phi.address": "street addresses",
     "phi.birthdate": "dates of birth",
+    "phi.patient_id": "hospital patient or stay numbers (IPP, NDA)",
     "undeclared_column": "column not declared in the data contract",
     "missing_column": "required column missing",
     "type": "values not of the declared type",

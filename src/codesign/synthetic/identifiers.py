@@ -135,6 +135,7 @@ class _Identifiers:
             "phi.name": self._name_phrase,
             "phi.address": self._address_phrase,
             "phi.birthdate": self._birthdate_phrase,
+            "phi.patient_id": self._patient_id_phrase,
         }
 
     def phrase(self, category: str) -> tuple[str, str]:
@@ -235,6 +236,11 @@ class _Identifiers:
     def _birthdate_phrase(self) -> tuple[str, str]:
         value, _ = self.birthdate()
         lead = self.random.choice(("né le", "née le", "DDN", "date de naissance :", "né(e) le"))
+        return f"{lead} {value}.", value
+
+    def _patient_id_phrase(self) -> tuple[str, str]:
+        value = str(self.random.randint(10**6, 10**10 - 1))
+        lead = self.random.choice(("IPP", "IPP :", "NDA", "N° séjour", "n° dossier"))
         return f"{lead} {value}.", value
 
     # --- columns -----------------------------------------------------------------------------
