@@ -32,6 +32,10 @@ MAX_YAML_DEPTH: Final = 32
 ENV_TRACKING_URI: Final = "CODESIGN_TRACKING_URI"
 """Overrides the embedded tracking store (``http://127.0.0.1:5000``, ``postgresql://...``)."""
 
+ENV_MLFLOW_TRACKING_URI: Final = "MLFLOW_TRACKING_URI"
+"""MLflow's own variable: honoured after ``CODESIGN_TRACKING_URI``, so a machine already set up
+for MLflow logs iterations where its MLflow users look for runs."""
+
 ENV_ARTIFACT_ROOT: Final = "CODESIGN_ARTIFACT_ROOT"
 """Where artifacts go when ``CODESIGN_TRACKING_URI`` points at a database."""
 
@@ -66,10 +70,17 @@ def embedded_artifact_root(project_root: Path) -> Path:
 
 
 def tracking_uri(project_root: Path, override: str | None = None) -> str:
-    """The tracking URI for a project: argument > ``CODESIGN_TRACKING_URI`` > embedded store."""
-    if override:
-        return override
-    from_env = os.environ.get(ENV_TRACKING_URI, "").strip()
-    if from_env:
-        return from_env
+    """The tracking URI for a project, first found of:
+
+    1. ``override`` (``--tracking-uri``, a library call's ``tracking_uri=``);
+    2. ``CODESIGN_TRACKING_URI``;
+    3. ``MLFLOW_TRACKING_URI`` (MLflow's own variable);
+    4. the project's embedded store, ``sqlite:///<project>/mlruns/mlflow.db``.
+    """
+    if override and override.strip():
+        return override.strip()
+    for name in (ENV_TRACKING_URI, ENV_MLFLOW_TRACKING_URI):
+        from_env = os.environ.get(name, "").strip()
+        if from_env:
+            return from_env
     return embedded_tracking_uri(project_root)

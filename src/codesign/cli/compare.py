@@ -30,7 +30,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="iterations shown in the table (default: 6; 0 for all); --json gives all",
     )
     parser.add_argument(
-        "--tracking-uri", metavar="URI", help="MLflow store (overrides CODESIGN_TRACKING_URI)"
+        "--tracking-uri",
+        metavar="URI",
+        help="MLflow store (overrides CODESIGN_TRACKING_URI, then MLFLOW_TRACKING_URI)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=run)

@@ -44,6 +44,7 @@ class OutcomeColumn:
     metric: str
     target: str
     higher_is_better: bool
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ def build_comparison(
             metric=o.metric,
             target=str(o.target),
             higher_is_better=o.target.higher_is_better,
+            category=o.category.value,
         )
         for o in charter.outcomes
     )

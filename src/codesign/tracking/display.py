@@ -68,7 +68,7 @@ def iteration_text(result: IterationResult) -> str:
     rows = "-" if evaluation.rows is None else f"{evaluation.rows}"
     head = [
         f'Logged iteration "{result.name}" (run {result.run_id}) to experiment {result.experiment}',
-        f"  governance of the data: {result.governance}   charter: {result.charter_sha256[:12]}"
+        f"  governance of the data: {result.gate_text}   charter: {result.charter_sha256[:12]}"
         f"   predictions: {rows} rows   feedback records: {evaluation.feedback_records}",
     ]
     if result.run_url:
@@ -85,7 +85,7 @@ def iteration_text(result: IterationResult) -> str:
 def iteration_markdown(result: IterationResult) -> str:
     """The verdict table as Markdown, for the run's description in the MLflow UI."""
     lines = [
-        f"**codesign iteration** — governance of the data: {result.governance}",
+        f"**codesign iteration** — governance of the data: {result.gate_text}",
         "",
         "| outcome | metric | value | target | verdict |",
         "|---|---|---|---|---|",
@@ -124,7 +124,7 @@ def evaluation_html(evaluation: Evaluation, *, heading: str) -> str:
 def iteration_html(result: IterationResult) -> str:
     heading = (
         f'Iteration "{result.name}" — run {result.run_id} in {result.experiment}; '
-        f"governance of the data: {result.governance}"
+        f"governance of the data: {result.gate_text}"
     )
     table = evaluation_html(result.evaluation, heading=heading)
     if not result.run_url:

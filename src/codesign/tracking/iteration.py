@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING, Any, Final
 from codesign.charter.feedback import read_feedback
 from codesign.exceptions import DataError, TrackingError
 from codesign.fileio import sha256_file
-from codesign.project import Project, gate_status
+from codesign.project import Project
 from codesign.tracking import reading
+from codesign.tracking.datasets import evaluation_dataset, gated_dataset
 from codesign.tracking.evaluation import (
     PANEL_PREFIX,
     column_needs,
@@ -47,6 +48,7 @@ from codesign.tracking.evaluation import (
     feedback_for,
     group_columns,
 )
+from codesign.tracking.gating import checked_reason, gate_for_iteration
 from codesign.tracking.predictions import (
     MODEL_SOURCE_SUFFIX,
     Predictions,
@@ -57,10 +59,13 @@ from codesign.tracking.predictions import (
 from codesign.tracking.store import RunContent, log_run, open_project_experiment, run_url
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
     from codesign.charter.document import CharterFile
     from codesign.charter.feedback import FeedbackRecord
+    from codesign.charter.model import Charter
     from codesign.project import GateStatus
     from codesign.tracking.evaluation import (
         Evaluation,
@@ -69,6 +74,7 @@ if TYPE_CHECKING:
     from codesign.tracking.predictions import (
         ModelInputs,
     )
+    from codesign.tracking.reading import IterationRecord
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +95,10 @@ class IterationOptions:
     ``feedback/records.csv`` when it exists); ``use_feedback=False`` ignores feedback.
     ``data``: the data file the iteration was evaluated on, whose governance gate result is
     recorded (default: the predictions file). ``author``: who ran it (default: the OS user).
-    ``tracking_uri``: overrides ``CODESIGN_TRACKING_URI`` and the embedded store.
-    ``source``: how it was logged, for MLflow's source tag.
+    ``tracking_uri``: overrides the environment and the embedded store (see
+    :func:`codesign.config.tracking_uri`). ``source``: how it was logged, for MLflow's source
+    tag. ``override_gate``: why the iteration may be logged although its data's latest gate
+    result failed; recorded with the run and shown wherever its numbers appear.
     """
 
     name: str | None = None
@@ -100,6 +108,7 @@ class IterationOptions:
     author: str | None = None
     tracking_uri: str | None = None
     source: str = "codesign (Python)"
+    override_gate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,15 @@ class IterationResult:
     author: str
     run_url: str | None = None
     """The run's page in the MLflow UI, when logged to a tracking server."""
+    gate_override: str | None = None
+    """Why it was logged although its data failed the gate (``--override-gate``)."""
+
+    @property
+    def gate_text(self) -> str:
+        """The data's gate status as people read it: ``passed``, ``not gated``, ``failed
+        (overridden: REASON)``."""
+        text = "not gated" if self.governance == "not run" else self.governance
+        return f"{text} (overridden: {self.gate_override})" if self.gate_override else text
 
     @property
     def outcomes(self) -> tuple[OutcomeResult, ...]:
@@ -130,6 +148,7 @@ class IterationResult:
             "outcomes": [outcome.to_json() for outcome in self.outcomes],
             "experiment": self.experiment,
             "governance": self.governance,
+            "gate_override": self.gate_override,
             "charter_sha256": self.charter_sha256,
             "predictions_sha256": self.predictions_sha256,
             "rows": self.evaluation.rows,
@@ -214,7 +233,11 @@ def log_iteration(
     options = options or IterationOptions()
     charter_file = charter_file or where.load_charter()
     charter = charter_file.charter
-    name = iteration_name(options.name, predictions)
+    _require_outcomes(where, charter)
+    override = checked_reason(options.override_gate)
+    uri = where.tracking_uri(options.tracking_uri)
+    experiment = where.slug_of(charter)
+    name = unique_name(options.name, predictions, reading.read_store(uri, experiment))
     feedback, feedback_sha = _feedback(where, options, name)
     if predictions is None and feedback_sha is None:
         msg = (
@@ -222,11 +245,10 @@ def log_iteration(
             f"({where.feedback_path.relative_to(where.root)} or --feedback FILE)"
         )
         raise DataError(msg)
-    evaluation = evaluate(charter, predictions, feedback)
     data_sha = _data_sha256(options, predictions)
-    governance = gate_status(where, data_sha)
+    governance = gate_for_iteration(where, data_sha, _data_label(options, predictions), override)
+    evaluation = evaluate(charter, predictions, feedback)
     author = options.author or _os_user()
-    experiment = where.slug_of(charter)
     charter_sha = charter.content_sha256()
     preview = IterationResult(
         run_id="",
@@ -238,9 +260,9 @@ def log_iteration(
         predictions_sha256=None if predictions is None else predictions.sha256,
         data_sha256=data_sha,
         author=author,
+        gate_override=override if governance == "failed" else None,
     )
-    content = _run_content(preview, predictions, charter_file, feedback_sha, options.source)
-    uri = where.tracking_uri(options.tracking_uri)
+    content = _run_content(preview, predictions, charter_file, feedback_sha, options)
     client, experiment_id = open_project_experiment(where, experiment, uri)
     run_id = log_run(client, experiment_id, content, tracking_uri=uri)
     counts = evaluation.counts()
@@ -272,6 +294,43 @@ def _checked(
     if isinstance(predictions, (str, Path)):
         return read_predictions(predictions, group_columns=groups, needed_by=needs)
     return predictions_from_frame(predictions, group_columns=groups, needed_by=needs)
+
+
+def _require_outcomes(project: Project, charter: Charter) -> None:
+    """An iteration is judged against outcomes: a charter without any has nothing to judge."""
+    if charter.outcomes:
+        return
+    msg = (
+        f"{project.charter_path}: outcomes: the charter has no outcome, so there is nothing to "
+        "judge an iteration against and nothing was logged; add one in the workshop's outcome "
+        "form (notebooks/00_workshop.ipynb) or under outcomes: in codesign.yaml, e.g. "
+        "{id: sensitivity, title: Catch the sick patients, category: safety, metric: "
+        'sensitivity, target: ">= 0.95"}'
+    )
+    raise DataError(msg)
+
+
+def unique_name(
+    name: str | None, predictions: Predictions | None, logged: Sequence[IterationRecord]
+) -> str:
+    """:func:`iteration_name`, refused when the project already has an iteration by that name.
+
+    Names are how people tell iterations apart (``compare`` columns, charts, feedback records,
+    ``promote``): a second ``v1-qsofa`` is refused with a free name to use instead. A generated
+    name that happens to be taken gets a numbered suffix.
+    """
+    wanted = iteration_name(name, predictions)
+    used = {record.name for record in logged}
+    if wanted not in used:
+        return wanted
+    free = next(f"{wanted}-{n}" for n in range(2, len(used) + 3) if f"{wanted}-{n}" not in used)
+    if name is None:
+        return free
+    msg = (
+        f"iteration name {wanted!r} is already used in this project; nothing was logged. "
+        f"Give another name, e.g. --name {free}"
+    )
+    raise TrackingError(msg)
 
 
 def iteration_name(name: str | None, predictions: Predictions | None) -> str:
@@ -330,6 +389,12 @@ def _data_sha256(options: IterationOptions, predictions: Predictions | None) -> 
         raise DataError(msg) from e
 
 
+def _data_label(options: IterationOptions, predictions: Predictions | None) -> str:
+    if options.data is not None:
+        return str(options.data)
+    return predictions.source if predictions is not None else "the feedback records"
+
+
 def _os_user() -> str:
     try:
         return getpass.getuser()
@@ -342,7 +407,7 @@ def _run_content(
     predictions: Predictions | None,
     charter_file: CharterFile,
     feedback_sha: str | None,
-    source: str,
+    options: IterationOptions,
 ) -> RunContent:
     from codesign import __version__
     from codesign.tracking.display import iteration_markdown
@@ -350,14 +415,17 @@ def _run_content(
     evaluation = result.evaluation
     tags: dict[str, str] = {
         "mlflow.user": result.author,
-        "mlflow.source.name": source,
+        "mlflow.source.name": options.source,
         "mlflow.source.type": "LOCAL",
         "mlflow.note.content": iteration_markdown(result),
         "codesign.version": __version__,
         reading.TAG_AUTHOR: result.author,
         reading.TAG_CHARTER: result.charter_sha256,
         reading.TAG_GOVERNANCE: result.governance,
+        reading.TAG_KIND: reading.KIND_ITERATION,
     }
+    if result.gate_override:
+        tags[reading.TAG_GATE_OVERRIDE] = result.gate_override
     if result.data_sha256:
         tags[reading.TAG_DATA] = result.data_sha256
     if predictions is not None:
@@ -384,6 +452,14 @@ def _run_content(
         CHARTER_ARTIFACT: charter_file.render(),
         EVALUATION_ARTIFACT: json.dumps(record, indent=2) + "\n",
     }
+    inputs = [] if predictions is None else [evaluation_dataset(predictions)]
+    if options.data is not None and result.data_sha256:
+        inputs.append(gated_dataset(Path(options.data).name, result.data_sha256))
     return RunContent(
-        name=result.name, metrics=metrics, params=params, tags=tags, artifacts=artifacts
+        name=result.name,
+        metrics=metrics,
+        params=params,
+        tags=tags,
+        artifacts=artifacts,
+        inputs=tuple(inputs),
     )
