@@ -23,6 +23,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
     parser.add_argument(
+        "--iteration",
+        metavar="NAME",
+        help="the iteration whose standing is stated (default: the latest)",
+    )
+    parser.add_argument(
         "--last",
         type=int,
         default=6,
@@ -42,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the comparison."""
     from codesign.tracking.comparison import compare
 
-    comparison = compare(args.project, tracking_uri=args.tracking_uri)
+    comparison = compare(args.project, tracking_uri=args.tracking_uri, iteration=args.iteration)
     if args.json:
         print(json.dumps(comparison.to_json()))
     else:

@@ -178,7 +178,11 @@ def _outcomes(initiative: Initiative) -> tuple[str, str, str]:
         return f"– / {initiative.outcomes_total}", "no iteration logged yet", "-1"
     latest = initiative.latest_iteration
     when = f" on {latest.started_at:%Y-%m-%d}" if latest is not None else ""
-    detail = f"{tally.measured} measured{when}, {initiative.iterations} iteration(s) in all"
+    judged = initiative.standing.iteration if initiative.standing is not None else None
+    which = f" by {judged.name}" if judged is not None else ""
+    detail = f"{tally.measured} measured{which}{when}, {initiative.iterations} iteration(s) in all"
+    if judged is not None and judged.governance != "passed":
+        detail += f"; its data: {judged.gate_text}"
     share = tally.share if tally.share is not None else 0.0
     return f"{tally.met} / {tally.total}", detail, f"{share:.6f}"
 
@@ -199,6 +203,11 @@ def _governance_detail(initiative: Initiative) -> str:
     detail = f"checked {checked:%Y-%m-%d}"
     if initiative.governance_current is False:
         detail += " under an earlier charter"
+    failed = [run for run in initiative.gate_history if not run.passed]
+    if failed and initiative.governance == "passed":
+        last = failed[0]
+        found = ", ".join(f"{category} {count}" for category, count in last.findings.items())
+        detail += f"; failed before on {last.checked_at:%Y-%m-%d} ({found or 'no detail'})"
     return detail
 
 

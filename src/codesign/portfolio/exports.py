@@ -107,6 +107,17 @@ def initiative_record(initiative: Initiative, out_dir: Path) -> dict[str, Any]:
             {"code": flag.code.value, "label": flag.label, "message": flag.message}
             for flag in initiative.flags
         ],
+        "standing": initiative.standing.to_json() if initiative.standing is not None else None,
+        "gate_history": [
+            {
+                "checked_at": _iso(run.checked_at),
+                "passed": run.passed,
+                "rows": run.rows,
+                "findings": dict(run.findings),
+            }
+            for run in initiative.gate_history
+        ],
+        "promotion": initiative.promotion.to_json() if initiative.promotion else None,
         "broken": initiative.broken,
         "problems": list(initiative.problems),
         "slug": initiative.slug,

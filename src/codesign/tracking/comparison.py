@@ -14,12 +14,13 @@ embedded store), so a comparison of hundreds of iterations takes milliseconds.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from codesign.project import Project
-from codesign.tracking.reading import read_store
+from codesign.tracking.reading import TAG_GATE_OVERRIDE, read_store
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
     from codesign.charter.model import Charter
     from codesign.tracking.reading import IterationRecord
+    from codesign.tracking.standing import Standing
 
 Direction = Literal["better", "worse", "same"]
 SAME_TOLERANCE: Final = 1e-12
@@ -70,6 +72,8 @@ class ComparedIteration:
     charter_current: bool
     """Measured under the charter as it is now (same content hash)."""
     cells: Mapping[str, Cell] = field(default_factory=dict)
+    gate_override: str | None = None
+    """Why it was logged although its data failed the gate (``--override-gate``)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ class Comparison:
     iterations: tuple[ComparedIteration, ...]
     trends: Mapping[str, Trend]
     regressions: tuple[Regression, ...]
+    standing: Standing | None = None
+    """Where the judged iteration (default: the latest) stands: what every view states."""
 
     def to_json(self) -> dict[str, Any]:
         """DESIGN.md section 5's ``compare`` document (with added fields)."""
@@ -129,6 +135,7 @@ class Comparison:
                     },
                     "started_at": it.started_at.isoformat(),
                     "governance": it.governance,
+                    "gate_override": it.gate_override,
                     "author": it.author,
                     "charter_sha256": it.charter_sha256,
                     "charter_current": it.charter_current,
@@ -163,6 +170,7 @@ class Comparison:
                 }
                 for r in self.regressions
             ],
+            "standing": None if self.standing is None else self.standing.to_json(),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -188,14 +196,31 @@ class Comparison:
 
 
 def compare(
-    project: Project | Path | str | None = None, *, tracking_uri: str | None = None
+    project: Project | Path | str | None = None,
+    *,
+    tracking_uri: str | None = None,
+    iteration: str | None = None,
 ) -> Comparison:
-    """Compare every finished iteration of the project against its current charter."""
+    """Compare every finished iteration of the project against its current charter.
+
+    The comparison carries the standing of ``iteration`` (default: the latest), the same one
+    the report, the portfolio and ``promote`` state; an unknown name is a ``TrackingError``.
+    """
+    from codesign.tracking.standing import read_project_feedback, standing_of
+
     where = project if isinstance(project, Project) else Project.at(project)
     charter = where.load_charter().charter
     experiment = where.slug_of(charter)
     records = read_store(where.tracking_uri(tracking_uri), experiment)
-    return build_comparison(charter, experiment, records)
+    comparison = build_comparison(charter, experiment, records)
+    standing = standing_of(
+        charter,
+        records,
+        iteration=iteration,
+        feedback=read_project_feedback(where),
+        comparison=comparison,
+    )
+    return dataclasses.replace(comparison, standing=standing)
 
 
 def build_comparison(
@@ -255,6 +280,7 @@ def build_comparison(
                 charter_sha256=record.charter_sha256,
                 charter_current=record.charter_sha256 == current,
                 cells=cells,
+                gate_override=record.tags.get(TAG_GATE_OVERRIDE) or None,
             )
         )
     trends = {

@@ -25,15 +25,10 @@ _CELL: Final = 'style="padding:2px 10px;text-align:{align};border-bottom:1px sol
 
 
 def number(value: float | None) -> str:
-    """A value with sensible precision: 0.912, 12.5, 83."""
-    if value is None:
-        return MISSING
-    size = abs(value)
-    if size >= 100:
-        return f"{value:.0f}"
-    if size >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3f}"
+    """A value as every view writes it (:func:`codesign.tracking.standing.format_number`)."""
+    from codesign.tracking.standing import format_number
+
+    return MISSING if value is None else format_number(value)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -174,6 +169,16 @@ def comparison_text(comparison: Comparison, *, last: int | None = 6) -> str:
         lines.append(
             f"measured under an earlier charter (values judged against today's targets): "
             f"{', '.join(stale)}"
+        )
+    overridden = [f"{it.name} ({it.gate_override})" for it in shown if it.gate_override]
+    if overridden:
+        lines.append(f"logged on data that failed the governance gate: {', '.join(overridden)}")
+    if comparison.standing is not None:
+        lines.extend(["", f"Judged: {comparison.standing.headline()}"])
+        lines.extend(
+            f"  {o.id}: {o.note}"
+            for o in comparison.standing.outcomes
+            if o.note and o.last_measured is not None
         )
     latest = {r.outcome: r for r in comparison.regressions if r.run_id == shown[-1].run_id}
     if latest:

@@ -128,6 +128,8 @@ class IterationResult:
     """The run's page in the MLflow UI, when logged to a tracking server."""
     gate_override: str | None = None
     """Why it was logged although its data failed the gate (``--override-gate``)."""
+    experiment_id: str = ""
+    """The MLflow experiment's id, for links to its runs table."""
 
     @property
     def gate_text(self) -> str:
@@ -274,7 +276,12 @@ def log_iteration(
         counts["not met"],
         counts["not measured"],
     )
-    return dataclasses.replace(preview, run_id=run_id, run_url=run_url(uri, experiment_id, run_id))
+    return dataclasses.replace(
+        preview,
+        run_id=run_id,
+        run_url=run_url(uri, experiment_id, run_id),
+        experiment_id=experiment_id,
+    )
 
 
 # --- pieces ------------------------------------------------------------------------------------

@@ -25,13 +25,14 @@ feedback file and then calls :func:`standing_of`.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.charter.feedback import FeedbackKind
-from codesign.exceptions import TrackingError
+from codesign.exceptions import CodesignError, TrackingError
 from codesign.tracking.comparison import build_comparison
 from codesign.tracking.evaluation import feedback_for
 from codesign.tracking.reading import TAG_DATA, TAG_GATE_OVERRIDE, TAG_PREDICTIONS
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from codesign.tracking.comparison import ComparedIteration, Comparison, OutcomeColumn
     from codesign.tracking.evaluation import Verdict
     from codesign.tracking.reading import IterationRecord
+
+logger = logging.getLogger(__name__)
 
 GATE_WORDS: Final[dict[str, str]] = {
     "passed": "gate passed",
@@ -297,6 +300,23 @@ def standing_of(
     )
 
 
+def read_project_feedback(project: Project) -> list[FeedbackRecord]:
+    """The project's feedback records; an unreadable file counts as none (and is logged).
+
+    The values a standing states were logged with the iterations; the records only add the
+    count of responses, so a damaged file must not hide the standing.
+    """
+    from codesign.charter.feedback import read_feedback
+
+    if not project.feedback_path.is_file():
+        return []
+    try:
+        return read_feedback(project.feedback_path)
+    except CodesignError as e:
+        logger.warning("feedback records not counted: %s", e)
+        return []
+
+
 def project_standing(
     project: Project | Path | str | None = None,
     *,
@@ -304,14 +324,13 @@ def project_standing(
     tracking_uri: str | None = None,
 ) -> Standing:
     """:func:`standing_of` for a project on disk: its charter, store and feedback file."""
-    from codesign.charter.feedback import read_feedback
     from codesign.project import Project
     from codesign.tracking.reading import read_store
 
     where = project if isinstance(project, Project) else Project.at(project)
     charter = where.load_charter().charter
     records = read_store(where.tracking_uri(tracking_uri), where.slug_of(charter))
-    feedback = read_feedback(where.feedback_path) if where.feedback_path.is_file() else []
+    feedback = read_project_feedback(where)
     return standing_of(charter, records, iteration=iteration, feedback=feedback)
 
 
