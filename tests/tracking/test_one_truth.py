@@ -153,7 +153,7 @@ def test_every_view_states_the_same_standing(three: Path, run_cli: Any, tmp_path
         else:
             assert outcome["note"] in scorecard, outcome["id"]
     feedback = report.feedback().html
-    assert "About v3: 0 of the 3 feedback record(s)" in feedback
+    assert "0 of the 3 feedback record(s) are about v3; the others are about v2" in feedback
 
     for item in refusal.missing:
         assert "outcome" in item or "data:" in item or "sign-off" in item

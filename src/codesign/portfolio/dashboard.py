@@ -183,6 +183,9 @@ def _outcomes(initiative: Initiative) -> tuple[str, str, str]:
     detail = f"{tally.measured} measured{which}{when}, {initiative.iterations} iteration(s) in all"
     if judged is not None and judged.governance != "passed":
         detail += f"; its data: {judged.gate_text}"
+    go = initiative.promotion
+    if go is not None:
+        detail += f"; go decision: {go.iteration} on {go.decided_at:%Y-%m-%d}"
     share = tally.share if tally.share is not None else 0.0
     return f"{tally.met} / {tally.total}", detail, f"{share:.6f}"
 
@@ -206,8 +209,8 @@ def _governance_detail(initiative: Initiative) -> str:
     failed = [run for run in initiative.gate_history if not run.passed]
     if failed and initiative.governance == "passed":
         last = failed[0]
-        found = ", ".join(f"{category} {count}" for category, count in last.findings.items())
-        detail += f"; failed before on {last.checked_at:%Y-%m-%d} ({found or 'no detail'})"
+        kinds = len(last.findings)
+        detail += f"; failed before on {last.checked_at:%Y-%m-%d} ({kinds} kind(s) of finding)"
     return detail
 
 

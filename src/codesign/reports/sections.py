@@ -729,17 +729,21 @@ def feedback_section(report: Report) -> Section:
         )
         lines.append(f"{m.metric}: {value_text(m.value)} from {m.responses} response(s)")
     about = report.judged_feedback()
-    roles = sorted({r.respondent_role for r in about}) or sorted(
-        {r.respondent_role for r in report.feedback_records}
-    )
+    roles = sorted({r.respondent_role for r in about})
     judged = report.judged
-    scope = (
-        f"About {esc(judged)}: {len(about)} of the {len(report.feedback_records)} feedback "
-        "record(s) (feedback counts for the iteration it names; records naming no iteration "
-        "count for an iteration none names)"
-        if judged
-        else f"Over all {len(report.feedback_records)} feedback record(s)"
-    )
+    total = len(report.feedback_records)
+    if judged:
+        others = sorted({r.iteration for r in report.feedback_records if r.iteration} - {judged})
+        scope = f"{len(about)} of the {total} feedback record(s) are about {esc(judged)}"
+        if others:
+            scope += (
+                f"; the others are about {esc(', '.join(others))} and count only for the "
+                "iteration they name"
+            )
+    else:
+        scope = f"Over all {total} feedback record(s)"
+    if roles:
+        scope += f". From: {esc(', '.join(roles))}"
     html = markup.table(
         (
             Column("Measure"),
@@ -749,9 +753,7 @@ def feedback_section(report: Report) -> Section:
             Column("Verdict"),
         ),
         rows,
-    ) + markup.note(
-        f"{scope}, from: {esc(', '.join(roles))}. Respondents are recorded by role, never by name."
-    )
+    ) + markup.note(f"{scope}. Respondents are recorded by role, never by name.")
     return Section(html, "\n".join(lines))
 
 
