@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
 
 CHARTER_FILENAME: Final = "codesign.yaml"
 """The charter's file name at a project's root; a folder holding it is a codesign project."""
@@ -59,23 +58,14 @@ def quiet_telemetry(environ: dict[str, str] | None = None) -> None:
         env.setdefault(key, value)
 
 
-def embedded_tracking_uri(project_root: Path) -> str:
-    """The project's embedded MLflow store: ``sqlite:///<project>/mlruns/mlflow.db``."""
-    return f"sqlite:///{(project_root / 'mlruns' / 'mlflow.db').resolve()}"
+def configured_tracking_uri(override: str | None = None) -> str | None:
+    """The tracking URI given explicitly or by the environment, if any.
 
-
-def embedded_artifact_root(project_root: Path) -> Path:
-    """Where the embedded store keeps artifacts: ``<project>/mlruns/artifacts``."""
-    return (project_root / "mlruns" / "artifacts").resolve()
-
-
-def tracking_uri(project_root: Path, override: str | None = None) -> str:
-    """The tracking URI for a project, first found of:
-
-    1. ``override`` (``--tracking-uri``, a library call's ``tracking_uri=``);
-    2. ``CODESIGN_TRACKING_URI``;
-    3. ``MLFLOW_TRACKING_URI`` (MLflow's own variable);
-    4. the project's embedded store, ``sqlite:///<project>/mlruns/mlflow.db``.
+    First found of: ``override`` (``--tracking-uri``, a library call's ``tracking_uri=``),
+    ``CODESIGN_TRACKING_URI``, ``MLFLOW_TRACKING_URI`` (MLflow's own variable, so a machine set up
+    for MLflow logs iterations where its MLflow users look for runs). With none, ``None``, and
+    the project's embedded store ``sqlite:///<project>/mlruns/mlflow.db`` is used
+    (:meth:`codesign.project.Project.tracking_uri`).
     """
     if override and override.strip():
         return override.strip()
@@ -83,4 +73,4 @@ def tracking_uri(project_root: Path, override: str | None = None) -> str:
         from_env = os.environ.get(name, "").strip()
         if from_env:
             return from_env
-    return embedded_tracking_uri(project_root)
+    return None

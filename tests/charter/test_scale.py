@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codesign.charter import parse_charter
-from codesign.charter.metrics import REGISTRY
+from codesign.charter.registry import REGISTRY
 from codesign.exceptions import CharterError
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from codesign.config import tracking_uri
+from codesign.project import Project
 from codesign.tracking import IterationOptions, track
 from codesign.tracking.store import EXPERIMENT_TAGS, runs_url
 
@@ -68,7 +68,11 @@ def test_ui_link_opens_the_runs_table() -> None:
     assert runs_url("http://127.0.0.1:5000/", "7") == "http://127.0.0.1:5000/#/experiments/7/runs"
 
 
-def test_tracking_uri_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tracking_uri_precedence(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def tracking_uri(project_root: Path, override: str | None = None) -> str:
+        return Project.at(project_root).tracking_uri(override)
+
+    tmp_path = project
     embedded = tracking_uri(tmp_path)
     assert embedded.startswith("sqlite:///")
     assert embedded.endswith("mlruns/mlflow.db")

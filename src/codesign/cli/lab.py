@@ -44,8 +44,8 @@ def _port(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Start JupyterLab and wait for it; Ctrl-C stops it."""
+    from codesign.jupyter.lab import LabOptions, lab_command, run_lab
     from codesign.project import Project
-    from codesign.widgets.lab import LabOptions, lab_command, run_lab
 
     project = Project.at(Path(args.project))
     options = LabOptions(

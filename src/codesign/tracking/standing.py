@@ -26,16 +26,16 @@ feedback file and then calls :func:`standing_of`.
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.charter.feedback import FeedbackKind
 from codesign.exceptions import CodesignError, TrackingError
+from codesign.presentation import format_number
 from codesign.tracking.comparison import build_comparison
 from codesign.tracking.evaluation import feedback_for
-from codesign.tracking.reading import TAG_DATA, TAG_GATE_OVERRIDE, TAG_PREDICTIONS
+from codesign.tracking.tags import TAG_DATA, TAG_GATE_OVERRIDE, TAG_PREDICTIONS
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -65,22 +65,6 @@ FEEDBACK_METRIC_KINDS: Final[dict[str, FeedbackKind]] = {
     "reviewed_accuracy": FeedbackKind.REVIEW,
 }
 """Which kind of feedback record each feedback metric is computed from."""
-
-
-def format_number(value: float | None) -> str:
-    """A measured value as every view writes it: ``0.979``, ``80.6``, ``3.92``; ``–`` if none.
-
-    Three significant digits after the point for values under 10 (proportions, trust on 1 to 5),
-    one for values under 100 (SUS, minutes), none above; trailing zeros dropped. The same value
-    therefore reads the same in ``compare``, the report, the portfolio and ``promote``.
-    """
-    if value is None or not math.isfinite(value):
-        return "–"
-    size = abs(value)
-    text = f"{value:.0f}" if size >= 100 else f"{value:.1f}" if size >= 10 else f"{value:.3f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 @dataclass(frozen=True)

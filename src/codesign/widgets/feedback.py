@@ -28,6 +28,7 @@ from codesign.charter.feedback import (
 from codesign.charter.model import Side
 from codesign.charter.tables import feedback_table
 from codesign.exceptions import CodesignError
+from codesign.presentation import esc
 from codesign.project import Project
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages, optional_text
@@ -64,7 +65,7 @@ class Questionnaire:
             ipw.HBox(
                 [
                     ipw.HTML(
-                        f"{number}. {_ui.html_text(statement)}",
+                        f"{number}. {esc(statement)}",
                         layout=_ui.shared_layout(flex="1 1 20em"),
                     ),
                     answer,
@@ -423,7 +424,7 @@ class FeedbackForms:
         try:
             records = read_feedback(self.path) if self.path.exists() else []
         except CodesignError as e:
-            fallback = f"<p>{_ui.html_text(str(e))}</p>"
+            fallback = f"<p>{esc(str(e))}</p>"
         else:
             fallback = feedback_table(records)._repr_html_()
         return _ui.displayed(self.widget, fallback_html=fallback, **kwargs)

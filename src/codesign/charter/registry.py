@@ -2,22 +2,23 @@
 
 The charter layer knows every metric by name, with a plain-language explanation a clinician can
 read in the workshop form, its options (``params``) and which way is better. How a metric is
-computed lives in the tracking layer: each :class:`MetricSpec` names its implementation as
-``"module:Class"``, loaded only when an iteration is measured, so validating a charter never
-imports scikit-learn.
+computed lives in the tracking layer, which binds an implementation to each name
+(:func:`codesign.tracking.metrics.implements`): the link points down, from tracking to this
+registry, as every import between layers does, so import-linter checks it and validating a
+charter never imports scikit-learn.
 
-To add a metric, register a spec whose implementation is a subclass of
-``codesign.tracking.metrics.Metric`` (one method, ``compute``)::
+To add a metric, register its spec here and its computation in the tracking layer::
 
-    REGISTRY.register(MetricSpec(name="nnt", title="Number needed to treat", ...,
-                                 implementation="mypkg.metrics:NumberNeededToTreat"))
+    REGISTRY.register(MetricSpec(name="nnt", title="Number needed to treat", ...))
+
+    @implements("nnt")
+    class NumberNeededToTreat(Metric): ...
 """
 
 from __future__ import annotations
 
 import decimal
 import difflib
-import importlib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -114,8 +115,6 @@ class MetricSpec:
     """One plain-language sentence, shown next to the metric in the workshop form."""
     kind: MetricKind
     higher_is_better: bool
-    implementation: str
-    """``"module:Class"`` of the computation, imported only when an iteration is measured."""
     params: type[MetricParams] = NoParams
     unit: str = ""
     value_range: tuple[float, float] | None = None
@@ -158,12 +157,6 @@ class MetricSpec:
     def parse_params(self, raw: Mapping[str, Any]) -> MetricParams:
         """Validate an outcome's ``params`` for this metric (raises pydantic's ValidationError)."""
         return self.params.model_validate(dict(raw))
-
-    def load(self) -> Any:
-        """Import and return the implementation class named by :attr:`implementation`."""
-        module_name, _, attr = self.implementation.partition(":")
-        module = importlib.import_module(module_name)
-        return getattr(module, attr)
 
 
 def _percent_as_share(number: str) -> str | None:
@@ -217,8 +210,6 @@ class MetricRegistry:
 REGISTRY = MetricRegistry()
 """The registry every layer reads; the built-in metrics of DESIGN.md section 4 are below."""
 
-_IMPL = "codesign.tracking.metrics"
-
 _BUILTINS: tuple[MetricSpec, ...] = (
     MetricSpec(
         "sensitivity",
@@ -226,7 +217,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "Of the patients who really had the condition, the share the tool caught.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:Sensitivity",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -236,7 +226,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "Of the patients without the condition, the share the tool rightly left alone.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:Specificity",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -246,7 +235,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "When the tool raises an alert, how often the patient really has the condition.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:PositivePredictiveValue",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -256,7 +244,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "When the tool stays silent, how often the patient really is fine.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:NegativePredictiveValue",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -267,7 +254,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "is rare).",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:Accuracy",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -277,7 +263,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "One number balancing catching cases (sensitivity) and being right when alerting (PPV).",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:F1",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -288,7 +273,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "1 is perfect.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:AreaUnderROC",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -298,7 +282,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "How well the risk score finds rare cases without drowning staff in false alerts.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:AreaUnderPR",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -309,7 +292,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "is better.",
         MetricKind.BINARY,
         higher_is_better=False,
-        implementation=f"{_IMPL}:Brier",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -320,7 +302,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "1 time in 5); lower is better.",
         MetricKind.BINARY,
         higher_is_better=False,
-        implementation=f"{_IMPL}:ExpectedCalibrationError",
         params=CalibrationParams,
         value_range=(0.0, 1.0),
     ),
@@ -331,7 +312,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "error; lower is better.",
         MetricKind.ORDINAL,
         higher_is_better=False,
-        implementation=f"{_IMPL}:UnderTriageRate",
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
@@ -341,7 +321,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "time; lower is better.",
         MetricKind.ORDINAL,
         higher_is_better=False,
-        implementation=f"{_IMPL}:OverTriageRate",
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
@@ -350,7 +329,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "Typical (median) minutes saved per task, from timed tasks with and without the tool.",
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        implementation=f"{_IMPL}:MinutesSaved",
         unit="min",
         target_scale=(0.0, 24 * 60.0),
     ),
@@ -361,7 +339,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "average, above 80 is excellent.",
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        implementation=f"{_IMPL}:SystemUsabilityScale",
         value_range=(0.0, 100.0),
     ),
     MetricSpec(
@@ -371,7 +348,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "5 (fully).",
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        implementation=f"{_IMPL}:Trust",
         value_range=(1.0, 5.0),
     ),
     MetricSpec(
@@ -381,7 +357,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "clinically significant error.",
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        implementation=f"{_IMPL}:ReviewedAccuracy",
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
@@ -391,7 +366,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "0 means equal; lower is better.",
         MetricKind.SUBGROUP,
         higher_is_better=False,
-        implementation=f"{_IMPL}:SubgroupGap",
         params=SubgroupParams,
         target_scale=(0.0, 1.0),
     ),
