@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import DataError
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -64,7 +65,7 @@ def sniff_csv(path: Path) -> CsvDialect:
         with path.open("rb") as stream:
             sample = stream.read(SAMPLE_BYTES)
     except OSError as e:
-        msg = f"{path}: cannot read the file ({e.strerror or type(e).__name__})"
+        msg = f"{path}: cannot read the file ({os_reason(e)})"
         raise DataError(msg) from e
     return sniff_bytes(sample, str(path))
 

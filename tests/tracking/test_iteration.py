@@ -144,7 +144,7 @@ def test_track_cli_prints_a_readable_verdict_table(
     assert "governance of the data: not gated" in lines[1]
     assert lines[3].split() == ["outcome", "metric", "value", "target", "verdict"]
     table = {line.split()[0]: line for line in lines[5:] if line and not line[0].isdigit()}
-    assert table["sens"].split() == ["sens", "sensitivity", "0.800", ">=", "0.75", "met"]
+    assert table["sens"].split() == ["sens", "sensitivity", "0.8", ">=", "0.75", "met"]
     assert table["spec"].split()[-2:] == ["NOT", "MET"]
     assert "not measured (no SUS questionnaire in the feedback records)" in table["usability"]
     assert lines[-1] == "8 met, 7 not met, 4 not measured"

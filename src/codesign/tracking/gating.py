@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import GateRefusedError, TrackingError
 from codesign.project import GATE_RESULTS_DIR, LATEST_GATE_RESULT, gate_result_for
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -100,7 +101,7 @@ def gate_history(project: Project) -> list[GateRecord]:
     try:
         paths = sorted(p for p in folder.glob("*.json") if p != latest and p.is_file())
     except OSError as e:
-        logger.warning("cannot list gate results in %s: %s", folder, e.strerror or e)
+        logger.warning("cannot list gate results in %s: %s", folder, os_reason(e))
         return []
     records = [r for path in paths if (r := _read_record(path)) is not None]
     records.sort(key=lambda r: r.checked_at, reverse=True)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 from codesign.exceptions import TrackingError
 from codesign.fileio import read_if_exists, update_file
 from codesign.project import Project, gate_result_for
+from codesign.system import current_user, os_reason
 from codesign.tracking.reading import read_store
 from codesign.tracking.standing import read_project_feedback, standing_of
 from codesign.tracking.store import connect, translate_errors
@@ -173,7 +174,7 @@ def promote(
     promotion = Promotion(
         iteration=judged.name,
         run_id=judged.run_id,
-        decided_by=decided_by or _os_user(),
+        decided_by=decided_by or current_user(),
         decided_at=(now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC),
         charter_sha256=charter.content_sha256(),
         standing=standing.to_json(),
@@ -270,7 +271,7 @@ def read_promotions(project: Project) -> list[Promotion]:
     try:
         data = read_if_exists(path)
     except OSError as e:
-        logger.warning("%s: cannot read the go decisions (%s)", path, e.strerror or e)
+        logger.warning("%s: cannot read the go decisions (%s)", path, os_reason(e))
         return []
     if not data:
         return []
@@ -291,12 +292,3 @@ def _parse(data: bytes, path: Path) -> list[Promotion]:
     except (ValueError, KeyError, TypeError) as e:
         msg = f"{path}: not a promotions file codesign wrote ({type(e).__name__})"
         raise TrackingError(msg) from e
-
-
-def _os_user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "unknown"
