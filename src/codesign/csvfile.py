@@ -51,11 +51,12 @@ class CsvDialect:
         return text.removeprefix("\ufeff")
 
 
-def sniff_csv(path: Path) -> CsvDialect:
+def sniff_csv(path: Path, what: str = "file") -> CsvDialect:
     """The dialect of the CSV file at ``path``, from its first :data:`SAMPLE_BYTES` bytes.
 
     Only a regular file is opened (a FIFO or a device would hang or never end); a missing,
-    unreadable or empty file is a :class:`DataError` naming it.
+    unreadable or empty file is a :class:`DataError` naming it (``what`` it was meant to be:
+    "predictions file", "feedback file").
     """
     if not path.is_file():
         what = "not found" if not path.exists() else "not a regular file"
@@ -67,13 +68,13 @@ def sniff_csv(path: Path) -> CsvDialect:
     except OSError as e:
         msg = f"{path}: cannot read the file ({os_reason(e)})"
         raise DataError(msg) from e
-    return sniff_bytes(sample, str(path))
+    return sniff_bytes(sample, str(path), what)
 
 
-def sniff_bytes(sample: bytes, source: str = "<csv>") -> CsvDialect:
+def sniff_bytes(sample: bytes, source: str = "<csv>", what: str = "file") -> CsvDialect:
     """The dialect of a CSV file from its first bytes (possibly cut mid-line or mid-character)."""
     if not sample.strip():
-        msg = f"{source}: the file is empty; expected a header line and rows"
+        msg = f"{source}: the {what} is empty; expected a header line and rows"
         raise DataError(msg)
     encoding = _encoding(sample)
     text = _decode_sample(sample, encoding)

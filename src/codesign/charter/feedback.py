@@ -234,7 +234,7 @@ def read_feedback(path: Path) -> list[FeedbackRecord]:
 
 def _loads_bytes(data: bytes, source: str) -> list[FeedbackRecord]:
     """Feedback records from a file's bytes, in whatever dialect a spreadsheet saved them."""
-    dialect = sniff_bytes(data[:SAMPLE_BYTES], source)
+    dialect = sniff_bytes(data[:SAMPLE_BYTES], source, "feedback file")
     try:
         text = dialect.decode(data)
     except UnicodeDecodeError as e:

@@ -180,13 +180,15 @@ def _outcomes(initiative: Initiative) -> tuple[str, str, str]:
     latest = initiative.latest_iteration
     when = f" on {latest.started_at:%Y-%m-%d}" if latest is not None else ""
     judged = initiative.standing.iteration if initiative.standing is not None else None
-    which = f" by {judged.name}" if judged is not None else ""
-    detail = f"{tally.measured} measured{which}{when}, {initiative.iterations} iteration(s) in all"
+    detail = f"{tally.measured} measured{when}, {initiative.iterations} iteration(s) in all"
     if judged is not None and judged.governance != "passed":
-        detail += f"; its data: {judged.gate_text}"
+        # The override's reason is free text: it stays in the project's report.
+        words = {"failed": "failed the gate", "not run": "not gated"}[judged.governance]
+        overridden = " (overridden)" if judged.gate_override else ""
+        detail += f"; its data {words}{overridden}"
     go = initiative.promotion
     if go is not None:
-        detail += f"; go decision: {go.iteration} on {go.decided_at:%Y-%m-%d}"
+        detail += f"; go decision on {go.decided_at:%Y-%m-%d}"
     share = tally.share if tally.share is not None else 0.0
     return f"{tally.met} / {tally.total}", detail, f"{share:.6f}"
 

@@ -181,7 +181,7 @@ def _read_csv(
 ) -> pd.DataFrame:
     import pandas as pd
 
-    dialect = sniff_csv(path)
+    dialect = sniff_csv(path, "predictions file")
     options: dict[str, Any] = {
         "sep": dialect.delimiter,
         "encoding": dialect.encoding,

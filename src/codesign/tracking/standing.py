@@ -119,10 +119,25 @@ class OutcomeStanding:
         return text
 
     @property
+    def unnamed_note(self) -> str | None:
+        """:attr:`note` without iteration names, for views that show no free text."""
+        if self.met is not None:
+            return None
+        if self.iteration is None:
+            return "no iteration logged yet"
+        if self.last_measured is None:
+            return "not measured by the judged iteration nor an earlier one"
+        value = format_number(self.last_measured.value)
+        return f"not measured by the judged iteration; last measured by an earlier one: {value}"
+
+    @property
     def value_text(self) -> str:
         return format_number(self.value)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, free_text: bool = True) -> dict[str, Any]:
+        """The outcome's standing; ``free_text=False`` leaves out iteration names (see
+        :meth:`Standing.to_json`)."""
+        last = self.last_measured
         return {
             "id": self.id,
             "metric": self.metric,
@@ -131,13 +146,13 @@ class OutcomeStanding:
             "value_text": self.value_text,
             "met": self.met,
             "verdict": self.verdict,
-            "iteration": self.iteration,
-            "note": self.note,
+            "iteration": self.iteration if free_text else None,
+            "note": self.note if free_text else self.unnamed_note,
             "regression": self.regression,
             "last_measured": (
                 None
-                if self.last_measured is None
-                else {"iteration": self.last_measured.iteration, "value": self.last_measured.value}
+                if last is None
+                else {"iteration": last.iteration if free_text else None, "value": last.value}
             ),
             "responses": self.responses,
         }
@@ -166,13 +181,14 @@ class JudgedIteration:
             text += f" (overridden: {self.gate_override})"
         return text
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, free_text: bool = True) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
-            "name": self.name,
+            "name": self.name if free_text else None,
             "started_at": self.started_at.isoformat(),
             "governance": self.governance,
-            "gate_override": self.gate_override,
+            "gate_override": self.gate_override if free_text else None,
+            "gate_overridden": self.gate_override is not None,
             "data_sha256": self.data_sha256,
             "charter_current": self.charter_current,
             "author": self.author,
@@ -219,10 +235,17 @@ class Standing:
             f"(data: {self.iteration.gate_text})"
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, free_text: bool = True) -> dict[str, Any]:
+        """The standing as one JSON-ready document.
+
+        ``free_text=False`` leaves out what a person typed (iteration names, an override's
+        reason): the portfolio shows only charter fields, counts, dates and values, and
+        identifies the judged iteration by its run id. Values and verdicts are the same.
+        """
         counts = self.counts()
+        judged = self.iteration
         return {
-            "iteration": None if self.iteration is None else self.iteration.to_json(),
+            "iteration": None if judged is None else judged.to_json(free_text=free_text),
             "charter_sha256": self.charter_sha256,
             "iterations": self.iterations,
             "counts": {
@@ -231,9 +254,9 @@ class Standing:
                 "not_measured": counts["not measured"],
             },
             "complete": self.complete,
-            "outcomes": [o.to_json() for o in self.outcomes],
+            "outcomes": [o.to_json(free_text=free_text) for o in self.outcomes],
             "feedback": dict(self.feedback),
-            "headline": self.headline(),
+            "headline": self.headline() if free_text else None,
         }
 
 
