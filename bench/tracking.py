@@ -144,7 +144,7 @@ def bench_track(work: Path, rows: int, rounds: int) -> None:
     report(f"codesign track, {rows} predictions / sklearn + plain MLflow run (commands)",
            ours, theirs, "<= 1.5", ok=ratio <= 1.5)  # fmt: skip
 
-    options = IterationOptions(use_feedback=False, name="in-process")
+    options = IterationOptions(use_feedback=False)  # names are unique: each call gets its own
     track(predictions, project=project, options=options)
     baseline_run(predictions, baseline_uri)
     ours, theirs = alternate(

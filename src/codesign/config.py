@@ -31,6 +31,10 @@ MAX_YAML_DEPTH: Final = 32
 ENV_TRACKING_URI: Final = "CODESIGN_TRACKING_URI"
 """Overrides the embedded tracking store (``http://127.0.0.1:5000``, ``postgresql://...``)."""
 
+ENV_MLFLOW_TRACKING_URI: Final = "MLFLOW_TRACKING_URI"
+"""MLflow's own variable: honoured after ``CODESIGN_TRACKING_URI``, so a machine already set up
+for MLflow logs iterations where its MLflow users look for runs."""
+
 ENV_ARTIFACT_ROOT: Final = "CODESIGN_ARTIFACT_ROOT"
 """Where artifacts go when ``CODESIGN_TRACKING_URI`` points at a database."""
 
@@ -57,9 +61,16 @@ def quiet_telemetry(environ: dict[str, str] | None = None) -> None:
 def configured_tracking_uri(override: str | None = None) -> str | None:
     """The tracking URI given explicitly or by the environment, if any.
 
-    An argument wins over ``CODESIGN_TRACKING_URI``; with neither, ``None``, and the project's
-    embedded store is used (:meth:`codesign.project.Project.tracking_uri`).
+    First found of: ``override`` (``--tracking-uri``, a library call's ``tracking_uri=``),
+    ``CODESIGN_TRACKING_URI``, ``MLFLOW_TRACKING_URI`` (MLflow's own variable, so a machine set up
+    for MLflow logs iterations where its MLflow users look for runs). With none, ``None``, and
+    the project's embedded store ``sqlite:///<project>/mlruns/mlflow.db`` is used
+    (:meth:`codesign.project.Project.tracking_uri`).
     """
-    if override:
-        return override
-    return os.environ.get(ENV_TRACKING_URI, "").strip() or None
+    if override and override.strip():
+        return override.strip()
+    for name in (ENV_TRACKING_URI, ENV_MLFLOW_TRACKING_URI):
+        from_env = os.environ.get(name, "").strip()
+        if from_env:
+            return from_env
+    return None

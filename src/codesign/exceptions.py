@@ -163,3 +163,15 @@ class DemoError(CodesignError):
 
     Nothing is written or removed when it is raised for the folder.
     """
+
+
+class GateRefusedError(TrackingError):
+    """Raised when an iteration is to be logged on data whose latest gate result failed, and no
+    ``--override-gate`` reason was given. Nothing is logged.
+
+    ``findings`` holds the rows found per category (``{"phi.name": 12}``), never a value.
+    """
+
+    def __init__(self, message: str, *, findings: dict[str, int] | None = None) -> None:
+        super().__init__(message)
+        self.findings = dict(findings or {})

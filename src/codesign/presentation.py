@@ -17,6 +17,7 @@ This module is on the ground floor: it imports nothing of codesign, so every lay
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -101,16 +102,26 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def number(value: float | None) -> str:
-    """A value with sensible precision (0.912, 12.5, 83); a missing value is ``-``."""
-    if value is None:
-        return ASCII_MISSING
+def format_number(value: float | None) -> str:
+    """A measured value as every view writes it: ``0.979``, ``80.6``, ``3.92``; ``–`` if none.
+
+    The one number formatter of codesign: ``compare``, the report, the portfolio, notebooks and
+    ``promote`` write a value through it, so the same value reads the same everywhere. Three
+    digits after the point under 10 (proportions, trust on 1 to 5), one under 100 (SUS,
+    minutes), none above; trailing zeros dropped.
+    """
+    if value is None or not math.isfinite(value):
+        return MISSING
     size = abs(value)
-    if size >= 100:
-        return f"{value:.0f}"
-    if size >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3f}"
+    text = f"{value:.0f}" if size >= 100 else f"{value:.1f}" if size >= 10 else f"{value:.3f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def number(value: float | None) -> str:
+    """:func:`format_number` for plain-text tables, where a missing value is ``-``."""
+    return ASCII_MISSING if value is None else format_number(value)
 
 
 def mark_html(mark: Mark, text: str | None = None, *, bold: bool = True) -> str:

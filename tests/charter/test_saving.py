@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codesign.charter import CharterFile, Outcome, load_charter, preset_text
+from codesign.charter.registry import REGISTRY
 from codesign.exceptions import CharterError, ConflictError, FileWriteError
 
 
@@ -204,8 +205,16 @@ text = (
     .map(str.strip)
     .filter(bool)
 )
-numbers = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda x: round(x, 4))
-targets = st.builds(lambda op, x: f"{op} {x}", st.sampled_from([">=", "<=", ">", "<"]), numbers)
+shares = st.floats(min_value=0.01, max_value=0.99).map(lambda x: round(x, 4))
+targets = st.tuples(st.sampled_from([">=", "<=", ">", "<"]), shares)
+"""An operator and where the number lies on the metric's scale (targets must lie on it)."""
+
+
+def on_scale(metric: str, target: tuple[str, float]) -> str:
+    op, share = target
+    spec = REGISTRY.get(metric)
+    low, high = spec.scale if spec is not None and spec.scale is not None else (0.0, 1.0)
+    return f"{op} {round(low + share * (high - low), 4)}"
 
 
 @st.composite
@@ -235,7 +244,7 @@ def test_round_trip_property(tmp_path: Path, change: dict[str, object]) -> None:
     charter.use_case.problem = change["problem"]
     charter.use_case.intended_users = change["users"]
     for outcome, target in zip(charter.outcomes, change["targets"], strict=True):
-        outcome.target = target
+        outcome.target = on_scale(outcome.metric, target)
     charter.outcomes[0].owner = change["owner"]
     charter.outcomes = [charter.outcomes[i] for i in change["order"]]
     charter.reports.schedule = change["schedule"]

@@ -9,6 +9,7 @@ demo wrote or printed.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -145,6 +146,8 @@ def test_step_4_the_vendor_handed_over_predictions_only(demo: Demo) -> None:
 
 def test_step_5_the_comparison_is_printed(demo: Demo) -> None:
     assert "Iterations of nurse-triage-assistant: 3 (showing all)" in demo.stdout
+    assert "Judged: v3-vendor: " in demo.stdout
+    assert "not measured for v3-vendor; last measured on v2-gbm-pilot: " in demo.stdout
     assert re.search(r"^\s+under_triage\s+<= 0.05\s+0.236 NO\s", demo.stdout, flags=re.M)
 
 
@@ -171,6 +174,7 @@ def test_step_6_the_report_shows_the_iterations_against_the_targets(demo: Demo) 
 
 def test_the_closing_lines_say_how_to_look(demo: Demo) -> None:
     assert f"mlflow ui --backend-store-uri sqlite:///{demo.project}/mlruns/mlflow.db" in demo.stdout
+    assert re.search(r"then open http://127\.0\.0\.1:5000/#/experiments/\d+/runs ", demo.stdout)
     assert f"codesign lab --project {demo.project}" in demo.stdout
 
 
@@ -204,3 +208,58 @@ def test_a_folder_that_is_not_a_demo_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "not a codesign demo; nothing was changed" in result.stderr
     assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
+
+
+def test_promote_refuses_the_vendor_and_approves_the_pilot(demo: Demo, tmp_path: Path) -> None:
+    from mlflow import MlflowClient
+
+    vendor = codesign(
+        "promote",
+        "v3-vendor",
+        "--project",
+        str(demo.project),
+        "--json",
+        home=demo.home,
+        cwd=demo.folder,
+    )
+    assert vendor.returncode == 1, vendor.stderr
+    refusal = json.loads(vendor.stdout)
+    missing = "\n".join(refusal["missing"])
+    assert "outcome sex_gap: not met" in missing
+    assert (
+        "outcome usability (>= 70): not measured for v3-vendor; last measured on v2-gbm" in missing
+    )
+    assert not (demo.project / "decisions" / "promotions.json").exists()
+
+    unknown = codesign(
+        "promote", "v9", "--project", str(demo.project), home=demo.home, cwd=demo.folder
+    )
+    assert unknown.returncode == 2
+    assert "expected one of: v1-rules, v2-gbm-pilot, v3-vendor" in unknown.stderr
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "MLmodel").write_text("flavors: {}\n", encoding="utf-8")
+    pilot = codesign(
+        "promote",
+        "v2-gbm-pilot",
+        "--project",
+        str(demo.project),
+        "--model-uri",
+        str(model),
+        "--by",
+        "Dr A. Martin",
+        home=demo.home,
+        cwd=demo.folder,
+    )
+    assert pilot.returncode == 0, pilot.stdout + pilot.stderr
+    assert "Promoted: v2-gbm-pilot promoted on " in pilot.stdout
+    client = MlflowClient(tracking_uri=f"sqlite:///{demo.project}/mlruns/mlflow.db")
+    version = client.get_model_version_by_alias(SLUG, "approved")
+    assert version.source == str(model)
+    kept = json.loads((demo.project / "decisions" / "promotions.json").read_text())
+    decision = kept["promotions"][-1]
+    assert decision["iteration"] == "v2-gbm-pilot"
+    assert decision["decided_by"] == "Dr A. Martin"
+    assert decision["model_version"] == version.version
+    assert decision["standing"]["complete"] is True

@@ -112,9 +112,9 @@ def test_text_and_html(charter: Any, history: Any) -> None:
     assert lines[0] == "Iterations of sepsis-alert: 4 (showing the last 2; --json for all)"
     assert lines[2].split() == ["outcome", "target", "v3", "v4", "trend"]
     sens = next(line for line in lines if line.startswith("sens "))
-    assert sens.split() == ["sens", ">=", "0.75", "0.600", "NO!", "0.700", "NO!", "better"]
+    assert sens.split() == ["sens", ">=", "0.75", "0.6", "NO!", "0.7", "NO!", "better"]
     assert "Regressions in the latest iteration (v4):" in text
-    assert "  sens: 0.700, target >= 0.75; met by v2 (0.900)" in text
+    assert "  sens: 0.7, target >= 0.75; met by v2 (0.9)" in text
     assert "measured under an earlier charter (values judged against today's targets): v4" in text
     assert "v1" not in comparison.text(last=2).split()
     assert "v1" in comparison.text(last=None).split()

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,9 @@ from tests.conftest import free_port
 from tests.tracking.conftest import track_in_parallel
 
 from codesign.charter import load_charter, parse_charter
-from codesign.exceptions import DataError, TrackingError
+from codesign.exceptions import DataError, GateRefusedError, TrackingError
 from codesign.fileio import sha256_file
-from codesign.project import GateRecord, Project, record_gate_result
+from codesign.project import GateFinding, GateRecord, Project, record_gate_result
 from codesign.tracking import IterationOptions, read_iterations, track, track_model
 from codesign.tracking.reading import read_sqlite, read_with_client, sqlite_path
 
@@ -42,11 +43,21 @@ def runs_of(project: Path, experiment: str = SLUG) -> list[Any]:
 
 
 def gate(project: Path, data_sha256: str, *, passed: bool) -> None:
+    findings = (
+        []
+        if passed
+        else [
+            GateFinding(column="note", category="phi.name", count=3, check="phi"),
+            GateFinding(column="note", category="phi.phone", count=2, check="phi"),
+            GateFinding(column="comment", category="phi.name", count=1, check="phi"),
+        ]
+    )
     record_gate_result(
         Project.at(project),
         GateRecord(
             passed=passed,
             rows=10,
+            findings=findings,
             data_sha256=data_sha256,
             source="extract.csv",
             charter_sha256="0" * 64,
@@ -130,10 +141,10 @@ def test_track_cli_prints_a_readable_verdict_table(
     lines = result.stdout.splitlines()
     assert lines[0].startswith('Logged iteration "predictions-small-')
     assert "to experiment sepsis-alert" in lines[0]
-    assert "governance of the data: not run" in lines[1]
+    assert "governance of the data: not gated" in lines[1]
     assert lines[3].split() == ["outcome", "metric", "value", "target", "verdict"]
     table = {line.split()[0]: line for line in lines[5:] if line and not line[0].isdigit()}
-    assert table["sens"].split() == ["sens", "sensitivity", "0.800", ">=", "0.75", "met"]
+    assert table["sens"].split() == ["sens", "sensitivity", "0.8", ">=", "0.75", "met"]
     assert table["spec"].split()[-2:] == ["NOT", "MET"]
     assert "not measured (no SUS questionnaire in the feedback records)" in table["usability"]
     assert lines[-1] == "8 met, 7 not met, 4 not measured"
@@ -151,12 +162,23 @@ def test_governance_status_of_the_data(
     passed = track(predictions_file, project=project, options=options)
     assert passed.governance == "passed"
     gate(project, sha256_file(extract), passed=False)
-    with_data = IterationOptions(use_feedback=False, data=extract)
-    failed = track(predictions_file, project=project, options=with_data)
+    with_data = IterationOptions(use_feedback=False, data=extract, name="on-failed-data")
+    with pytest.raises(GateRefusedError, match=r"phi.name 4, phi.phone 2.*--override-gate") as e:
+        track(predictions_file, project=project, options=with_data)
+    assert e.value.findings == {"phi.name": 4, "phi.phone": 2}
+    assert len(runs_of(project)) == 2  # nothing logged
+    with pytest.raises(TrackingError, match="give the reason in words"):
+        track(predictions_file, project=project, options=replace(with_data, override_gate="  "))
+    overridden = replace(with_data, override_gate="vendor extract;  DPO agreed")
+    failed = track(predictions_file, project=project, options=overridden)
     assert failed.governance == "failed"
+    assert failed.gate_override == "vendor extract; DPO agreed"
+    assert "failed (overridden: vendor extract; DPO agreed)" in str(failed)
     tags = {r.info.run_id: r.data.tags for r in runs_of(project)}
     assert tags[passed.run_id]["codesign.governance"] == "passed"
+    assert "codesign.gate_override" not in tags[passed.run_id]
     assert tags[failed.run_id]["codesign.governance"] == "failed"
+    assert tags[failed.run_id]["codesign.gate_override"] == "vendor extract; DPO agreed"
     assert tags[failed.run_id]["codesign.data_sha256"] == sha256_file(extract)
     with pytest.raises(DataError, match="data file not found"):
         track(predictions_file, project=project, options=IterationOptions(data=tmp_path / "x.csv"))
@@ -208,7 +230,7 @@ def test_a_model_and_its_predictions_file_give_the_same_result(
         y_pred=model.predict(frame[["age", "lactate"]]),
     )
     exported.to_csv(tmp_path / "lr.csv", index=False)
-    from_file = track(tmp_path / "lr.csv", project=project, options=options)
+    from_file = track(tmp_path / "lr.csv", project=project, options=replace(options, name="lr-2"))
     values_model = {o.id: o.value for o in from_model.outcomes}
     values_file = {o.id: o.value for o in from_file.outcomes}
     assert values_model.keys() == values_file.keys()

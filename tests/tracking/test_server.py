@@ -180,6 +180,12 @@ def test_track_and_compare_through_the_server(
             assert run.data.metrics[outcome["id"]] == pytest.approx(outcome["value"])
     assert run.data.tags["codesign.governance"] == "not run"
     assert run.data.tags["codesign.predictions_sha256"] == sha256_file(predictions_file)
+    # What an MLflow user looks for: the kind tag, the dataset input, the runs table.
+    assert run.data.tags["codesign.kind"] == "iteration"
+    [evaluation] = run.inputs.dataset_inputs
+    assert evaluation.dataset.digest == sha256_file(predictions_file)[:32]
+    assert evaluation.dataset.name == predictions_file.name
+    assert experiment.tags["mlflow.experimentKind"] == "custom_model_development"
     stored = list(on_server.artifacts.rglob("charter/codesign.yaml"))
     assert len(stored) == 1
     assert document["run_id"] in stored[0].parts
@@ -193,10 +199,37 @@ def test_track_and_compare_through_the_server(
     assert compared.returncode == 0, compared.stderr
     iterations = json.loads(compared.stdout)["iterations"]
     assert [it["name"] for it in iterations] == ["srv-v1", "srv-v2"]
+    assert json.loads(compared.stdout)["standing"]["iteration"]["name"] == "srv-v2"
+    kinds = mlflow_client.search_runs(
+        [experiment.experiment_id], filter_string="tags.`codesign.kind` = 'iteration'"
+    )
+    assert sorted(r.info.run_name for r in kinds) == ["srv-v1", "srv-v2"]
     assert iterations[0]["outcomes"]["sens"] == {"value": 0.8, "met": True, "regression": False}
     assert [r.run_id for r in read_with_client(on_server.url, SLUG)] == [
         it["run_id"] for it in iterations
     ]
+
+
+def test_mlflow_tracking_uri_is_honoured(
+    server: Server,
+    project: Path,
+    predictions_file: Path,
+    run_cli: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CODESIGN_TRACKING_URI", raising=False)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", server.url)
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", ADMIN)
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", server.password)
+    logged = run_cli(
+        "track", str(predictions_file), "--project", str(project), "--name", "via-mlflow-env",
+        "--no-feedback", "--json",
+    )  # fmt: skip
+    assert logged.returncode == 0, logged.stderr
+    assert not (project / "mlruns").exists()
+    assert client(server).get_run(json.loads(logged.stdout)["run_id"]).info.run_name == (
+        "via-mlflow-env"
+    )
 
 
 def test_concurrent_tracks_through_the_server_share_one_experiment(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from codesign.csvfile import SAMPLE_BYTES, sniff_bytes
 from codesign.exceptions import DataError
 from codesign.fileio import read_if_exists, update_file
 
@@ -200,9 +201,11 @@ def dumps_feedback(records: Sequence[FeedbackRecord]) -> str:
     return buffer.getvalue()
 
 
-def loads_feedback(text: str, source: str = "<feedback>") -> list[FeedbackRecord]:
+def loads_feedback(
+    text: str, source: str = "<feedback>", *, delimiter: str = ","
+) -> list[FeedbackRecord]:
     """Parse feedback CSV; a bad row raises :class:`DataError` naming the row and the field."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     missing = [c for c in ("kind", "respondent_role") if c not in (reader.fieldnames or [])]
     if missing:
         msg = f"{source}: not a feedback file, missing column(s) {', '.join(missing)}"
@@ -226,12 +229,18 @@ def read_feedback(path: Path) -> list[FeedbackRecord]:
     if data is None:
         msg = f"{path}: feedback file not found"
         raise DataError(msg)
+    return _loads_bytes(data, str(path))
+
+
+def _loads_bytes(data: bytes, source: str) -> list[FeedbackRecord]:
+    """Feedback records from a file's bytes, in whatever dialect a spreadsheet saved them."""
+    dialect = sniff_bytes(data[:SAMPLE_BYTES], source, "feedback file")
     try:
-        text = data.decode("utf-8-sig")
+        text = dialect.decode(data)
     except UnicodeDecodeError as e:
-        msg = f"{path}: not UTF-8 text (byte {e.start})"
+        msg = f"{source}: not {dialect.encoding} text (byte {e.start}); save it as UTF-8 CSV"
         raise DataError(msg) from e
-    return loads_feedback(text, str(path))
+    return loads_feedback(text, source, delimiter=dialect.delimiter)
 
 
 def append_feedback(path: Path, records: Sequence[FeedbackRecord]) -> int:
@@ -244,7 +253,9 @@ def append_feedback(path: Path, records: Sequence[FeedbackRecord]) -> int:
 
     def add(current: bytes | None) -> bytes:
         nonlocal total
-        existing = [] if current is None else loads_feedback(current.decode("utf-8-sig"), str(path))
+        existing = (
+            [] if current is None or not current.strip() else _loads_bytes(current, str(path))
+        )
         combined = [*existing, *records]
         total = len(combined)
         return dumps_feedback(combined).encode("utf-8")

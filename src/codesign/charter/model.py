@@ -307,6 +307,9 @@ class Outcome(_Model):
                 for err in e.errors(include_url=False)
             ]
             raise CrossFieldError(issues) from None
+        problem = spec.scale_problem(self.target.op, self.target.number)
+        if problem is not None:
+            raise CrossFieldError([(("target",), problem)])
         normalised = parsed.model_dump(exclude_unset=True)
         if normalised != self.params:
             # Write through __dict__: assigning would re-run this validator.

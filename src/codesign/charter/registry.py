@@ -17,6 +17,7 @@ To add a metric, register its spec here and its computation in the tracking laye
 
 from __future__ import annotations
 
+import decimal
 import difflib
 from dataclasses import dataclass
 from enum import StrEnum
@@ -117,10 +118,56 @@ class MetricSpec:
     params: type[MetricParams] = NoParams
     unit: str = ""
     value_range: tuple[float, float] | None = None
+    """Where every value lies (a proportion: 0 to 1), for charts and the form's hints."""
+    target_scale: tuple[float, float] | None = None
+    """Where a target may lie, when not :attr:`value_range` (minutes saved: 0 to a day)."""
+
+    @property
+    def scale(self) -> tuple[float, float] | None:
+        """The range a target must lie in: :attr:`target_scale`, else :attr:`value_range`."""
+        return self.target_scale if self.target_scale is not None else self.value_range
+
+    def scale_problem(self, op: str, number: str) -> str | None:
+        """Why the target ``op number`` is outside this metric's scale, with the likely intent.
+
+        ``>= 95`` on a proportion reads as 95 % meant: "did you mean >= 0.95?". A target that
+        no value on the scale can meet (``> 1`` on a proportion) is refused too. ``None`` when
+        the target fits.
+        """
+        scale = self.scale
+        if scale is None:
+            return None
+        low, high = scale
+        value = float(number)
+        impossible = (op == ">" and value >= high) or (op == "<" and value <= low)
+        if low <= value <= high and not impossible:
+            return None
+        unit = f" {self.unit}" if self.unit else ""
+        got = f'"{op} {number}"'
+        if low <= value <= high:
+            message = f"{got} can never be met: {self.name} goes from {low:g} to {high:g}{unit}"
+        else:
+            scale_text = f"{low:g} to {high:g}{unit}"
+            message = f"expected a target on the scale of {self.name}, {scale_text}, got {got}"
+        guess = _percent_as_share(number)
+        if guess is not None and low <= float(guess) <= high:
+            message += f' (did you mean "{op} {guess}"?)'
+        return message
 
     def parse_params(self, raw: Mapping[str, Any]) -> MetricParams:
         """Validate an outcome's ``params`` for this metric (raises pydantic's ValidationError)."""
         return self.params.model_validate(dict(raw))
+
+
+def _percent_as_share(number: str) -> str | None:
+    """``95`` → ``0.95``: a percentage written where a share is expected; ``None`` if not one."""
+    try:
+        value = decimal.Decimal(number)
+    except decimal.InvalidOperation:
+        return None
+    if not 1 < value <= 100:
+        return None
+    return format((value / 100).normalize(), "f")
 
 
 class MetricRegistry:
@@ -283,6 +330,7 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         MetricKind.FEEDBACK,
         higher_is_better=True,
         unit="min",
+        target_scale=(0.0, 24 * 60.0),
     ),
     MetricSpec(
         "sus",
@@ -319,6 +367,7 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         MetricKind.SUBGROUP,
         higher_is_better=False,
         params=SubgroupParams,
+        target_scale=(0.0, 1.0),
     ),
 )
 

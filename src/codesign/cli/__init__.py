@@ -34,6 +34,7 @@ COMMANDS: Final = (
     "check",
     "track",
     "compare",
+    "promote",
     "report",
     "diff",
     "portfolio",

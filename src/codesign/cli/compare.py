@@ -23,6 +23,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
     parser.add_argument(
+        "--iteration",
+        metavar="NAME",
+        help="the iteration whose standing is stated (default: the latest)",
+    )
+    parser.add_argument(
         "--last",
         type=int,
         default=6,
@@ -30,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="iterations shown in the table (default: 6; 0 for all); --json gives all",
     )
     parser.add_argument(
-        "--tracking-uri", metavar="URI", help="MLflow store (overrides CODESIGN_TRACKING_URI)"
+        "--tracking-uri",
+        metavar="URI",
+        help="MLflow store (overrides CODESIGN_TRACKING_URI, then MLFLOW_TRACKING_URI)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=run)
@@ -40,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the comparison."""
     from codesign.tracking.comparison import compare
 
-    comparison = compare(args.project, tracking_uri=args.tracking_uri)
+    comparison = compare(args.project, tracking_uri=args.tracking_uri, iteration=args.iteration)
     if args.json:
         print(json.dumps(comparison.to_json()))
     else:

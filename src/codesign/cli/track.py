@@ -18,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Measure a model iteration against every outcome of the charter and log it as one "
             "MLflow run in the project's experiment (embedded store mlruns/mlflow.db, or "
-            "CODESIGN_TRACKING_URI). Exit 0 when logged, 2 on bad input."
+            "CODESIGN_TRACKING_URI / MLFLOW_TRACKING_URI). Refuses data whose latest governance "
+            "gate result failed unless --override-gate gives a reason, a name already used, and "
+            "a charter without outcomes. Exit 0 when logged, 2 on bad input."
         ),
         epilog=(
             "PREDICTIONS is CSV or Parquet: y_true (0/1) with y_score (0 to 1) and/or y_pred "
@@ -50,9 +52,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the data the iteration was evaluated on, whose governance gate result is recorded "
         "(default: the predictions file itself)",
     )
+    parser.add_argument(
+        "--override-gate",
+        metavar="REASON",
+        help="log even though the data's latest governance gate result failed; the reason is "
+        "recorded with the iteration and shown wherever its numbers appear",
+    )
     parser.add_argument("--author", help="who ran the iteration (default: the OS user)")
     parser.add_argument(
-        "--tracking-uri", metavar="URI", help="MLflow store (overrides CODESIGN_TRACKING_URI)"
+        "--tracking-uri",
+        metavar="URI",
+        help="MLflow store (overrides CODESIGN_TRACKING_URI, then MLFLOW_TRACKING_URI, then the "
+        "project's embedded store)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=run)
@@ -70,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         author=args.author,
         tracking_uri=args.tracking_uri,
         source="codesign track",
+        override_gate=args.override_gate,
     )
     result = track(args.predictions, project=args.project, options=options)
     print(json.dumps(result.to_json()) if args.json else str(result))

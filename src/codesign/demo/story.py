@@ -159,10 +159,18 @@ class DemoResult:
         if self.report.html is not None:
             lines.append(f"Report: {self.report.html}")
             lines.append(f"  open it in a browser: {self.report.html.as_uri()}")
+        from codesign.tracking.store import runs_url
+
+        experiment_id = self.iterations[-1].experiment_id if self.iterations else ""
+        runs = (
+            runs_url("http://127.0.0.1:5000", experiment_id)
+            if experiment_id
+            else "http://127.0.0.1:5000"
+        )
         lines += [
             f"MLflow UI: {runnable('mlflow')} ui --backend-store-uri {self.tracking_uri} "
             "--port 5000",
-            f"  then open http://127.0.0.1:5000 (experiment {self.comparison.experiment})",
+            f"  then open {runs} (the iterations of {self.comparison.experiment})",
             f"Workshop notebook: {runnable('codesign')} lab --project {self.project}",
             f"Governance Data Docs: {Project.at(self.project).data_docs_dir / 'index.html'}",
         ]
@@ -389,5 +397,5 @@ def _iteration_line(iteration: IterationResult) -> str:
     counts = iteration.evaluation.counts()
     return (
         f"{iteration.name}: {counts['met']} met, {counts['not met']} not met, "
-        f"{counts['not measured']} not measured (governance {iteration.governance})"
+        f"{counts['not measured']} not measured (data: {iteration.gate_text})"
     )

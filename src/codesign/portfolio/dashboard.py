@@ -179,7 +179,16 @@ def _outcomes(initiative: Initiative) -> tuple[str, str, str]:
         return f"– / {initiative.outcomes_total}", "no iteration logged yet", "-1"
     latest = initiative.latest_iteration
     when = f" on {latest.started_at:%Y-%m-%d}" if latest is not None else ""
+    judged = initiative.standing.iteration if initiative.standing is not None else None
     detail = f"{tally.measured} measured{when}, {initiative.iterations} iteration(s) in all"
+    if judged is not None and judged.governance != "passed":
+        # The override's reason is free text: it stays in the project's report.
+        words = {"failed": "failed the gate", "not run": "not gated"}[judged.governance]
+        overridden = " (overridden)" if judged.gate_override else ""
+        detail += f"; its data {words}{overridden}"
+    go = initiative.promotion
+    if go is not None:
+        detail += f"; go decision on {go.decided_at:%Y-%m-%d}"
     share = tally.share if tally.share is not None else 0.0
     return f"{tally.met} / {tally.total}", detail, f"{share:.6f}"
 
@@ -200,6 +209,11 @@ def _governance_detail(initiative: Initiative) -> str:
     detail = f"checked {checked:%Y-%m-%d}"
     if initiative.governance_current is False:
         detail += " under an earlier charter"
+    failed = [run for run in initiative.gate_history if not run.passed]
+    if failed and initiative.governance == "passed":
+        last = failed[0]
+        kinds = len(last.findings)
+        detail += f"; failed before on {last.checked_at:%Y-%m-%d} ({kinds} kind(s) of finding)"
     return detail
 
 

@@ -107,6 +107,21 @@ def initiative_record(initiative: Initiative, out_dir: Path) -> dict[str, Any]:
             {"code": flag.code.value, "label": flag.label, "message": flag.message}
             for flag in initiative.flags
         ],
+        "standing": (
+            initiative.standing.to_json(free_text=False)
+            if initiative.standing is not None
+            else None
+        ),
+        "gate_history": [
+            {
+                "checked_at": _iso(run.checked_at),
+                "passed": run.passed,
+                "rows": run.rows,
+                "findings": dict(run.findings),
+            }
+            for run in initiative.gate_history
+        ],
+        "promotion": _promotion(initiative),
         "broken": initiative.broken,
         "problems": list(initiative.problems),
         "slug": initiative.slug,
@@ -178,3 +193,18 @@ def _cell(value: object) -> str:
 
 def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
+
+
+def _promotion(initiative: Initiative) -> dict[str, Any] | None:
+    """The latest go decision: when, on which run and charter, which model version; no free
+    text (the iteration's name and who decided stay in the project's report)."""
+    go = initiative.promotion
+    if go is None:
+        return None
+    return {
+        "run_id": go.run_id,
+        "decided_at": _iso(go.decided_at),
+        "charter_sha256": go.charter_sha256,
+        "model_version": go.model_version,
+        "complete": bool(go.standing.get("complete")),
+    }

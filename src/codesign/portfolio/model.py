@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from codesign.project import GateStatus, ReportRunStatus
+    from codesign.tracking.promotion import Promotion
+    from codesign.tracking.standing import Standing
 
 DEFAULT_STALE_AFTER_DAYS: Final = 90
 """An initiative with no recorded activity for this many days is flagged."""
@@ -104,6 +106,21 @@ class LatestIteration:
 
 
 @dataclass(frozen=True)
+class GateRun:
+    """One governance gate result the project keeps: when, how it ended, counts per category.
+
+    The portfolio keeps the history so a failed run on a raw extract stays visible after the
+    de-identified extract passes; the data's file name stays in the project's report.
+    """
+
+    checked_at: dt.datetime
+    passed: bool
+    rows: int
+    findings: Mapping[str, int] = field(default_factory=dict)
+    """Rows found per finding category (``phi.name: 12``): counts, never a value."""
+
+
+@dataclass(frozen=True)
 class ReportFile:
     """An executed report in a project's ``reports/`` folder."""
 
@@ -145,6 +162,13 @@ class Initiative:
     """On the latest iteration; ``None`` before the first iteration."""
     regressing: tuple[str, ...] = ()
     """Outcome ids the latest iteration misses although an earlier one met them."""
+    standing: Standing | None = None
+    """The judged (latest) iteration's standing: what ``compare``, the report and ``promote``
+    state for it, value for value."""
+    gate_history: tuple[GateRun, ...] = ()
+    """Every gate result the project keeps, newest first."""
+    promotion: Promotion | None = None
+    """The latest go decision (``codesign promote``), if any."""
     governance: GateStatus | None = None
     """The latest gate result's status; ``None`` when it could not be read."""
     governance_checked_at: dt.datetime | None = None

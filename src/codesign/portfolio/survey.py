@@ -35,6 +35,7 @@ from codesign.portfolio.flags import flags_for
 from codesign.portfolio.model import (
     DEFAULT_STALE_AFTER_DAYS,
     Activity,
+    GateRun,
     Initiative,
     LatestIteration,
     OutcomeTally,
@@ -51,7 +52,10 @@ from codesign.project import (
 from codesign.system import first_line, os_reason
 from codesign.timeutil import as_utc
 from codesign.tracking.comparison import build_comparison
+from codesign.tracking.gating import findings_by_category, gate_history
+from codesign.tracking.promotion import read_promotions
 from codesign.tracking.reading import read_iterations
+from codesign.tracking.standing import read_project_feedback, standing_of
 from codesign.tracking.store import sqlite_path
 
 if TYPE_CHECKING:
@@ -61,6 +65,7 @@ if TYPE_CHECKING:
     from codesign.project import GateStatus, UnreadableFolder
     from codesign.tracking.comparison import Comparison
     from codesign.tracking.reading import IterationRecord
+    from codesign.tracking.standing import Standing
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +193,17 @@ def _survey(
 
     records = _iterations(project, slug, options, stores, problems)
     if records is not None:
-        initiative = _with_iterations(initiative, build_comparison(charter, slug, records))
+        comparison = build_comparison(charter, slug, records)
+        standing = standing_of(
+            charter, records, feedback=read_project_feedback(project), comparison=comparison
+        )
+        initiative = _with_iterations(initiative, comparison, standing)
+    promotions = read_promotions(project)
+    initiative = dataclasses.replace(
+        initiative,
+        gate_history=_gate_runs(project),
+        promotion=promotions[-1] if promotions else None,
+    )
 
     gate = _gate(project, problems)
     if gate is not None:
@@ -267,22 +282,38 @@ def _iterations(
     return None
 
 
-def _with_iterations(initiative: Initiative, comparison: Comparison) -> Initiative:
-    """Iteration count, the latest iteration's tally against today's targets, its regressions."""
-    if not comparison.iterations:
-        return dataclasses.replace(initiative, iterations=0)
-    latest = comparison.iterations[-1]
-    cells = latest.cells.values()
+def _with_iterations(
+    initiative: Initiative, comparison: Comparison, standing: Standing
+) -> Initiative:
+    """Iteration count and the judged (latest) iteration's standing, tally and regressions."""
+    if standing.iteration is None:
+        return dataclasses.replace(initiative, iterations=0, standing=standing)
+    judged = standing.iteration
+    counts = standing.counts()
     return dataclasses.replace(
         initiative,
         iterations=len(comparison.iterations),
-        latest_iteration=LatestIteration(run_id=latest.run_id, started_at=latest.started_at),
+        latest_iteration=LatestIteration(run_id=judged.run_id, started_at=judged.started_at),
         outcomes=OutcomeTally(
-            met=sum(1 for cell in cells if cell.met),
-            measured=sum(1 for cell in cells if cell.met is not None),
-            total=len(comparison.outcomes),
+            met=counts["met"],
+            measured=counts["met"] + counts["not met"],
+            total=len(standing.outcomes),
         ),
-        regressing=tuple(oid for oid, cell in latest.cells.items() if cell.regression),
+        regressing=tuple(o.id for o in standing.outcomes if o.regression),
+        standing=standing,
+    )
+
+
+def _gate_runs(project: Project) -> tuple[GateRun, ...]:
+    """The project's gate history as counts per category, newest first."""
+    return tuple(
+        GateRun(
+            checked_at=record.checked_at,
+            passed=record.passed,
+            rows=record.rows,
+            findings=findings_by_category(record),
+        )
+        for record in gate_history(project)
     )
 
 

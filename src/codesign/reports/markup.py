@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Final, Literal
 from codesign.presentation import (
     BLUE,
     GREY_TEXT,
-    MISSING,
     ORANGE,
     VERDICTS,
     VERMILLION,
     Verdict,
     esc,
-    number,
+    format_number,
     verdict_of,
 )
 
@@ -115,13 +114,9 @@ def bar(fraction: float, *, colour: str = BLUE, width_px: int = 160) -> str:
 def value_text(value: float | None) -> str:
     """A measured value as people read it: ``0.97``, ``81.2``, ``3.5``; ``–`` when missing.
 
-    The precision of ``codesign compare`` (:func:`codesign.presentation.number`), without
-    the trailing zeros a table aligns on and a reader stumbles over.
+    :func:`codesign.presentation.format_number`, the one formatter of every view.
     """
-    if value is None:
-        return MISSING
-    text = number(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_number(value)
 
 
 def pretty_target(target: str) -> str:

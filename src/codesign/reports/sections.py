@@ -49,13 +49,20 @@ from codesign.reports.markup import (
     value_text,
 )
 from codesign.tracking.comparison import build_comparison
+from codesign.tracking.evaluation import feedback_for
+from codesign.tracking.gating import gate_history
+from codesign.tracking.promotion import read_promotions
 from codesign.tracking.reading import read_store
+from codesign.tracking.standing import standing_of
 
 if TYPE_CHECKING:
     from codesign.charter.feedback import FeedbackRecord
     from codesign.charter.model import Charter, Outcome
     from codesign.project import GateRecord
     from codesign.tracking.comparison import Comparison, Direction
+    from codesign.tracking.promotion import Promotion
+    from codesign.tracking.reading import IterationRecord
+    from codesign.tracking.standing import Standing
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +93,21 @@ class Section:
 
 @dataclass(frozen=True)
 class OutcomeStatus:
-    """Where one outcome stands: its latest measured value against today's target."""
+    """Where one outcome stands on the judged iteration (:mod:`codesign.tracking.standing`).
+
+    ``latest`` is the value *the judged iteration* logged, never one borrowed from another
+    iteration; ``note`` says why it is not measured and where it was last measured.
+    """
 
     outcome: Outcome
     latest: float | None
     latest_iteration: str | None
+    """The judged iteration when it measured the outcome, else ``None``."""
     met: bool | None
     direction: Direction | None
     regression: bool
     points: tuple[TrendPoint, ...]
+    note: str | None = None
 
     @property
     def status(self) -> markup.Status:
@@ -141,7 +154,14 @@ class Report:
     feedback_records: tuple[FeedbackRecord, ...] = ()
     feedback_error: str | None = None
     outcome_statuses: tuple[OutcomeStatus, ...] = ()
-    """Every outcome of the charter, in charter order, with its latest value and verdict."""
+    """Every outcome of the charter, in charter order, with its value and verdict on the
+    judged iteration."""
+    standing: Standing | None = None
+    """The judged iteration's standing: what compare, the portfolio and promote also state."""
+    gate_history: tuple[GateRecord, ...] = ()
+    """Every gate result kept, newest first: a failed run stays visible after a later pass."""
+    promotions: tuple[Promotion, ...] = ()
+    """The go decisions recorded by ``codesign promote``, oldest first."""
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -164,42 +184,76 @@ class Report:
         experiment = project.slug_of(charter)
         comparison, iterations_error = _read_comparison(project, charter, experiment, tracking_uri)
         records, feedback_error = _read_feedback(project)
+        standing = (
+            None
+            if comparison is None
+            else standing_of(
+                charter, comparison.records, feedback=records, comparison=comparison.comparison
+            )
+        )
         return cls(
             project=project,
             charter=charter,
             experiment=experiment,
             generated_at=(now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC),
-            comparison=comparison,
+            comparison=None if comparison is None else comparison.comparison,
             iterations_error=iterations_error,
             gate=latest_gate_result(project),
             feedback_records=tuple(records),
             feedback_error=feedback_error,
-            outcome_statuses=tuple(_outcome_statuses(charter, comparison)),
+            outcome_statuses=tuple(
+                _outcome_statuses(
+                    charter, None if comparison is None else comparison.comparison, standing
+                )
+            ),
+            standing=standing,
+            gate_history=tuple(gate_history(project)),
+            promotions=tuple(read_promotions(project)),
         )
 
-    def feedback_measures(self) -> list[FeedbackMeasure]:
-        """SUS, trust, minutes saved and reviewed accuracy over all the feedback records.
+    @property
+    def judged(self) -> str | None:
+        """The name of the iteration this report judges (the latest), ``None`` before any."""
+        if self.standing is None or self.standing.iteration is None:
+            return None
+        return self.standing.iteration.name
 
-        Computed by the same metric implementations that measure iterations, so a number here
-        and the matching outcome in MLflow agree on the same records.
+    def judged_feedback(self) -> list[FeedbackRecord]:
+        """The feedback records about the judged iteration (all of them before any iteration)."""
+        if self.judged is None:
+            return list(self.feedback_records)
+        return feedback_for(self.feedback_records, self.judged)
+
+    def feedback_measures(self) -> list[FeedbackMeasure]:
+        """SUS, trust, minutes saved and reviewed accuracy for the judged iteration.
+
+        A measure the charter has an outcome for states the standing's value: the one the
+        judged iteration logged, as ``compare`` and the portfolio state it. The others are
+        computed by the same metric implementations on the records about that iteration.
         """
         from codesign.charter.registry import NoParams
         from codesign.tracking.metrics import EvaluationData, implementation_for
 
-        data = EvaluationData(feedback=self.feedback_records)
+        about = self.judged_feedback()
+        data = EvaluationData(feedback=tuple(about))
         measures = []
         for metric, kind, label in _FEEDBACK_MEASURES:
             spec = REGISTRY.get(metric)
             if spec is None:  # pragma: no cover - the registry holds the built-ins
                 continue
-            value = implementation_for(spec).compute(data, NoParams())
+            outcome = next((o for o in self.charter.outcomes if o.metric == metric), None)
+            judged = self.standing.outcome(outcome.id) if outcome and self.standing else None
+            if judged is not None and self.judged is not None:
+                value = judged.value
+            else:
+                value = implementation_for(spec).compute(data, NoParams())
             measures.append(
                 FeedbackMeasure(
                     metric=metric,
                     label=label,
                     value=value,
-                    responses=sum(1 for r in self.feedback_records if r.kind is kind),
-                    outcome=next((o for o in self.charter.outcomes if o.metric == metric), None),
+                    responses=sum(1 for r in about if r.kind is kind),
+                    outcome=outcome,
                 )
             )
         return measures
@@ -248,15 +302,21 @@ def load_report(
 # --- reading --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Iterations:
+    records: tuple[IterationRecord, ...]
+    comparison: Comparison
+
+
 def _read_comparison(
     project: Project, charter: Charter, experiment: str, tracking_uri: str | None
-) -> tuple[Comparison | None, str | None]:
+) -> tuple[_Iterations | None, str | None]:
     try:
         records = read_store(project.tracking_uri(tracking_uri), experiment)
     except CodesignError as e:
         logger.info("iterations of %s could not be read: %s", experiment, e)  # shown in place
         return None, str(e)
-    return build_comparison(charter, experiment, records), None
+    return _Iterations(tuple(records), build_comparison(charter, experiment, records)), None
 
 
 def _read_feedback(project: Project) -> tuple[list[FeedbackRecord], str | None]:
@@ -269,28 +329,30 @@ def _read_feedback(project: Project) -> tuple[list[FeedbackRecord], str | None]:
         return [], str(e)
 
 
-def _outcome_statuses(charter: Charter, comparison: Comparison | None) -> list[OutcomeStatus]:
+def _outcome_statuses(
+    charter: Charter, comparison: Comparison | None, standing: Standing | None
+) -> list[OutcomeStatus]:
     statuses = []
     iterations = comparison.iterations if comparison is not None else ()
     for outcome in charter.outcomes:
         points = []
-        latest = None
         for iteration in iterations:
             cell = iteration.cells.get(outcome.id)
             value, met = (cell.value, cell.met) if cell is not None else (None, None)
             points.append(TrendPoint(iteration=iteration.name, value=value, met=met))
-            if cell is not None and cell.value is not None:
-                latest = (iteration.name, cell)
         trend = comparison.trends.get(outcome.id) if comparison is not None else None
+        judged = standing.outcome(outcome.id) if standing is not None else None
+        measured = judged is not None and judged.value is not None
         statuses.append(
             OutcomeStatus(
                 outcome=outcome,
-                latest=latest[1].value if latest else None,
-                latest_iteration=latest[0] if latest else None,
-                met=latest[1].met if latest else None,
+                latest=judged.value if judged is not None else None,
+                latest_iteration=judged.iteration if judged is not None and measured else None,
+                met=judged.met if judged is not None else None,
                 direction=trend.direction if trend is not None else None,
-                regression=bool(latest and latest[1].regression),
+                regression=bool(judged is not None and judged.regression),
                 points=tuple(points),
+                note=judged.note if judged is not None else None,
             )
         )
     return statuses
@@ -329,11 +391,16 @@ def summary_section(report: Report) -> Section:
     elif not iterations:
         standing = f"{len(statuses)} outcome(s) defined; no model iteration has been measured yet."
     else:
+        judged = report.standing.iteration if report.standing is not None else None
+        name = judged.name if judged is not None else "the latest iteration"
         standing = (
-            f"Of {len(statuses)} outcome(s), at the latest measurement: "
+            f"Judged on <strong>{esc(name)}</strong>, the latest iteration "
+            f"({iterations} iteration(s) logged); of {len(statuses)} outcome(s): "
             f"<strong>{counts['met']} met</strong>, <strong>{counts['not met']} not met</strong>, "
-            f"{counts['not measured']} not measured yet ({iterations} iteration(s) logged)."
+            f"{counts['not measured']} not measured on it."
         )
+        if judged is not None:
+            standing += f" Its data: {esc(judged.gate_text)}."
     gate_text = {
         "passed": "the governance gate passed on the latest data checked",
         "failed": "<strong>the governance gate failed</strong> on the latest data checked",
@@ -344,6 +411,9 @@ def summary_section(report: Report) -> Section:
         if open_signoffs
         else "every sign-off is up to date"
     )
+    go = report.promotions[-1] if report.promotions else None
+    if go is not None:
+        standing += f"<br>Go decision: {esc(go.summary())}."
     when = report.generated_at
     version = charter.content_sha256()[:12]
     html = (
@@ -356,12 +426,14 @@ def summary_section(report: Report) -> Section:
         + f'<table style="border-collapse:collapse;margin:0.4em 0">{rows}</table>'
     )
     text_standing = (
-        f"{counts['met']} met, {counts['not met']} not met, {counts['not measured']} not "
-        f"measured; {iterations} iteration(s); governance {gate}; {open_signoffs} sign-off(s) open"
+        f"{report.standing.headline() if report.standing else 'no iteration'}; "
+        f"{iterations} iteration(s); governance {gate}; {open_signoffs} sign-off(s) open"
     )
     text = (
         f"{use_case.title}\nReport of {when:%Y-%m-%d %H:%M} UTC, charter {version}\n{text_standing}"
     )
+    if go is not None:
+        text += f"\ngo decision: {go.summary()}"
     return Section(html, text)
 
 
@@ -370,11 +442,12 @@ def scorecard_section(report: Report) -> Section:
     if not statuses:
         message = "No outcomes yet: agree in the workshop what success means, with a target each."
         return Section(markup.paragraph(f"<em>{esc(message)}</em>"), message)
+    judged = report.judged
     columns = (
         Column("Outcome"),
         Column("Category"),
         Column("Target", "right"),
-        Column("Latest value", "right"),
+        Column(f"Value on {judged}" if judged else "Value", "right"),
         Column("Verdict"),
         Column("Trend"),
         Column("Owner"),
@@ -387,10 +460,10 @@ def scorecard_section(report: Report) -> Section:
         metric_title = spec.title if spec else outcome.metric
         unit = f" {spec.unit}" if spec and spec.unit else ""
         value = value_text(s.latest) + unit if s.latest is not None else "–"
+        said = s.note or (f"on {s.latest_iteration}" if s.latest_iteration else "")
         where = (
-            f'<br><span style="color:{presentation.GREY};font-size:0.85em">'
-            f"{esc(s.latest_iteration)}</span>"
-            if s.latest_iteration
+            f'<br><span style="color:{presentation.GREY};font-size:0.85em">{esc(said)}</span>'
+            if said
             else ""
         )
         word, colour = TREND_WORDS.get(s.direction or "", ("–", presentation.GREY))
@@ -410,11 +483,14 @@ def scorecard_section(report: Report) -> Section:
                 esc(outcome.owner or ""),
             )
         )
-        lines.append(f"{outcome.id}: {value} (target {outcome.target}) {s.status}")
+        lines.append(
+            f"{outcome.id}: {value} (target {outcome.target}) {s.status}"
+            + (f" ({s.note})" if s.note else "")
+        )
     html = markup.table(columns, rows) + markup.note(
-        "Latest value: from the most recent iteration that measured the outcome, judged against "
-        "today's target. Trend: the latest value against the one before, in the target's "
-        "direction."
+        "Value: the one the judged iteration logged, judged against today's target; an outcome "
+        "it did not measure is not measured, never credited with another iteration's value. "
+        "Trend: the latest measured value against the one before, in the target's direction."
     )
     if report.iterations_error:
         html = (
@@ -434,15 +510,21 @@ def trends_section(report: Report) -> Section:
     parts = []
     lines = []
     waiting = []
+    judged = report.judged
     for s in statuses:
-        if s.latest is None:
+        if all(point.value is None for point in s.points):
             waiting.append(s.outcome.title)
             continue
         chart = trend_chart(
             s.outcome.title, s.points, s.outcome.target, REGISTRY.get(s.outcome.metric)
         )
-        parts.append(f'<figure style="margin:0.6em 0 1.2em 0">{chart.img()}</figure>')
-        lines.append(chart.alt)
+        verdict = f"{value_text(s.latest)}, {s.status}" if s.latest is not None else (s.note or "")
+        caption = f"On {judged}: {verdict}." if judged else ""
+        parts.append(
+            f'<figure style="margin:0.6em 0 1.2em 0">{chart.img()}'
+            f'<figcaption style="font-size:0.85em">{esc(caption)}</figcaption></figure>'
+        )
+        lines.append(f"{chart.alt} {caption}".strip())
     if waiting:
         parts.append(
             markup.note(
@@ -506,7 +588,64 @@ def governance_section(report: Report) -> Section:
     text = f"governance gate {verdict}: {gate.source}, {gate.rows} rows, " + (
         ", ".join(f"{c} {sum(n)}" for c, n in per_category.items()) or "no finding"
     )
-    return Section(html, text)
+    judged_html, judged_text = _judged_gate(report)
+    history_html, history_text = _gate_history(report)
+    return Section(judged_html + html + history_html, "\n".join([judged_text, text, history_text]))
+
+
+def _judged_gate(report: Report) -> tuple[str, str]:
+    """The gate status of the data the judged iteration's numbers rest on."""
+    judged = report.standing.iteration if report.standing is not None else None
+    if judged is None:
+        return "", ""
+    text = f"The numbers of {judged.name} rest on data: {judged.gate_text}."
+    if judged.governance == "failed":
+        return markup.callout(f"<strong>✗</strong> {esc(text)}", tone="problem"), text
+    if judged.governance == "not run":
+        return markup.callout(esc(text), tone="warning"), text
+    return markup.paragraph(f"✓ {esc(text)}"), text
+
+
+def _gate_mark(*, passed: bool) -> str:
+    """``✓ Passed`` / ``✗ Failed``, coloured, with the symbol: colour is never the only signal."""
+    return presentation.mark_html(presentation.GATE_VERDICTS["passed" if passed else "failed"])
+
+
+def _gate_history(report: Report) -> tuple[str, str]:
+    """Every gate result kept, newest first: a failed run stays visible after a later pass."""
+    if len(report.gate_history) < 2:
+        return "", ""
+    rows = []
+    lines = []
+    for record in report.gate_history:
+        counts: dict[str, int] = defaultdict(int)
+        for finding in record.findings:
+            counts[finding.category] += finding.count
+        found = ", ".join(f"{category} {count}" for category, count in counts.items())
+        when = f"{record.checked_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        rows.append(
+            (
+                esc(when),
+                f"<code>{esc(record.source)}</code>",
+                esc(str(record.rows)),
+                _gate_mark(passed=record.passed),
+                esc(found or "no finding"),
+            )
+        )
+        lines.append(f"{when} {record.source}: {record.status} ({found or 'no finding'})")
+    html = markup.paragraph(
+        "<strong>History of the gate</strong> (newest first, one line per data checked):"
+    ) + markup.table(
+        (
+            Column("Checked"),
+            Column("Data"),
+            Column("Rows", "right"),
+            Column("Verdict"),
+            Column("Findings (rows per category)"),
+        ),
+        rows,
+    )
+    return html, "gate history: " + "; ".join(lines)
 
 
 def decision_section(report: Report) -> Section:
@@ -586,7 +725,22 @@ def feedback_section(report: Report) -> Section:
             )
         )
         lines.append(f"{m.metric}: {value_text(m.value)} from {m.responses} response(s)")
-    roles = sorted({r.respondent_role for r in report.feedback_records})
+    about = report.judged_feedback()
+    roles = sorted({r.respondent_role for r in about})
+    judged = report.judged
+    total = len(report.feedback_records)
+    if judged:
+        others = sorted({r.iteration for r in report.feedback_records if r.iteration} - {judged})
+        scope = f"{len(about)} of the {total} feedback record(s) are about {esc(judged)}"
+        if others:
+            scope += (
+                f"; the others are about {esc(', '.join(others))} and count only for the "
+                "iteration they name"
+            )
+    else:
+        scope = f"Over all {total} feedback record(s)"
+    if roles:
+        scope += f". From: {esc(', '.join(roles))}"
     html = markup.table(
         (
             Column("Measure"),
@@ -596,10 +750,7 @@ def feedback_section(report: Report) -> Section:
             Column("Verdict"),
         ),
         rows,
-    ) + markup.note(
-        f"Over all {len(report.feedback_records)} feedback record(s), from: "
-        f"{esc(', '.join(roles))}. Respondents are recorded by role, never by name."
-    )
+    ) + markup.note(f"{scope}. Respondents are recorded by role, never by name.")
     return Section(html, "\n".join(lines))
 
 
@@ -669,4 +820,32 @@ def signoffs_section(report: Report) -> Section:
     text = f"{len(valid)} valid sign-off(s); open: " + (
         ", ".join(f"{p.name} ({p.reason})" for p in pending) or "none"
     )
+    if report.promotions:
+        parts.append(
+            markup.paragraph("<strong>Go decisions</strong> (codesign promote):")
+            + markup.table(
+                (
+                    Column("Iteration"),
+                    Column("Decided"),
+                    Column("By"),
+                    Column("Charter"),
+                    Column("Standing then"),
+                    Column("Model version"),
+                ),
+                [
+                    (
+                        esc(p.iteration),
+                        esc(f"{p.decided_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"),
+                        esc(p.decided_by),
+                        f"<code>{esc(p.charter_sha256[:12])}</code>",
+                        esc(str(p.standing.get("headline", ""))),
+                        esc(f"{p.model_name} v{p.model_version} (approved)")
+                        if p.model_version
+                        else "not registered",
+                    )
+                    for p in report.promotions
+                ],
+            )
+        )
+        text += "; go decisions: " + "; ".join(p.summary() for p in report.promotions)
     return Section("".join(parts), text)

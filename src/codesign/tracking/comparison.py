@@ -14,6 +14,7 @@ embedded store), so a comparison of hundreds of iterations takes milliseconds.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -29,6 +30,7 @@ from codesign.presentation import (
 )
 from codesign.project import Project
 from codesign.tracking.reading import read_store
+from codesign.tracking.tags import TAG_GATE_OVERRIDE
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
     from codesign.charter.model import Charter
     from codesign.tracking.reading import IterationRecord
+    from codesign.tracking.standing import Standing
 
 Direction = Literal["better", "worse", "same"]
 SAME_TOLERANCE: Final = 1e-12
@@ -53,6 +56,7 @@ class OutcomeColumn:
     metric: str
     target: str
     higher_is_better: bool
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class ComparedIteration:
     charter_current: bool
     """Measured under the charter as it is now (same content hash)."""
     cells: Mapping[str, Cell] = field(default_factory=dict)
+    gate_override: str | None = None
+    """Why it was logged although its data failed the gate (``--override-gate``)."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,8 @@ class Comparison:
     iterations: tuple[ComparedIteration, ...]
     trends: Mapping[str, Trend]
     regressions: tuple[Regression, ...]
+    standing: Standing | None = None
+    """Where the judged iteration (default: the latest) stands: what every view states."""
 
     def to_json(self) -> dict[str, Any]:
         """DESIGN.md section 5's ``compare`` document (with added fields)."""
@@ -137,6 +145,7 @@ class Comparison:
                     },
                     "started_at": it.started_at.isoformat(),
                     "governance": it.governance,
+                    "gate_override": it.gate_override,
                     "author": it.author,
                     "charter_sha256": it.charter_sha256,
                     "charter_current": it.charter_current,
@@ -171,6 +180,7 @@ class Comparison:
                 }
                 for r in self.regressions
             ],
+            "standing": None if self.standing is None else self.standing.to_json(),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -192,14 +202,31 @@ class Comparison:
 
 
 def compare(
-    project: Project | Path | str | None = None, *, tracking_uri: str | None = None
+    project: Project | Path | str | None = None,
+    *,
+    tracking_uri: str | None = None,
+    iteration: str | None = None,
 ) -> Comparison:
-    """Compare every finished iteration of the project against its current charter."""
+    """Compare every finished iteration of the project against its current charter.
+
+    The comparison carries the standing of ``iteration`` (default: the latest), the same one
+    the report, the portfolio and ``promote`` state; an unknown name is a ``TrackingError``.
+    """
+    from codesign.tracking.standing import read_project_feedback, standing_of
+
     where = project if isinstance(project, Project) else Project.at(project)
     charter = where.load_charter().charter
     experiment = where.slug_of(charter)
     records = read_store(where.tracking_uri(tracking_uri), experiment)
-    return build_comparison(charter, experiment, records)
+    comparison = build_comparison(charter, experiment, records)
+    standing = standing_of(
+        charter,
+        records,
+        iteration=iteration,
+        feedback=read_project_feedback(where),
+        comparison=comparison,
+    )
+    return dataclasses.replace(comparison, standing=standing)
 
 
 def build_comparison(
@@ -214,6 +241,7 @@ def build_comparison(
             metric=o.metric,
             target=str(o.target),
             higher_is_better=o.target.higher_is_better,
+            category=o.category.value,
         )
         for o in charter.outcomes
     )
@@ -258,6 +286,7 @@ def build_comparison(
                 charter_sha256=record.charter_sha256,
                 charter_current=record.charter_sha256 == current,
                 cells=cells,
+                gate_override=record.tags.get(TAG_GATE_OVERRIDE) or None,
             )
         )
     trends = {
@@ -328,6 +357,16 @@ def comparison_text(comparison: Comparison, *, last: int | None = 6) -> str:
         lines.append(
             f"measured under an earlier charter (values judged against today's targets): "
             f"{', '.join(stale)}"
+        )
+    overridden = [f"{it.name} ({it.gate_override})" for it in shown if it.gate_override]
+    if overridden:
+        lines.append(f"logged on data that failed the governance gate: {', '.join(overridden)}")
+    if comparison.standing is not None:
+        lines.extend(["", f"Judged: {comparison.standing.headline()}"])
+        lines.extend(
+            f"  {o.id}: {o.note}"
+            for o in comparison.standing.outcomes
+            if o.note and o.last_measured is not None
         )
     latest = {r.outcome: r for r in comparison.regressions if r.run_id == shown[-1].run_id}
     if latest:

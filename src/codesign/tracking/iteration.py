@@ -38,8 +38,10 @@ from codesign.charter.feedback import read_feedback
 from codesign.exceptions import DataError, TrackingError
 from codesign.fileio import sha256_file
 from codesign.presentation import esc, number, text_table
-from codesign.project import Project, gate_status
+from codesign.project import Project
 from codesign.system import current_user, os_reason
+from codesign.tracking import reading
+from codesign.tracking.datasets import evaluation_dataset, gated_dataset
 from codesign.tracking.evaluation import (
     PANEL_PREFIX,
     column_needs,
@@ -50,6 +52,7 @@ from codesign.tracking.evaluation import (
     group_columns,
     verdict_text,
 )
+from codesign.tracking.gating import checked_reason, gate_for_iteration
 from codesign.tracking.predictions import (
     MODEL_SOURCE_SUFFIX,
     Predictions,
@@ -59,6 +62,7 @@ from codesign.tracking.predictions import (
 )
 from codesign.tracking.store import RunContent, log_run, open_project_experiment, run_url
 from codesign.tracking.tags import (
+    KIND_ITERATION,
     PARAM_COLUMNS,
     PARAM_FEEDBACK_RECORDS,
     PARAM_ROWS,
@@ -66,7 +70,9 @@ from codesign.tracking.tags import (
     TAG_CHARTER,
     TAG_DATA,
     TAG_FEEDBACK,
+    TAG_GATE_OVERRIDE,
     TAG_GOVERNANCE,
+    TAG_KIND,
     TAG_PREDICTIONS,
     TAG_PREDICTIONS_SOURCE,
     TAG_TARGET,
@@ -75,10 +81,13 @@ from codesign.tracking.tags import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
     from codesign.charter.document import CharterFile
     from codesign.charter.feedback import FeedbackRecord
+    from codesign.charter.model import Charter
     from codesign.project import GateStatus
     from codesign.tracking.evaluation import (
         Evaluation,
@@ -87,6 +96,7 @@ if TYPE_CHECKING:
     from codesign.tracking.predictions import (
         ModelInputs,
     )
+    from codesign.tracking.reading import IterationRecord
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +117,10 @@ class IterationOptions:
     ``feedback/records.csv`` when it exists); ``use_feedback=False`` ignores feedback.
     ``data``: the data file the iteration was evaluated on, whose governance gate result is
     recorded (default: the predictions file). ``author``: who ran it (default: the OS user).
-    ``tracking_uri``: overrides ``CODESIGN_TRACKING_URI`` and the embedded store.
-    ``source``: how it was logged, for MLflow's source tag.
+    ``tracking_uri``: overrides the environment and the embedded store (see
+    :func:`codesign.config.tracking_uri`). ``source``: how it was logged, for MLflow's source
+    tag. ``override_gate``: why the iteration may be logged although its data's latest gate
+    result failed; recorded with the run and shown wherever its numbers appear.
     """
 
     name: str | None = None
@@ -118,6 +130,7 @@ class IterationOptions:
     author: str | None = None
     tracking_uri: str | None = None
     source: str = "codesign (Python)"
+    override_gate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +148,17 @@ class IterationResult:
     author: str
     run_url: str | None = None
     """The run's page in the MLflow UI, when logged to a tracking server."""
+    gate_override: str | None = None
+    """Why it was logged although its data failed the gate (``--override-gate``)."""
+    experiment_id: str = ""
+    """The MLflow experiment's id, for links to its runs table."""
+
+    @property
+    def gate_text(self) -> str:
+        """The data's gate status as people read it: ``passed``, ``not gated``, ``failed
+        (overridden: REASON)``."""
+        text = "not gated" if self.governance == "not run" else self.governance
+        return f"{text} (overridden: {self.gate_override})" if self.gate_override else text
 
     @property
     def outcomes(self) -> tuple[OutcomeResult, ...]:
@@ -148,6 +172,7 @@ class IterationResult:
             "outcomes": [outcome.to_json() for outcome in self.outcomes],
             "experiment": self.experiment,
             "governance": self.governance,
+            "gate_override": self.gate_override,
             "charter_sha256": self.charter_sha256,
             "predictions_sha256": self.predictions_sha256,
             "rows": self.evaluation.rows,
@@ -228,7 +253,11 @@ def log_iteration(
     options = options or IterationOptions()
     charter_file = charter_file or where.load_charter()
     charter = charter_file.charter
-    name = iteration_name(options.name, predictions)
+    _require_outcomes(where, charter)
+    override = checked_reason(options.override_gate)
+    uri = where.tracking_uri(options.tracking_uri)
+    experiment = where.slug_of(charter)
+    name = unique_name(options.name, predictions, reading.read_store(uri, experiment))
     feedback, feedback_sha = _feedback(where, options, name)
     if predictions is None and feedback_sha is None:
         msg = (
@@ -236,11 +265,10 @@ def log_iteration(
             f"({where.feedback_path.relative_to(where.root)} or --feedback FILE)"
         )
         raise DataError(msg)
-    evaluation = evaluate(charter, predictions, feedback)
     data_sha = _data_sha256(options, predictions)
-    governance = gate_status(where, data_sha)
+    governance = gate_for_iteration(where, data_sha, _data_label(options, predictions), override)
+    evaluation = evaluate(charter, predictions, feedback)
     author = options.author or current_user()
-    experiment = where.slug_of(charter)
     charter_sha = charter.content_sha256()
     preview = IterationResult(
         run_id="",
@@ -252,9 +280,9 @@ def log_iteration(
         predictions_sha256=None if predictions is None else predictions.sha256,
         data_sha256=data_sha,
         author=author,
+        gate_override=override if governance == "failed" else None,
     )
-    content = _run_content(preview, predictions, charter_file, feedback_sha, options.source)
-    uri = where.tracking_uri(options.tracking_uri)
+    content = _run_content(preview, predictions, charter_file, feedback_sha, options)
     client, experiment_id = open_project_experiment(where, experiment, uri)
     run_id = log_run(client, experiment_id, content, tracking_uri=uri)
     counts = evaluation.counts()
@@ -266,7 +294,12 @@ def log_iteration(
         counts["not met"],
         counts["not measured"],
     )
-    return dataclasses.replace(preview, run_id=run_id, run_url=run_url(uri, experiment_id, run_id))
+    return dataclasses.replace(
+        preview,
+        run_id=run_id,
+        run_url=run_url(uri, experiment_id, run_id),
+        experiment_id=experiment_id,
+    )
 
 
 # --- pieces ------------------------------------------------------------------------------------
@@ -286,6 +319,43 @@ def _checked(
     if isinstance(predictions, (str, Path)):
         return read_predictions(predictions, group_columns=groups, needed_by=needs)
     return predictions_from_frame(predictions, group_columns=groups, needed_by=needs)
+
+
+def _require_outcomes(project: Project, charter: Charter) -> None:
+    """An iteration is judged against outcomes: a charter without any has nothing to judge."""
+    if charter.outcomes:
+        return
+    msg = (
+        f"{project.charter_path}: outcomes: the charter has no outcome, so there is nothing to "
+        "judge an iteration against and nothing was logged; add one in the workshop's outcome "
+        "form (notebooks/00_workshop.ipynb) or under outcomes: in codesign.yaml, e.g. "
+        "{id: sensitivity, title: Catch the sick patients, category: safety, metric: "
+        'sensitivity, target: ">= 0.95"}'
+    )
+    raise DataError(msg)
+
+
+def unique_name(
+    name: str | None, predictions: Predictions | None, logged: Sequence[IterationRecord]
+) -> str:
+    """:func:`iteration_name`, refused when the project already has an iteration by that name.
+
+    Names are how people tell iterations apart (``compare`` columns, charts, feedback records,
+    ``promote``): a second ``v1-qsofa`` is refused with a free name to use instead. A generated
+    name that happens to be taken gets a numbered suffix.
+    """
+    wanted = iteration_name(name, predictions)
+    used = {record.name for record in logged}
+    if wanted not in used:
+        return wanted
+    free = next(f"{wanted}-{n}" for n in range(2, len(used) + 3) if f"{wanted}-{n}" not in used)
+    if name is None:
+        return free
+    msg = (
+        f"iteration name {wanted!r} is already used in this project; nothing was logged. "
+        f"Give another name, e.g. --name {free}"
+    )
+    raise TrackingError(msg)
 
 
 def iteration_name(name: str | None, predictions: Predictions | None) -> str:
@@ -344,26 +414,35 @@ def _data_sha256(options: IterationOptions, predictions: Predictions | None) -> 
         raise DataError(msg) from e
 
 
+def _data_label(options: IterationOptions, predictions: Predictions | None) -> str:
+    if options.data is not None:
+        return str(options.data)
+    return predictions.source if predictions is not None else "the feedback records"
+
+
 def _run_content(
     result: IterationResult,
     predictions: Predictions | None,
     charter_file: CharterFile,
     feedback_sha: str | None,
-    source: str,
+    options: IterationOptions,
 ) -> RunContent:
     from codesign import __version__
 
     evaluation = result.evaluation
     tags: dict[str, str] = {
         "mlflow.user": result.author,
-        "mlflow.source.name": source,
+        "mlflow.source.name": options.source,
         "mlflow.source.type": "LOCAL",
         "mlflow.note.content": iteration_markdown(result),
         TAG_VERSION: __version__,
         TAG_AUTHOR: result.author,
         TAG_CHARTER: result.charter_sha256,
         TAG_GOVERNANCE: result.governance,
+        TAG_KIND: KIND_ITERATION,
     }
+    if result.gate_override:
+        tags[TAG_GATE_OVERRIDE] = result.gate_override
     if result.data_sha256:
         tags[TAG_DATA] = result.data_sha256
     if predictions is not None:
@@ -390,8 +469,16 @@ def _run_content(
         CHARTER_ARTIFACT: charter_file.render(),
         EVALUATION_ARTIFACT: json.dumps(record, indent=2) + "\n",
     }
+    inputs = [] if predictions is None else [evaluation_dataset(predictions)]
+    if options.data is not None and result.data_sha256:
+        inputs.append(gated_dataset(Path(options.data).name, result.data_sha256))
     return RunContent(
-        name=result.name, metrics=metrics, params=params, tags=tags, artifacts=artifacts
+        name=result.name,
+        metrics=metrics,
+        params=params,
+        tags=tags,
+        artifacts=artifacts,
+        inputs=tuple(inputs),
     )
 
 
@@ -405,7 +492,7 @@ def iteration_text(result: IterationResult) -> str:
     rows = "-" if evaluation.rows is None else f"{evaluation.rows}"
     head = [
         f'Logged iteration "{result.name}" (run {result.run_id}) to experiment {result.experiment}',
-        f"  governance of the data: {result.governance}   charter: {result.charter_sha256[:12]}"
+        f"  governance of the data: {result.gate_text}   charter: {result.charter_sha256[:12]}"
         f"   predictions: {rows} rows   feedback records: {evaluation.feedback_records}",
     ]
     if result.run_url:
@@ -424,7 +511,7 @@ def iteration_text(result: IterationResult) -> str:
 def iteration_markdown(result: IterationResult) -> str:
     """The verdict table as Markdown, for the run's description in the MLflow UI."""
     lines = [
-        f"**codesign iteration** — governance of the data: {result.governance}",
+        f"**codesign iteration** — governance of the data: {result.gate_text}",
         "",
         "| outcome | metric | value | target | verdict |",
         "|---|---|---|---|---|",
@@ -439,7 +526,7 @@ def iteration_markdown(result: IterationResult) -> str:
 def iteration_html(result: IterationResult) -> str:
     heading = (
         f'Iteration "{result.name}" — run {result.run_id} in {result.experiment}; '
-        f"governance of the data: {result.governance}"
+        f"governance of the data: {result.gate_text}"
     )
     table = evaluation_html(result.evaluation, heading=heading)
     if not result.run_url:

@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 
+from codesign.csvfile import sniff_csv
 from codesign.exceptions import DataError, FileReadError
 from codesign.fileio import check_regular_file, sha256_file
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -181,11 +183,16 @@ def _read_csv(
 ) -> pd.DataFrame:
     import pandas as pd
 
+    dialect = sniff_csv(path, "predictions file")
+    options: dict[str, Any] = {
+        "sep": dialect.delimiter,
+        "encoding": dialect.encoding,
+        "encoding_errors": "replace" if dialect.encoding == "cp1252" else "strict",
+    }
     try:
-        separator = _sniff_separator(path)
-        header = list(pd.read_csv(path, nrows=0, sep=separator, encoding="utf-8-sig").columns)
+        header = list(pd.read_csv(path, nrows=0, **options).columns)
     except UnicodeDecodeError as e:
-        msg = f"{path}: not UTF-8 text (byte {e.start}); save the file as UTF-8 CSV"
+        msg = f"{path}: not {dialect.encoding} text (byte {e.start}); save the file as UTF-8 CSV"
         raise DataError(msg) from None
     except pd.errors.EmptyDataError:
         msg = f"{path}: the predictions file is empty; {FORMAT_HINT}"
@@ -198,16 +205,15 @@ def _read_csv(
     try:
         # Prediction columns are parsed by pandas' C parser (a column with stray text arrives
         # as strings and is counted in the checks); subgroup columns stay text ("01" is a code).
-        return pd.read_csv(
+        frame: pd.DataFrame = pd.read_csv(
             path,
-            sep=separator,
             usecols=wanted,
             dtype={c: str for c in wanted if c not in PREDICTION_COLUMNS},
-            encoding="utf-8-sig",
             skipinitialspace=True,
+            **options,
         )
     except UnicodeDecodeError as e:
-        msg = f"{path}: not UTF-8 text (byte {e.start}); save the file as UTF-8 CSV"
+        msg = f"{path}: not {dialect.encoding} text (byte {e.start}); save the file as UTF-8 CSV"
         raise DataError(msg) from None
     except (pd.errors.ParserError, ValueError, OSError) as e:
         # Parser messages quote line numbers and, for some errors, cell content: keep the type.
@@ -215,15 +221,7 @@ def _read_csv(
             f"{path}: not a readable CSV file ({type(e).__name__}); check the separators and quotes"
         )
         raise DataError(msg) from None
-
-
-def _sniff_separator(path: Path) -> str:
-    """Comma, semicolon (spreadsheets in French locales) or tab: whichever the header uses most."""
-    with path.open("rb") as stream:
-        first = stream.readline(1 << 16)
-    counts = {sep: first.count(sep.encode()) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
+    return frame
 
 
 def _read_parquet(

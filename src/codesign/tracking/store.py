@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from codesign.project import Project
+    from codesign.tracking.datasets import DatasetRecord
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,10 @@ MLFLOW_DEFAULTS: Final[Mapping[str, str]] = {
 """MLflow settings unless set in the environment: about 3 s to give up on a dead server."""
 
 PROBE_TIMEOUT_S: Final = 5.0
+
+EXPERIMENT_TAGS: Final[Mapping[str, str]] = {"mlflow.experimentKind": "custom_model_development"}
+"""MLflow 3's UI opens an experiment on its GenAI overview unless told it holds model runs:
+with this tag, the experiment opens on its runs table, where the iterations are."""
 
 
 def redact(uri: str) -> str:
@@ -213,7 +218,9 @@ def _get_or_create(client: Any, name: str, tracking_uri: str, artifact_location:
     experiment = client.get_experiment_by_name(name)
     if experiment is None:
         try:
-            experiment_id: str = client.create_experiment(name, artifact_location=artifact_location)
+            experiment_id: str = client.create_experiment(
+                name, artifact_location=artifact_location, tags=dict(EXPERIMENT_TAGS)
+            )
             logger.info("created experiment %s in %s", name, redact(tracking_uri))
             return experiment_id
         except MlflowException as e:
@@ -230,6 +237,9 @@ def _get_or_create(client: Any, name: str, tracking_uri: str, artifact_location:
         )
         raise TrackingError(msg)
     found: str = experiment.experiment_id
+    for key, value in EXPERIMENT_TAGS.items():
+        if key not in experiment.tags:  # made before codesign set it; a user's choice stays
+            client.set_experiment_tag(found, key, value)
     return found
 
 
@@ -245,6 +255,8 @@ class RunContent:
     """Artifact path in the run → text content."""
     files: Mapping[Path, str] = field(default_factory=dict)
     """A file to copy into the run → the artifact folder it goes in (a report's notebook)."""
+    inputs: tuple[DatasetRecord, ...] = ()
+    """Dataset inputs (the evaluation data): name, digest, schema; never a value."""
     status: str = FINISHED
     """How the run ends once everything is logged: ``FINISHED``, or ``FAILED`` for a run that
     records a failure (a report that stopped early)."""
@@ -271,6 +283,8 @@ def log_run(client: Any, experiment_id: str, content: RunContent, *, tracking_ur
                 metrics=[Metric(k, v, now, 0) for k, v in content.metrics.items()],
                 params=[Param(k, v) for k, v in content.params.items()],
             )
+            if content.inputs:
+                client.log_inputs(run_id, datasets=[d.to_mlflow() for d in content.inputs])
             for path, text in content.artifacts.items():
                 client.log_text(run_id, text, path)
             for file, folder in content.files.items():
@@ -297,12 +311,22 @@ def _mark_failed(client: Any, run_id: str) -> None:
 
 def run_url(tracking_uri: str, experiment_id: str, run_id: str) -> str | None:
     """The run's page in the MLflow UI of a tracking server (``None`` for other stores)."""
+    base = ui_base(tracking_uri)
+    return None if base is None else f"{base}/#/experiments/{experiment_id}/runs/{run_id}"
+
+
+def runs_url(base: str, experiment_id: str) -> str:
+    """The experiment's runs table in the MLflow UI at ``base`` (not MLflow 3's overview)."""
+    return f"{base.rstrip('/')}/#/experiments/{experiment_id}/runs"
+
+
+def ui_base(tracking_uri: str) -> str | None:
+    """The UI address of a tracking server, without credentials; ``None`` for other stores."""
     if not tracking_uri.startswith(("http://", "https://")):
         return None
     parts = urllib.parse.urlsplit(redact(tracking_uri))
     netloc = parts.netloc.rsplit("@", 1)[-1]  # never a user name or password in a link
-    base = urllib.parse.urlunsplit(parts._replace(netloc=netloc)).rstrip("/")
-    return f"{base}/#/experiments/{experiment_id}/runs/{run_id}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)).rstrip("/")
 
 
 def sqlite_path(tracking_uri: str) -> Path | None:

@@ -1,0 +1,56 @@
+"""``codesign promote ITERATION``: the go decision, only on a complete standing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``promote`` command."""
+    parser = subparsers.add_parser(
+        "promote",
+        help="record the decision to deploy an iteration, when its standing is complete",
+        description=(
+            "Promote an iteration: every outcome of the current charter measured on it and met, "
+            "its data passed by the governance gate, the current charter signed by the clinical "
+            "lead and the data protection officer. Registers the model (--model-uri, or the "
+            "run's logged model) in the MLflow Model Registry under the project's name with the "
+            "alias 'approved', and keeps the decision in decisions/promotions.json. Exit 0 "
+            "promoted, 1 not ready (lists what is missing; nothing written), 2 bad input."
+        ),
+    )
+    parser.add_argument("iteration", metavar="ITERATION", help="the iteration's name")
+    parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
+    parser.add_argument(
+        "--model-uri",
+        metavar="URI",
+        help="the model to register (a folder, runs:/RUN_ID/model, models:/...)",
+    )
+    parser.add_argument("--by", help="who takes the decision (default: the OS user)")
+    parser.add_argument(
+        "--tracking-uri",
+        metavar="URI",
+        help="MLflow store (overrides CODESIGN_TRACKING_URI, then MLFLOW_TRACKING_URI)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Promote, or list what is missing."""
+    from codesign.tracking.promotion import promote
+
+    result = promote(
+        args.iteration,
+        project=args.project,
+        model_uri=args.model_uri,
+        decided_by=args.by,
+        tracking_uri=args.tracking_uri,
+    )
+    print(json.dumps(result.to_json()) if args.json else str(result))
+    return 0 if result.promoted else 1
