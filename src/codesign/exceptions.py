@@ -153,3 +153,10 @@ class DemoError(CodesignError):
 
     Nothing is written or removed when it is raised for the folder.
     """
+
+
+class ServerError(CodesignError):
+    """Raised when a workshop or lab server cannot start safely: the port is taken, running as
+    root without ``--allow-root``, a certificate without its key, or a Jupyter configuration
+    that turns authentication off. Nothing was started and no URL was printed.
+    """
