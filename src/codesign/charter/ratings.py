@@ -140,7 +140,7 @@ class RatingStore:
 
     def state(self) -> RoundState:
         """The current round and candidates (round 1 and none before any is put)."""
-        data = _read_small(self.folder / STATE_FILE)
+        data = read_small(self.folder / STATE_FILE)
         if data is None:
             return RoundState()
         try:
@@ -192,7 +192,7 @@ class RatingStore:
             return (state.model_dump_json(indent=2) + "\n").encode("utf-8")
 
         path = folder / STATE_FILE
-        _refuse_symlink(path)
+        refuse_symlink(path)
         update_file(path, transform)
         return result[0]
 
@@ -213,9 +213,9 @@ class RatingStore:
             raise ValueError(msg)
         record = RaterFile(role=role, saved_at=dt.datetime.now(dt.UTC), ratings=dict(ratings))
         folder = self._writable_folder() / "ratings" / f"round-{round_number}"
-        _make_folder(self.root, folder)
+        make_folder(self.root, folder)
         path = folder / f"{rater}.json"
-        _refuse_symlink(path)
+        refuse_symlink(path)
         atomic_write(
             path,
             (record.model_dump_json(indent=1) + "\n").encode("utf-8"),
@@ -261,7 +261,7 @@ class RatingStore:
 
     def _key(self) -> bytes:
         path = self.folder / KEY_FILE
-        data = _read_small(path)
+        data = read_small(path)
         if data is None:
             folder = self._writable_folder()
             with contextlib.suppress(ConflictError):  # another kernel made it first
@@ -271,18 +271,18 @@ class RatingStore:
                     expected_sha256=MUST_NOT_EXIST,
                     mode=0o600,
                 )
-            data = _read_small(path)
+            data = read_small(path)
         if not data:
             msg = f"{path}: cannot read the workshop's pseudonym key"
             raise DataError(msg)
         return data.strip()
 
     def _writable_folder(self) -> Path:
-        _make_folder(self.root, self.folder)
+        make_folder(self.root, self.folder)
         return self.folder
 
 
-def _make_folder(root: Path, folder: Path) -> None:
+def make_folder(root: Path, folder: Path) -> None:
     """Create ``folder`` inside the project ``root``; refuse a symlink on the way."""
     part = root
     for name in folder.relative_to(root).parts:
@@ -297,13 +297,13 @@ def _make_folder(root: Path, folder: Path) -> None:
         raise FileWriteError(msg) from e
 
 
-def _refuse_symlink(path: Path) -> None:
+def refuse_symlink(path: Path) -> None:
     if path.is_symlink():
         msg = f"{path}: is a symbolic link; not written"
         raise FileWriteError(msg)
 
 
-def _read_small(path: Path) -> bytes | None:
+def read_small(path: Path) -> bytes | None:
     """A small regular file's bytes, ``None`` if absent; never follows a symlink, never blocks."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
@@ -328,7 +328,7 @@ def _read_small(path: Path) -> bytes | None:
 
 
 def _read_rater(path: Path) -> RaterFile | None:
-    data = _read_small(path)
+    data = read_small(path)
     if data is None:
         return None
     try:

@@ -9,6 +9,7 @@ comment box: a comment is where a patient's name slips in.
 
 from __future__ import annotations
 
+import logging
 import statistics
 from typing import TYPE_CHECKING, Any, Final
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from codesign.charter import Charter
+
+logger = logging.getLogger(__name__)
 
 LIKERT: Final = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
 
@@ -95,32 +98,46 @@ class Questionnaire:
 class FeedbackForms:
     """The feedback forms of one project, with the responses recorded so far."""
 
-    def __init__(self, project: Project, charter: Charter | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        charter: Charter | None = None,
+        *,
+        respondent_role: str | None = None,
+        iterations: Sequence[str] | None = None,
+    ) -> None:
         self.project = project
         self.messages = _ui.Messages()
         style = _ui.label_style("8em")
+        roles = _roles(charter)
+        if respondent_role is not None and respondent_role not in roles:
+            roles.append(respondent_role)
+        # Closed lists only: a free-text role is where "Marie Dupont, infirmière" lands.
         self.role = Input(
             "respondent_role",
-            ipw.Combobox(
+            ipw.Dropdown(
                 description="Your role",
-                placeholder="e.g. triage nurse (not your name)",
-                options=_roles(charter),
-                tooltip="Your role; responses are anonymous",
-                continuous_update=False,
+                options=[("choose your role", None), *((role, role) for role in roles)],
+                value=respondent_role,
+                disabled=respondent_role is not None,
+                tooltip="Your role; responses are recorded by role, never by name",
                 style=style,
-                layout=_ui.shared_layout("28em"),
+                layout=_ui.shared_layout(width="100%", max_width="28em"),
             ),
-            read=optional_text,
+            read=lambda value: value,
         )
+        names = list(iterations) if iterations is not None else logged_iterations(project)
         self.iteration = Input(
             "iteration",
-            _ui.text(
+            ipw.Dropdown(
                 description="Iteration",
-                placeholder="optional: the model version used",
-                tooltip="Name of the model iteration the feedback is about, if known",
+                options=[("not about one iteration", None), *((n, n) for n in reversed(names))],
+                value=None,
+                tooltip="The model iteration the feedback is about, as logged",
                 style=style,
-                layout=_ui.shared_layout("28em"),
+                layout=_ui.shared_layout(width="100%", max_width="28em"),
             ),
+            read=lambda value: value,
         )
         self.session_name = Input(
             "session",
@@ -327,8 +344,8 @@ class FeedbackForms:
         for item in inputs.values():
             item.set_messages([])
         role = self.role.read(self.role.widget.value)
-        if role and role.casefold() in self._names:
-            self.role.set_messages(["give your role, not a name: responses are anonymous"])
+        if not role:
+            self.role.set_messages(["Choose your role in the list."])
             self.messages.error("Not saved: see the entries in red.")
             return None
         data = {
@@ -427,6 +444,21 @@ class FeedbackForms:
         else:
             fallback = feedback_table(records)._repr_html_()
         return _ui.displayed(self.widget, fallback_html=fallback, **kwargs)
+
+
+def logged_iterations(project: Project) -> list[str]:
+    """Names of the iterations logged for ``project``, oldest first (``[]`` if none or unreadable).
+
+    Read through the tracking layer's read path (the embedded store is read with sqlite3, no
+    MLflow import), only when a feedback form is built.
+    """
+    from codesign.tracking.reading import read_iterations
+
+    try:
+        return [record.name for record in read_iterations(project)]
+    except CodesignError as e:
+        logger.info("iterations not listed: %s", str(e).splitlines()[0])
+        return []
 
 
 def _roles(charter: Charter | None) -> list[str]:
