@@ -50,34 +50,23 @@ class Questionnaire:
     def __init__(
         self, statements: Sequence[str], scale: str, on_change: Callable[[], None]
     ) -> None:
+        # The statement is the answer's own label (read out by screen readers, found by tests),
+        # above the five choices; the row wraps on a phone instead of cutting the statement.
         self.answers = [
             ipw.RadioButtons(
                 options=LIKERT,
                 value=None,
                 orientation="horizontal",
-                tooltip=statement,
-                layout=_ui.shared_layout("16em", flex="none"),
+                description=f"{number}. {statement}",
+                style={"description_width": "100%"},
+                layout=_ui.shared_layout(width="100%", flex_flow="row wrap", margin="4px 0"),
             )
-            for statement in statements
+            for number, statement in enumerate(statements, 1)
         ]
         for answer in self.answers:
             answer.observe(lambda _change: on_change(), names="value")
         self.score = ipw.HTML()
-        rows = [
-            ipw.HBox(
-                [
-                    ipw.HTML(
-                        f"{number}. {_ui.html_text(statement)}",
-                        layout=_ui.shared_layout(flex="1 1 20em"),
-                    ),
-                    answer,
-                ],
-                layout=_ui.shared_layout(width="100%", align_items="center"),
-            )
-            for number, (statement, answer) in enumerate(
-                zip(statements, self.answers, strict=True), 1
-            )
-        ]
+        rows = self.answers
         self.box = ipw.VBox(
             [ipw.HTML(_ui.message_html([scale], _ui.MUTED_COLOUR)), *rows, self.score],
             layout=_ui.shared_layout(width="100%"),
@@ -105,6 +94,7 @@ class FeedbackForms:
         *,
         respondent_role: str | None = None,
         iterations: Sequence[str] | None = None,
+        show_responses: bool = True,
     ) -> None:
         self.project = project
         self.messages = _ui.Messages()
@@ -207,37 +197,35 @@ class FeedbackForms:
             read=lambda value: value,
         )
         self.review_save = self._save_button("Save this review", self.save_review)
-        self.tabs = ipw.Tab(
-            children=[
-                ipw.VBox([self.sus.box, self.sus_save]),
-                ipw.VBox([self.trust.box, self.trust_save]),
-                ipw.VBox(
-                    [
-                        self.task.box,
-                        self.minutes_with.box,
-                        self.minutes_without.box,
-                        self.saved_minutes,
-                        self.timing_save,
-                    ]
+        review = ipw.VBox(
+            [
+                ipw.HTML(
+                    _ui.message_html(
+                        ["Was the tool's output accurate, with no clinically significant error?"],
+                        _ui.MUTED_COLOUR,
+                    )
                 ),
-                ipw.VBox(
-                    [
-                        ipw.HTML(
-                            _ui.message_html(
-                                [
-                                    "Was the tool's output accurate, with no clinically "
-                                    "significant error?"
-                                ],
-                                _ui.MUTED_COLOUR,
-                            )
-                        ),
-                        self.accurate.box,
-                        self.review_save,
-                    ]
-                ),
-            ],
-            titles=["Usability (SUS)", "Trust", "Time-motion", "Review of an output"],
-            layout=_ui.shared_layout(width="100%"),
+                self.accurate.box,
+                self.review_save,
+            ]
+        )
+        timing = ipw.VBox(
+            [
+                self.task.box,
+                self.minutes_with.box,
+                self.minutes_without.box,
+                self.saved_minutes,
+                self.timing_save,
+            ]
+        )
+        # Buttons, not tabs: they wrap on a phone where a tab bar would cut its titles.
+        self.tabs = _ui.Sections(
+            [
+                ("Usability (SUS)", lambda: ipw.VBox([self.sus.box, self.sus_save])),
+                ("Trust", lambda: ipw.VBox([self.trust.box, self.trust_save])),
+                ("Time-motion", lambda: timing),
+                ("Review of an output", lambda: review),
+            ]
         )
         self.responses = ipw.HTML()
         self.widget = ipw.VBox(
@@ -254,10 +242,9 @@ class FeedbackForms:
                 self.role.box,
                 self.iteration.box,
                 self.session_name.box,
-                self.tabs,
+                self.tabs.widget,
                 self.messages.box,
-                ipw.HTML("<b>Responses so far</b>"),
-                self.responses,
+                *([ipw.HTML("<b>Responses so far</b>"), self.responses] if show_responses else []),
             ],
             layout=_ui.shared_layout(width="100%"),
         )
@@ -291,7 +278,7 @@ class FeedbackForms:
             tooltip=f"Append to {self.path.name}",
             icon="save",
             style="primary",
-            layout=_ui.shared_layout("18em", margin="6px 0 0 8.4em"),
+            layout=_ui.shared_layout(width="auto", margin="6px 0 0 0"),
         )
         button.on_click(lambda _b: _ui.guarded(self.messages, description.lower())(action)())
         return button

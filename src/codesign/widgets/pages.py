@@ -29,6 +29,7 @@ from codesign.charter.versions import VersionBook
 from codesign.exceptions import CodesignError
 from codesign.project import Project
 from codesign.widgets import _ui
+from codesign.widgets._ui import Sections
 from codesign.widgets.consensus import ConsensusBoard, RatingForm
 from codesign.widgets.participants import IdentityPicker
 from codesign.widgets.plain import day
@@ -36,7 +37,7 @@ from codesign.widgets.signoff import ParticipantSignOff
 from codesign.widgets.workshop import Problem, Workshop
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from codesign.charter.model import Stakeholder
     from codesign.widgets.session import CharterSession
@@ -57,7 +58,12 @@ PAGE_CSS: Final = """
 .codesign-page .widget-hbox { flex-wrap: wrap; max-width: 100%; }
 .codesign-page .widget-dropdown > select, .codesign-page .widget-text input {
   min-width: 0; max-width: 100%; }
-.codesign-page .widget-html-content { white-space: normal; overflow-wrap: anywhere; }
+.codesign-page .widget-html-content { white-space: normal; overflow-wrap: anywhere;
+  line-height: 1.35; }
+.codesign-page .widget-html, .codesign-page .widget-html > .widget-html-content { height: auto; }
+.codesign-page .widget-box > .jupyter-widgets:not(.widget-box):not(.jupyter-button) {
+  margin-left: 0; margin-right: 0; }
+.codesign-page .widget-box { max-width: 100%; }
 .codesign-page .widget-radio-box { flex-wrap: wrap; }
 .codesign-page .jupyter-button { max-width: 100%; white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height); }
@@ -73,43 +79,6 @@ PAGE_CSS: Final = """
 def project_dir() -> Path:
     """The project a page shows: ``CODESIGN_PROJECT``, else the current folder."""
     return Path(os.environ.get(ENV_PROJECT, "."))
-
-
-class Sections:
-    """A row of buttons opening one section at a time; a section is built when first opened."""
-
-    def __init__(self, sections: Sequence[tuple[str, Callable[[], ipw.Widget]]]) -> None:
-        self.builders = dict(sections)
-        self.built: dict[str, ipw.Widget] = {}
-        self.buttons = {
-            title: _ui.button(title, tooltip=f"Open: {title}", layout=_ui.shared_layout(width="auto"))
-            for title in self.builders
-        }
-        for title, button in self.buttons.items():
-            button.on_click(lambda _b, t=title: self.open(t))
-        self.nav = ipw.HBox(
-            list(self.buttons.values()),
-            layout=_ui.shared_layout(width="100%", flex_flow="row wrap", margin="4px 0 8px 0"),
-        )
-        self.nav.add_class("codesign-nav")
-        self.messages = _ui.Messages()
-        self.body = ipw.Box(layout=_ui.shared_layout(width="100%"))
-        self.widget = ipw.VBox(
-            [self.nav, self.messages.box, self.body], layout=_ui.shared_layout(width="100%")
-        )
-        self.open(next(iter(self.builders)))
-
-    def open(self, title: str) -> None:
-        @_ui.guarded(self.messages, f"opening {title.lower()}")
-        def build() -> None:
-            self.messages.clear()
-            if title not in self.built:
-                self.built[title] = self.builders[title]()
-            self.body.children = (self.built[title],)
-            for name, button in self.buttons.items():
-                button.button_style = "info" if name == title else ""
-
-        build()
 
 
 def _frame(title: str, subtitle: str, body: Sequence[ipw.Widget]) -> ipw.VBox:
@@ -242,7 +211,7 @@ class ParticipantPage:
                 (
                     "Questionnaires",
                     lambda: FeedbackForms(
-                        project, session.charter, respondent_role=person.role
+                        project, session.charter, respondent_role=person.role, show_responses=False
                     ).widget,
                 ),
                 (

@@ -181,7 +181,7 @@ class CharterSession:
         self.issues = ()
         self.saved_content = self.file.charter.content_sha256()
         now = dt.datetime.now(dt.UTC)
-        self.notice = f"Saved to {self.path.name} on {when(now, self.charter)}."
+        self.notice = f"Saved to {self.path.name} at {when(now, self.charter)}."
         for view in self._views:
             view.show_issues(self.issues)
         self._publish()
