@@ -52,7 +52,7 @@ PAGE_CSS: Final = """
 .codesign-page * { box-sizing: border-box; }
 .codesign-page .widget-label, .codesign-page .widget-label-basic {
   white-space: normal; overflow: visible; text-overflow: clip; height: auto;
-  line-height: 1.3; color: #1a1a1a; text-align: left; }
+  line-height: 1.3 !important; color: #1a1a1a; text-align: left; }
 .codesign-page .widget-inline-hbox { flex-wrap: wrap; height: auto; }
 .codesign-page .widget-inline-hbox > .widget-label { min-width: 0; max-width: 100%; }
 .codesign-page .widget-hbox { flex-wrap: wrap; max-width: 100%; }
