@@ -41,6 +41,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SESSIONS: Final = (
+    "co-design workshop",
+    *(f"pilot week {week}" for week in range(1, 13)),
+    "after go-live",
+)
+"""Sessions to choose from (a closed list: no free text where a name could land)."""
 LIKERT: Final = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
 
 
@@ -131,13 +137,15 @@ class FeedbackForms:
         )
         self.session_name = Input(
             "session",
-            _ui.text(
+            ipw.Dropdown(
                 description="Session",
-                placeholder="optional, e.g. pilot week 2",
-                tooltip="Workshop or pilot session",
+                options=[("not given", None), *((name, name) for name in SESSIONS)],
+                value=None,
+                tooltip="The workshop or pilot session the answers come from",
                 style=style,
-                layout=_ui.shared_layout("28em"),
+                layout=_ui.shared_layout(width="100%", max_width="28em"),
             ),
+            read=lambda value: value,
         )
         self._names = {s.name.casefold() for s in charter.stakeholders} if charter else set()
         self.sus = Questionnaire(
@@ -331,8 +339,9 @@ class FeedbackForms:
         for item in inputs.values():
             item.set_messages([])
         role = self.role.read(self.role.widget.value)
-        if not role:
-            self.role.set_messages(["Choose your role in the list."])
+        task = values.get("task")
+        if task and any(name in task.casefold() for name in self._names):
+            self.task.set_messages(["Name the task, not a person: answers are by role only."])
             self.messages.error("Not saved: see the entries in red.")
             return None
         data = {
@@ -351,6 +360,8 @@ class FeedbackForms:
                     general += messages
                 else:
                     target.set_messages(messages)
+            if not role:
+                self.role.set_messages(["Choose your role in the list."])
             self.messages.error("Not saved: see the entries in red.", general)
             return None
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from codesign.charter import Charter
     from codesign.charter.model import Stakeholder
     from codesign.charter.versions import VersionBook
-    from codesign.widgets.session import CharterSession
+    from codesign.widgets.session import CharterSession, SaveState
 
 
 class SignOffForm(SessionView):
@@ -150,6 +150,12 @@ class SignOffForm(SessionView):
 
     def refresh(self) -> None:
         self.model_changed()
+
+    def state_changed(self, state: SaveState) -> None:
+        """A save changes which sign-offs are valid (they are judged on the saved version)."""
+        del state
+        if hasattr(self, "table"):  # attached before the view is complete
+            self.model_changed()
 
     def model_changed(self) -> None:
         charter = self.session.charter
