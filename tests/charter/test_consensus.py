@@ -33,7 +33,8 @@ def test_exactly_fifteen_percent_rating_one_to_three_blocks_consensus_in() -> No
     # 20 raters: 14 critical (70 %), 3 not important (exactly 15 %: "fewer than 15 %" fails).
     scores = [8] * 14 + [2] * 3 + [5] * 3
     result, critical, not_important = verdict(scores)
-    assert critical == Fraction(7, 10) and not_important == Fraction(3, 20)
+    assert critical == Fraction(7, 10)
+    assert not_important == Fraction(3, 20)
     assert result is Verdict.NONE
 
 
@@ -59,7 +60,7 @@ def test_the_charter_s_thresholds_apply() -> None:
 def test_no_ratings_is_not_rated_and_a_score_off_the_scale_is_refused() -> None:
     assert verdict([])[0] is Verdict.UNRATED
     for bad in (0, 10, -1):
-        with pytest.raises(ValueError, match="from 1 .* to 9"):
+        with pytest.raises(ValueError, match=r"from 1 .* to 9"):
             verdict([5, bad])
 
 
@@ -80,7 +81,8 @@ def test_tally_median_distribution_and_targets() -> None:
 
 def test_one_target_is_its_own_range_and_none_is_none() -> None:
     one = summarise_targets([0.95])
-    assert one is not None and (one.q1, one.median, one.q3) == (0.95, 0.95, 0.95)
+    assert one is not None
+    assert (one.q1, one.median, one.q3) == (0.95, 0.95, 0.95)
     assert summarise_targets([]) is None
 
 

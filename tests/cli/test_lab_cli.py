@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import free_port
+
 from codesign.charter import preset_text
 from codesign.project import Project
 from codesign.widgets.lab import LabOptions, lab_command
-from tests.conftest import free_port
 
 
 def project(tmp_path: Path, *, with_notebook: bool = True) -> Project:

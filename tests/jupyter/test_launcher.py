@@ -20,14 +20,14 @@ from typing import Any
 
 import psutil
 import pytest
+from tests.conftest import free_port
+from tests.jupyter.conftest import jupyter_env
 
 from codesign.exceptions import ServerError
 from codesign.jupyter.launcher import ServerCommand, ServerOptions, preflight, serve
 from codesign.jupyter.workshop import WorkshopOptions, lan_address, qr_code, workshop_command
 from codesign.project import Project
 from codesign.scaffold import ProjectSpec, create_project
-from tests.conftest import free_port
-from tests.jupyter.conftest import jupyter_env
 
 SERVERS = ("workshop", "lab")
 URL_LINE = {"workshop": r"Facilitator \(every form\): (\S+)", "lab": r"Workshop forms: (\S+)"}
@@ -86,7 +86,7 @@ def test_a_server_answering_without_its_token_is_stopped_and_nothing_printed(
         argv=(sys.executable, "-c", IMPOSTOR.format(directory=str(tmp_path), port=port)),
         env=dict(os.environ),
         base_url=f"http://127.0.0.1:{port}",
-        token="t",  # noqa: S106 - a test token
+        token="t",
         config="",
     )
     printed: list[str] = []
@@ -132,7 +132,9 @@ def test_a_signal_stops_the_server_and_its_kernels(
     command: str, sig: int, project: Path, server_factory: Any
 ) -> None:
     port = free_port()
-    server = server_factory([command, "--project", str(project), "--port", str(port), "--no-browser"])
+    server = server_factory(
+        [command, "--project", str(project), "--port", str(port), "--no-browser"]
+    )
     server.wait_for(URL_LINE[command])
     base = f"http://127.0.0.1:{port}"
     if command == "workshop":  # a page view starts its kernel and runs the page
@@ -145,7 +147,7 @@ def test_a_signal_stops_the_server_and_its_kernels(
     processes = [*_descendants(server.process.pid)]
     kernels = _wait_for_kernel(server.process.pid)
     assert server.stop(sig) == 0
-    gone, alive = psutil.wait_procs([*processes, *kernels], timeout=30)
+    _gone, alive = psutil.wait_procs([*processes, *kernels], timeout=30)
     assert alive == [], [p.cmdline() for p in alive]
 
 
@@ -157,11 +159,14 @@ def test_a_busy_port_exits_2_before_printing_any_url(
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        server = server_factory([command, "--project", str(project), "--port", str(port), "--no-browser"])
+        server = server_factory(
+            [command, "--project", str(project), "--port", str(port), "--no-browser"]
+        )
         assert server.process.wait(timeout=60) == 2
     output = server.output()
     assert f"port {port} on 127.0.0.1 is already in use" in output
-    assert "http://" not in output and "token=" not in output
+    assert "http://" not in output
+    assert "token=" not in output
 
 
 @pytest.mark.parametrize("command", SERVERS)
@@ -172,13 +177,13 @@ def test_root_without_allow_root_exits_2_before_printing_any_url(
         with pytest.raises(ServerError, match="refusing to run as root"):
             preflight(ServerOptions(), euid=0)
         return
-    server = server_factory(
-        [command, "--project", str(project), "--no-browser"], root_flag=False
-    )
+    server = server_factory([command, "--project", str(project), "--no-browser"], root_flag=False)
     assert server.process.wait(timeout=60) == 2
     output = server.output()
-    assert "refusing to run as root" in output and "--allow-root" in output
-    assert "http://" not in output and "Traceback" not in output
+    assert "refusing to run as root" in output
+    assert "--allow-root" in output
+    assert "http://" not in output
+    assert "Traceback" not in output
 
 
 def test_lan_takes_one_address_never_a_wildcard_and_warns_without_tls(project: Path) -> None:

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from tests.conftest import CHROMIUM_ARGS, free_port
 
 from codesign.scaffold import ProjectSpec, create_project
-from tests.conftest import CHROMIUM_ARGS, free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -47,7 +47,8 @@ OVERFLOW_JS = """
     if (!el.offsetParent) continue;
     const style = getComputedStyle(el);
     const over = el.scrollWidth > el.clientWidth + 1;
-    if (over && (style.overflowX === 'auto' || style.overflowX === 'scroll') && el.tagName !== 'TABLE')
+    const scrolls = style.overflowX === 'auto' || style.overflowX === 'scroll';
+    if (over && scrolls && el.tagName !== 'TABLE')
       bad.push('scrollbar: ' + el.className + ' ' + el.scrollWidth + '>' + el.clientWidth);
     if (over && style.textOverflow === 'ellipsis')
       bad.push('cut text: ' + el.className + ' "' + el.textContent.slice(0, 40) + '"');
@@ -74,10 +75,14 @@ def check_page(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     html = page.content()
-    assert page.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
+    assert (
+        page.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count()
+        == 0
+    )
     for source in ("import ", "_page()", "codesign.widgets"):
         assert source not in page.locator("body").inner_text(), (name, source)
-    assert "participant_page" not in html and "facilitator_page" not in html, name
+    assert "participant_page" not in html, name
+    assert "facilitator_page" not in html, name
     assert page.get_by_text("Error displaying widget").count() == 0
     assert page.get_by_text("model not found").count() == 0
     problems = page.evaluate(OVERFLOW_JS)
@@ -197,9 +202,11 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
 
             charter = load(project)
             accepted = [o for o in charter["outcomes"] if o["title"] == FIRST]
-            assert len(accepted) == 1 and not [o for o in charter["outcomes"] if o["title"] == SECOND]
+            assert len(accepted) == 1
+            assert not [o for o in charter["outcomes"] if o["title"] == SECOND]
             outcome = accepted[0]
-            assert outcome["target"] == ">= 0.95" and outcome["metric"] == "sensitivity"
+            assert outcome["target"] == ">= 0.95"
+            assert outcome["metric"] == "sensitivity"
             evidence = outcome["consensus"]
             assert (evidence["round"], evidence["n"], evidence["median"]) == (1, 3, 8.0)
             assert (evidence["share_critical"], evidence["share_not_important"]) == (1.0, 0.0)
@@ -232,7 +239,10 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             check_page(phone, "participant-phone-signed")
 
             # reloading any page shows ready forms, no action needed
-            for page, marker in ((alice, ".codesign-identity"), (facilitator, ".codesign-consensus-board")):
+            for page, marker in (
+                (alice, ".codesign-identity"),
+                (facilitator, ".codesign-consensus-board"),
+            ):
                 page.reload()
                 page.locator(marker).wait_for()
             check_page(alice, "participant-desktop-reloaded")

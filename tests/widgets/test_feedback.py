@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from traitlets import TraitError
 
 from codesign.charter import load_charter
@@ -124,10 +123,13 @@ def test_roles_offered_come_from_the_charter(feedback: FeedbackForms) -> None:
 
 def test_a_participant_s_role_is_fixed(triage: Path) -> None:
     forms = FeedbackForms(
-        Project.find(triage), load_charter(triage).charter, respondent_role="triage nurse",
+        Project.find(triage),
+        load_charter(triage).charter,
+        respondent_role="triage nurse",
         iterations=[],
     )
-    assert forms.role.widget.value == "triage nurse" and forms.role.widget.disabled
+    assert forms.role.widget.value == "triage nurse"
+    assert forms.role.widget.disabled
 
 
 def test_a_review_needs_an_answer(feedback: FeedbackForms) -> None:

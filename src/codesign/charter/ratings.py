@@ -22,7 +22,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import hmac
-import json
 import os
 import re
 import secrets
@@ -33,13 +32,15 @@ from typing import TYPE_CHECKING, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from codesign.charter.consensus import ConsensusRule, Tally, check_score, tally
+from codesign.charter.consensus import check_score, tally
 from codesign.charter.model import Category, Name, Text
 from codesign.exceptions import ConflictError, DataError, FileWriteError
 from codesign.fileio import MUST_NOT_EXIST, REPLACE_ANY, atomic_write, update_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+
+    from codesign.charter.consensus import ConsensusRule, Tally
 
 FOLDER: Final = "workshop"
 STATE_FILE: Final = "consensus.json"
@@ -146,7 +147,8 @@ class RatingStore:
         try:
             return RoundState.model_validate_json(data)
         except ValidationError as e:
-            msg = f"{self.folder / STATE_FILE}: not a workshop state file ({e.error_count()} problem(s))"
+            path = self.folder / STATE_FILE
+            msg = f"{path}: not a workshop state file ({e.error_count()} problem(s))"
             raise DataError(msg) from e
 
     def propose(self, candidate: Candidate) -> RoundState:
@@ -252,9 +254,7 @@ class RatingStore:
                 scores.setdefault(candidate_id, []).append(rating.score)
                 if rating.target is not None:
                     targets.setdefault(candidate_id, []).append(rating.target)
-        tallies = {
-            cid: tally(values, targets.get(cid, ()), rule) for cid, values in scores.items()
-        }
+        tallies = {cid: tally(values, targets.get(cid, ()), rule) for cid, values in scores.items()}
         return RoundResult(round=round_number, tallies=tallies, raters=len(files), roles=roles)
 
     # --- files ----------------------------------------------------------------------------
@@ -336,5 +336,3 @@ def _read_rater(path: Path) -> RaterFile | None:
     except ValidationError as e:
         msg = f"{path}: not a rating file ({e.error_count()} problem(s))"
         raise DataError(msg) from e
-
-

@@ -46,7 +46,7 @@ def port_number(text: str) -> int:
         port = int(text)
     except ValueError:
         port = -1
-    if not 0 <= port <= 65535:  # noqa: PLR2004 - the TCP port range
+    if not 0 <= port <= 65535:
         msg = f"expected a port number from 1 to 65535 (0: a free one), got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return port

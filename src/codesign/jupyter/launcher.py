@@ -51,7 +51,7 @@ FORWARDED_SIGNALS: Final = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 ANNOUNCEMENTS_PLUGIN: Final = "@jupyterlab/apputils-extension:announcements"
 """JupyterLab's "Would you like to get notified about official Jupyter news?" toast."""
 
-_HARDENED_CONFIG: Final = '''\
+_HARDENED_CONFIG: Final = """\
 # Written by codesign; read after every other Jupyter configuration file.
 import os
 
@@ -62,7 +62,7 @@ c.ServerApp.disable_check_xsrf = False
 c.ServerApp.allow_remote_access = {remote}
 c.ServerApp.open_browser = {open_browser}
 c.ServerApp.port_retries = 0
-{more}'''
+{more}"""
 
 
 @dataclass(frozen=True)
@@ -239,9 +239,7 @@ def serve(
     config_dir = Path(tempfile.mkdtemp(prefix="codesign-server-"))  # mode 0700
     try:
         argv, env = _with_config(command, config_dir)
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            argv, env=env, start_new_session=True
-        )
+        process = subprocess.Popen(argv, env=env, start_new_session=True)
     except BaseException:
         _remove_tree(config_dir)
         raise
@@ -334,7 +332,7 @@ def _wait_ready(
     while time.monotonic() < deadline:
         if process.poll() is not None or stopping:
             return False
-        if _status(command, with_token=True) == 200:  # noqa: PLR2004 - HTTP OK
+        if _status(command, with_token=True) == 200:
             return True
         time.sleep(delay)
         delay = min(delay * 1.5, 0.5)

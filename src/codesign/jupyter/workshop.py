@@ -17,8 +17,8 @@ share state only through the project's files.
 
 from __future__ import annotations
 
-import ipaddress
 import io
+import ipaddress
 import logging
 from dataclasses import dataclass, field
 from importlib import resources
@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Final
 from codesign.exceptions import ServerError
 from codesign.jupyter.launcher import (
     LOOPBACK,
-    ServerCommand,
     ServerOptions,
     serve,
     server_command,
@@ -37,6 +36,9 @@ from codesign.jupyter.launcher import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from codesign.jupyter.launcher import (
+        ServerCommand,
+    )
     from codesign.project import Project
 
 logger = logging.getLogger(__name__)
@@ -127,7 +129,7 @@ def workshop_command(
 ) -> Workshop:
     """The workshop server for ``project`` (checked, not started; see :func:`run_workshop`)."""
     host = lan_address(options.lan) if options.lan else LOOPBACK
-    extensions = {name: False for name in _EXTENSIONS_OFF} | {"voila.server_extension": True}
+    extensions = dict.fromkeys(_EXTENSIONS_OFF, False) | {"voila.server_extension": True}
     landing = f"/voila/render/{PAGES['facilitator']}"
     server = server_command(
         [
@@ -174,9 +176,9 @@ def qr_code(url: str) -> str:
 
 def announcement(workshop: Workshop) -> str:
     """What ``codesign workshop`` prints once the server answers."""
+    where = "on this network" if workshop.lan else "127.0.0.1 only"
     lines = [
-        f"Workshop of {workshop.project.root} ({'this network' if workshop.lan else '127.0.0.1 only'}). "
-        "Stop it with Ctrl-C.",
+        f"Workshop of {workshop.project.root} ({where}). Stop it with Ctrl-C.",
         f"Facilitator (every form): {workshop.urls['facilitator']}",
         f"Participants (one each, laptop or phone): {workshop.urls['participant']}",
     ]

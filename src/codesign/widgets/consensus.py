@@ -18,15 +18,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 import ipywidgets as ipw
 
-from codesign.charter.consensus import SCALE, SCALE_WORDS, Tally, Verdict
+from codesign.charter.consensus import SCALE, SCALE_WORDS, Verdict
 from codesign.charter.metrics import REGISTRY
 from codesign.charter.model import Category, Outcome
 from codesign.charter.ratings import (
     Candidate,
     CandidateStatus,
     Rating,
-    RatingStore,
-    RoundResult,
     RoundState,
 )
 from codesign.widgets import _ui
@@ -35,8 +33,13 @@ from codesign.widgets.outcomes import CATEGORY_LABELS, suggest_id
 from codesign.widgets.plain import EntryError, number_text, read_number
 
 if TYPE_CHECKING:
+    from codesign.charter.consensus import Tally
     from codesign.charter.metrics import MetricSpec
     from codesign.charter.model import Stakeholder
+    from codesign.charter.ratings import (
+        RatingStore,
+        RoundResult,
+    )
     from codesign.widgets.session import CharterSession
 
 IMPORTANCE: Final = [
@@ -80,7 +83,9 @@ def distribution_html(tally: Tally) -> str:
         for score, count in zip(SCALE, tally.distribution, strict=True)
     )
     median = f"median {tally.median:g}" if tally.median is not None else "no rating"
-    return f"<div>{bars}</div><div>The room (n = {tally.n}, {median}): {_ui.html_text(words)}.</div>"
+    return (
+        f"<div>{bars}</div><div>The room (n = {tally.n}, {median}): {_ui.html_text(words)}.</div>"
+    )
 
 
 # --- participant ----------------------------------------------------------------------------
@@ -145,7 +150,9 @@ class RatingRow:
         score = self.importance.value
         if score is None:
             if target is not None:
-                msg = f"Rate the importance of “{self.candidate.title}” (1 to 9) to propose a target."
+                msg = (
+                    f"Rate the importance of “{self.candidate.title}” (1 to 9) to propose a target."
+                )
                 raise EntryError(msg)
             return None
         return Rating(score=score, target=target)
@@ -198,10 +205,12 @@ class RatingForm:
         key = (self.state.round, tuple(c.id for c in self.state.open_candidates()))
         if key == self._shown:
             return
-        typed = {cid: row for cid, row in self.rows.items()} if self._shown and self._shown[0] == key[0] else {}
+        typed = dict(self.rows.items()) if self._shown and self._shown[0] == key[0] else {}
         self._shown = key
         mine = self.store.answers(self.rater, self.state.round)
-        before = self.store.answers(self.rater, self.state.round - 1) if self.state.round > 1 else None
+        before = (
+            self.store.answers(self.rater, self.state.round - 1) if self.state.round > 1 else None
+        )
         result = self.store.result(self.state.round - 1) if self.state.round > 1 else None
         rows: dict[str, RatingRow] = {}
         for candidate in self.state.open_candidates():
@@ -223,8 +232,10 @@ class RatingForm:
                 "case, from 1 (not important) to 9 (critical); propose a target if you have one.",
             ]
         else:
-            lines = ["No outcome is put to the room yet; they appear here when the facilitator "
-                     "adds them."]
+            lines = [
+                "No outcome is put to the room yet; they appear here when the facilitator "
+                "adds them."
+            ]
         self.header.value = _ui.message_html(lines, _ui.MUTED_COLOUR)
         self.save_button.layout = _ui.shared_layout("14em") if count else _ui.hidden()
 
@@ -345,8 +356,9 @@ class CandidateCard:
             verdict = tally.verdict
             targets = tally.targets
             proposed = (
-                f" Proposed targets (n = {targets.n}): median {number_text(targets.median, self.spec)}, "
-                f"IQR {number_text(targets.q1, self.spec)} to {number_text(targets.q3, self.spec)}."
+                f" Proposed targets (n = {targets.n}): median "
+                f"{number_text(targets.median, self.spec)}, IQR "
+                f"{number_text(targets.q1, self.spec)} to {number_text(targets.q3, self.spec)}."
                 if targets
                 else " No target proposed."
             )
@@ -488,7 +500,9 @@ class ConsensusBoard:
         self.header.value = _ui.message_html(
             [f"Round {state.round}. {people}.", f"Rule: {rule.describe()}."], _ui.MUTED_COLOUR
         )
-        self.next_button.description = f"Close round {state.round} and start round {state.round + 1}"
+        self.next_button.description = (
+            f"Close round {state.round} and start round {state.round + 1}"
+        )
 
     def put(self) -> None:
         self.new_error.value = ""

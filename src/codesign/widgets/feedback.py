@@ -31,7 +31,7 @@ from codesign.charter.tables import feedback_table
 from codesign.exceptions import CodesignError
 from codesign.project import Project
 from codesign.widgets import _ui
-from codesign.widgets.binding import Input, field_messages, optional_text
+from codesign.widgets.binding import Input, field_messages
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

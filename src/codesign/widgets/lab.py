@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
-from codesign.jupyter.launcher import ServerCommand, ServerOptions, serve, server_command
+from codesign.jupyter.launcher import ServerOptions, serve, server_command
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from codesign.jupyter.launcher import ServerCommand
     from codesign.project import Project
 
 WORKSHOP_NOTEBOOK: Final = "notebooks/00_workshop.ipynb"

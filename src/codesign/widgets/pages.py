@@ -138,7 +138,9 @@ def _signoff_status(session: CharterSession) -> ipw.Widget:
     def show() -> None:
         session.reload(keep_changes=True)
         version = versions.number(session.saved_content)
-        valid = sum(1 for s in session.charter.signoffs if s.charter_sha256 == session.saved_content)
+        valid = sum(
+            1 for s in session.charter.signoffs if s.charter_sha256 == session.saved_content
+        )
         status.value = _ui.message_html(
             [
                 f"Saved charter: version {version.number} of "
@@ -207,12 +209,20 @@ class ParticipantPage:
         )
         sections = Sections(
             [
-                ("Rate outcomes", lambda: RatingForm(RatingStore(self.root), person, live=self.live).widget),
+                (
+                    "Rate outcomes",
+                    lambda: RatingForm(RatingStore(self.root), person, live=self.live).widget,
+                ),
                 (
                     "Questionnaires",
-                    lambda: FeedbackForms(
-                        project, session.charter, respondent_role=person.role, show_responses=False
-                    ).widget,
+                    lambda: (
+                        FeedbackForms(
+                            project,
+                            session.charter,
+                            respondent_role=person.role,
+                            show_responses=False,
+                        ).widget
+                    ),
                 ),
                 (
                     "Sign-off",
@@ -228,15 +238,11 @@ def participant_view(project: Path | str, *, live: bool = True) -> ParticipantPa
     return ParticipantPage(project, live=live)
 
 
-def facilitator_page() -> None:
-    """Show the facilitator's page (the one line of ``facilitator.ipynb``)."""
-    from IPython.display import display
-
-    display(facilitator_view(project_dir()))
+def facilitator_page() -> ipw.VBox:
+    """The facilitator's page; the last line of ``facilitator.ipynb``, so Voilà shows it."""
+    return facilitator_view(project_dir())
 
 
-def participant_page() -> None:
-    """Show the participant's page (the one line of ``participant.ipynb``)."""
-    from IPython.display import display
-
-    display(participant_view(project_dir()).widget)
+def participant_page() -> ipw.VBox:
+    """The participant's page; the last line of ``participant.ipynb``, so Voilà shows it."""
+    return participant_view(project_dir()).widget

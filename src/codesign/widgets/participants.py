@@ -61,7 +61,7 @@ def role_choices(session: CharterSession) -> list[str]:
 
 
 class IdentityPicker:
-    """"I am ...": a stakeholder of the charter, or a new one added to it."""
+    """ "I am ...": a stakeholder of the charter, or a new one added to it."""
 
     def __init__(self, session: CharterSession, on_chosen: Callable[[Stakeholder], None]) -> None:
         self.session = session
@@ -112,9 +112,7 @@ class IdentityPicker:
         )
         for item in (self.who, self.name, self.role, self.side):
             item.box.layout = _ui.shared_layout(width="100%", flex_flow="row wrap")
-        self.new_box = ipw.VBox(
-            [self.name.box, self.role.box, self.side.box], layout=_ui.hidden()
-        )
+        self.new_box = ipw.VBox([self.name.box, self.role.box, self.side.box], layout=_ui.hidden())
         self.go = _ui.button(
             "Continue",
             tooltip="Continue as the person chosen",
@@ -122,7 +120,9 @@ class IdentityPicker:
             style="primary",
             layout=_ui.shared_layout("10em"),
         )
-        self.go.on_click(lambda _b: _ui.guarded(self.messages, "choosing who you are")(self.choose)())
+        self.go.on_click(
+            lambda _b: _ui.guarded(self.messages, "choosing who you are")(self.choose)()
+        )
         self.who.widget.observe(self._on_who, names="value")
         intro = ipw.HTML(
             _ui.message_html(

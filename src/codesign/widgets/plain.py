@@ -56,7 +56,7 @@ def read_number(text: str, *, what: str, spec: MetricSpec | None = None) -> floa
         low, high = spec.value_range
         if not low <= value <= high:
             msg = f"{what}: {spec.title} goes from {low:g} to {high:g}"
-            if is_proportion(spec) and 1 < value <= 100:  # noqa: PLR2004 - a percentage
+            if is_proportion(spec) and 1 < value <= 100:
                 msg += f"; did you mean {value:g} % ({value / 100:g})?"
             else:
                 msg += f"; type a number in that range, such as {example}."

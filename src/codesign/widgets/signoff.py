@@ -16,8 +16,8 @@ from codesign.charter.tables import signoffs_table
 from codesign.exceptions import ConflictError
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages
-from codesign.widgets.savebar import SaveBar
 from codesign.widgets.plain import day, when
+from codesign.widgets.savebar import SaveBar
 from codesign.widgets.session import SessionView
 
 if TYPE_CHECKING:
@@ -160,7 +160,12 @@ class SignOffForm(SessionView):
     def model_changed(self) -> None:
         charter = self.session.charter
         saved = self.session.saved_content
-        key = (saved, charter.content_sha256(), tuple(charter.signoffs), tuple(charter.stakeholders))
+        key = (
+            saved,
+            charter.content_sha256(),
+            tuple(charter.signoffs),
+            tuple(charter.stakeholders),
+        )
         if key == self._shown:
             return
         self._shown = key
@@ -168,9 +173,11 @@ class SignOffForm(SessionView):
         valid = sum(1 for s in charter.signoffs if s.charter_sha256 == saved)
         outdated = len(charter.signoffs) - valid
         status = f"{valid} valid sign-off(s)" + (f", {outdated} outdated" if outdated else "")
-        pending = " Unsaved changes: sign-offs are judged on the saved version." if (
-            self.session.file.modified
-        ) else ""
+        pending = (
+            " Unsaved changes: sign-offs are judged on the saved version."
+            if (self.session.file.modified)
+            else ""
+        )
         self.version.value = _ui.message_html(
             [f"The saved charter: {status}.{pending}"], _ui.MUTED_COLOUR
         )
@@ -220,9 +227,7 @@ class ParticipantSignOff:
             icon="undo",
             layout=_ui.shared_layout(width="auto"),
         )
-        self.sign_button.on_click(
-            lambda _b: _ui.guarded(self.messages, "signing off")(self.sign)()
-        )
+        self.sign_button.on_click(lambda _b: _ui.guarded(self.messages, "signing off")(self.sign)())
         self.withdraw_button.on_click(
             lambda _b: _ui.guarded(self.messages, "withdrawing the sign-off")(self.withdraw)()
         )
@@ -267,9 +272,7 @@ class ParticipantSignOff:
             else ""
         )
         mine = any(s.name == self.person.name for s in valid)
-        self.withdraw_button.layout = (
-            _ui.shared_layout(width="auto") if mine else _ui.hidden()
-        )
+        self.withdraw_button.layout = _ui.shared_layout(width="auto") if mine else _ui.hidden()
 
     def sign(self) -> None:
         """Sign the saved charter in this person's name and role, once per version."""
@@ -318,7 +321,9 @@ class ParticipantSignOff:
         self.messages.clear()
         self.session.reload(keep_changes=False)
         name, current = self.person.name, self.session.saved_content
-        if not any(s.name == name and s.charter_sha256 == current for s in self.session.charter.signoffs):
+        if not any(
+            s.name == name and s.charter_sha256 == current for s in self.session.charter.signoffs
+        ):
             self.show()
             self.messages.error("You have no sign-off on this version to withdraw.")
             return
