@@ -332,7 +332,7 @@ def _wait_ready(
     while time.monotonic() < deadline:
         if process.poll() is not None or stopping:
             return False
-        if _status(command, with_token=True) == 200:
+        if probe_status(command, with_token=True) == 200:
             return True
         time.sleep(delay)
         delay = min(delay * 1.5, 0.5)
@@ -341,10 +341,12 @@ def _wait_ready(
 
 
 def _auth_enforced(command: ServerCommand) -> bool:
-    return _status(command, with_token=False) in (401, 403)
+    return probe_status(command, with_token=False) in (401, 403)
 
 
-def _status(command: ServerCommand, *, with_token: bool) -> int | None:
+def probe_status(command: ServerCommand, *, with_token: bool) -> int | None:
+    """The HTTP status of the server's ``/api/status``, with or without the token (``None``:
+    no answer yet)."""
     scheme = "https" if command.tls else "http"
     url = f"{scheme}://{command.probe_host}:{command.base_url.rsplit(':', 1)[1]}/api/status"
     request = urllib.request.Request(url)  # noqa: S310 - our own server's address
