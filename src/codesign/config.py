@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
 
 CHARTER_FILENAME: Final = "codesign.yaml"
 """The charter's file name at a project's root; a folder holding it is a codesign project."""
@@ -55,21 +54,12 @@ def quiet_telemetry(environ: dict[str, str] | None = None) -> None:
         env.setdefault(key, value)
 
 
-def embedded_tracking_uri(project_root: Path) -> str:
-    """The project's embedded MLflow store: ``sqlite:///<project>/mlruns/mlflow.db``."""
-    return f"sqlite:///{(project_root / 'mlruns' / 'mlflow.db').resolve()}"
+def configured_tracking_uri(override: str | None = None) -> str | None:
+    """The tracking URI given explicitly or by the environment, if any.
 
-
-def embedded_artifact_root(project_root: Path) -> Path:
-    """Where the embedded store keeps artifacts: ``<project>/mlruns/artifacts``."""
-    return (project_root / "mlruns" / "artifacts").resolve()
-
-
-def tracking_uri(project_root: Path, override: str | None = None) -> str:
-    """The tracking URI for a project: argument > ``CODESIGN_TRACKING_URI`` > embedded store."""
+    An argument wins over ``CODESIGN_TRACKING_URI``; with neither, ``None``, and the project's
+    embedded store is used (:meth:`codesign.project.Project.tracking_uri`).
+    """
     if override:
         return override
-    from_env = os.environ.get(ENV_TRACKING_URI, "").strip()
-    if from_env:
-        return from_env
-    return embedded_tracking_uri(project_root)
+    return os.environ.get(ENV_TRACKING_URI, "").strip() or None

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import ConflictError, FileWriteError
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -122,7 +123,7 @@ def atomic_write(
                 renamed = True
         _fsync_folder(folder)
     except OSError as e:
-        msg = f"{path}: could not write ({e.strerror or e}); the previous version is intact"
+        msg = f"{path}: could not write ({os_reason(e)}); the previous version is intact"
         raise FileWriteError(msg) from e
     finally:
         if not renamed:
@@ -152,7 +153,7 @@ def update_file(path: Path, transform: Callable[[bytes | None], bytes]) -> str:
         except OSError as e:
             with contextlib.suppress(FileNotFoundError):
                 tmp_path.unlink()
-            msg = f"{path}: could not write ({e.strerror or e}); the previous version is intact"
+            msg = f"{path}: could not write ({os_reason(e)}); the previous version is intact"
             raise FileWriteError(msg) from e
     _fsync_folder(folder)
     return sha256_bytes(data)
@@ -173,7 +174,7 @@ def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> Path:
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     except OSError as e:
-        msg = f"{folder / name}: could not create a temporary file ({e.strerror or e})"
+        msg = f"{folder / name}: could not create a temporary file ({os_reason(e)})"
         raise FileWriteError(msg) from e
     tmp_path = Path(tmp_name)
     try:
@@ -185,9 +186,7 @@ def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> Path:
     except OSError as e:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
-        msg = (
-            f"{folder / name}: could not write ({e.strerror or e}); the previous version is intact"
-        )
+        msg = f"{folder / name}: could not write ({os_reason(e)}); the previous version is intact"
         raise FileWriteError(msg) from e
     return tmp_path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codesign.charter import PRESETS, CharterFile, parse_charter, preset_text
-from codesign.charter.metrics import REGISTRY
+from codesign.charter.registry import REGISTRY
 from codesign.exceptions import CharterError
 
 EXPECTED_METRICS = {

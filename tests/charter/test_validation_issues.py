@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from codesign.charter import Outcome, load_charter, preset_text
 from codesign.charter.document import validation_issues
-from codesign.charter.metrics import REGISTRY
 from codesign.charter.model import Criterion, Stakeholder
+from codesign.charter.registry import REGISTRY
 from codesign.exceptions import CharterError
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from tests.conftest import free_port
 
 from codesign.charter import preset_text
+from codesign.jupyter.lab import LabOptions, lab_command
 from codesign.project import Project
-from codesign.widgets.lab import LabOptions, lab_command
 
 
 def project(tmp_path: Path, *, with_notebook: bool = True) -> Project:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from codesign.project import Project
-from codesign.reports.lock import LOCK_FILE, ReportLockedError, project_lock
+from codesign.reports.lock import ReportLockedError, project_lock
 
 
 @pytest.fixture
@@ -57,4 +57,4 @@ def test_the_lock_dies_with_its_holder(project: Project) -> None:
         finally:
             holder.kill()
     with project_lock(project):  # a killed holder leaves no stale lock
-        assert (project.root / LOCK_FILE).exists()
+        assert project.report_lock_path.exists()

@@ -91,7 +91,7 @@ def test_a_chart_says_in_words_what_it_draws() -> None:
 
 
 def test_chart_range_shows_values_and_target_within_the_metrics_range() -> None:
-    from codesign.charter.metrics import REGISTRY
+    from codesign.charter.registry import REGISTRY
 
     low, high = _limits([0.97, 0.99], 0.95, REGISTRY.get("sensitivity"))
     assert low < 0.95

@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from codesign.charter.feedback import FEEDBACK_FILE, FeedbackRecord, append_feedback
-from codesign.project import GateRecord, Project, record_gate_result
+from codesign.charter.feedback import FeedbackRecord, append_feedback
+from codesign.project import FEEDBACK_FILE, GateRecord, Project, record_gate_result
 from codesign.scaffold import ProjectSpec, create_project
 
 from .conftest import isolated_env

@@ -20,14 +20,13 @@ TP 4, FN 1, FP 2, TN 3.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 
-from codesign.charter.metrics import (
+from codesign.charter.registry import (
     REGISTRY,
     BinaryParams,
     CalibrationParams,
@@ -36,13 +35,16 @@ from codesign.charter.metrics import (
     NoParams,
     SubgroupParams,
 )
-from codesign.tracking.evaluation import evaluate, feedback_for, load_metric
+from codesign.tracking.evaluation import evaluate, feedback_for
 from codesign.tracking.metrics import (
     BinaryMetric,
     EvaluationData,
     ExpectedCalibrationError,
     Metric,
     expected_calibration_error,
+    implementation_for,
+    implemented_names,
+    implements,
 )
 from codesign.tracking.predictions import Predictions
 
@@ -77,29 +79,31 @@ def data(predictions: Predictions | None = None, feedback: Any = ()) -> Evaluati
 def compute(name: str, params: Any, evaluation_data: EvaluationData) -> float | None:
     spec = REGISTRY.get(name)
     assert spec is not None
-    return load_metric(spec).compute(evaluation_data, params)
+    return implementation_for(spec).compute(evaluation_data, params)
 
 
-def test_every_registry_spec_loads_to_a_metric_subclass() -> None:
+def test_every_registry_spec_has_a_computation_and_nothing_else_does() -> None:
     assert len(REGISTRY) >= 17
+    assert implemented_names() == set(REGISTRY.names())
     for spec in REGISTRY:
-        implementation = spec.load()
-        assert isinstance(implementation, type), spec.name
-        assert issubclass(implementation, Metric), spec.name
-        assert isinstance(implementation(), Metric)
+        assert isinstance(implementation_for(spec), Metric), spec.name
 
 
-def test_a_spec_pointing_at_something_else_is_refused() -> None:
+def test_a_spec_without_a_computation_is_refused_by_name() -> None:
     spec = MetricSpec(
         "not_a_metric",
         "Not a metric",
-        "A class that is not a Metric.",
+        "Registered in the charter, never bound to a computation.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation="codesign.tracking.predictions:Predictions",
     )
-    with pytest.raises(TypeError, match="not a codesign Metric subclass"):
-        load_metric(spec)
+    with pytest.raises(LookupError, match="'not_a_metric' is registered but has no"):
+        implementation_for(spec)
+
+
+def test_a_name_is_bound_to_one_computation_only() -> None:
+    with pytest.raises(ValueError, match="already has an implementation"):
+        implements("sensitivity")(ExpectedCalibrationError)
 
 
 @pytest.mark.parametrize("name", sorted(HAND))
@@ -143,7 +147,7 @@ def test_explicit_threshold_without_scores_is_not_measured(small: Predictions) -
     params = BinaryParams.model_validate({"threshold": 0.3})
     spec = REGISTRY.get("sensitivity")
     assert spec is not None
-    metric = load_metric(spec)
+    metric = implementation_for(spec)
     assert metric.compute(data(decisions_only), params) is None
     assert metric.unavailable(data(decisions_only), params) == (
         "needs column y_score (the outcome sets a threshold)"
@@ -227,7 +231,7 @@ def test_subgroup_gap_respects_min_group_size(small: Predictions) -> None:
     assert compute("subgroup_gap", too_small, data(small)) is None
     spec = REGISTRY.get("subgroup_gap")
     assert spec is not None
-    assert "fewer than 2 groups with at least 6" in load_metric(spec).unavailable(
+    assert "fewer than 2 groups with at least 6" in implementation_for(spec).unavailable(
         data(small), too_small
     )
 
@@ -250,7 +254,7 @@ def test_subgroup_gap_without_its_column_says_so(small: Predictions) -> None:
     params = subgroup(metric="sensitivity", by="age_band")
     spec = REGISTRY.get("subgroup_gap")
     assert spec is not None
-    metric = load_metric(spec)
+    metric = implementation_for(spec)
     assert metric.compute(data(small), params) is None
     assert metric.unavailable(data(small), params) == "needs column age_band"
 
@@ -281,7 +285,7 @@ def test_absent_data_is_not_measured_never_a_crash(spec: MetricSpec) -> None:
     params = (
         subgroup(metric="sensitivity", by="sex") if spec.params is SubgroupParams else spec.params()
     )
-    metric = load_metric(spec)
+    metric = implementation_for(spec)
     assert metric.compute(data(), params) is None
     reason = metric.unavailable(data(), params)
     assert reason.startswith(("needs column", "no ")), reason
@@ -317,30 +321,25 @@ def test_evaluate_without_predictions_measures_feedback_only(charter: Any, feedb
     assert usability.verdict == "met"
 
 
-@dataclasses.dataclass(frozen=True)
-class _ExplodingSpec(MetricSpec):
-    """A spec whose implementation raises with a message quoting a patient value."""
+class _Exploding(Metric):
+    """A computation that raises with a message quoting a patient value."""
 
-    def load(self) -> Any:
-        class Exploding(Metric):
-            def compute(self, data: EvaluationData, params: Any) -> float | None:
-                del data, params
-                msg = "value Jean Dupont is bad"
-                raise ValueError(msg)
-
-        return Exploding
+    def compute(self, data: EvaluationData, params: Any) -> float | None:
+        del data, params
+        msg = "value Jean Dupont is bad"
+        raise ValueError(msg)
 
 
 @pytest.fixture
 def exploding_accuracy() -> Iterator[None]:
-    original = REGISTRY.get("accuracy")
-    assert original is not None
-    fields = {f.name: getattr(original, f.name) for f in dataclasses.fields(original)}
-    REGISTRY.register(_ExplodingSpec(**fields), replace=True)
+    spec = REGISTRY.get("accuracy")
+    assert spec is not None
+    original = type(implementation_for(spec))
+    implements("accuracy", replace=True)(_Exploding)
     try:
         yield
     finally:
-        REGISTRY.register(original, replace=True)
+        implements("accuracy", replace=True)(original)
 
 
 @pytest.mark.usefixtures("exploding_accuracy")
@@ -374,7 +373,7 @@ def test_subgroup_gap_equals_the_metric_computed_group_by_group(inner: str) -> N
     )
     spec = REGISTRY.get(inner)
     assert spec is not None
-    metric = load_metric(spec)
+    metric = implementation_for(spec)
     assert isinstance(metric, BinaryMetric)
     per_group = []
     for label in ("A", "B", "C"):

@@ -21,6 +21,7 @@ from codesign.charter.model import Charter, CrossFieldError, _loc_text, raw_dupl
 from codesign.config import CHARTER_FILENAME
 from codesign.exceptions import CharterError, CharterIssue, ConflictError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write, sha256_bytes
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -168,7 +169,7 @@ def load_charter(path: Path | str | None = None) -> CharterFile:
         msg = f"{file}: is a folder, expected a {CHARTER_FILENAME} file"
         raise CharterError(msg, path=file) from None
     except OSError as e:
-        msg = f"{file}: cannot read ({e.strerror or e})"
+        msg = f"{file}: cannot read ({os_reason(e)})"
         raise CharterError(msg, path=file) from e
     document = yamlio.parse(data, file)
     charter = _validate(document, file)

@@ -17,7 +17,6 @@ import io
 import logging
 import statistics
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -27,11 +26,9 @@ from codesign.fileio import read_if_exists, update_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from pathlib import Path
 
 logger = logging.getLogger(__name__)
-
-FEEDBACK_FILE: Final = Path("feedback") / "records.csv"
-"""Where a project keeps its feedback records, relative to its root."""
 
 SUS_ITEMS: Final = (
     "I think that I would like to use this system frequently.",

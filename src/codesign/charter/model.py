@@ -34,7 +34,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from codesign.charter.consensus import ConsensusEvidence, ConsensusRule
-from codesign.charter.metrics import REGISTRY
+from codesign.charter.registry import REGISTRY
+from codesign.timeutil import as_utc
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -618,7 +619,7 @@ class SignOff(_Model):
     @field_validator("signed_at")
     @classmethod
     def _aware(cls, value: dt.datetime) -> dt.datetime:
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return as_utc(value)
 
 
 # --- the charter --------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from codesign.charter.metrics import REGISTRY
 from codesign.charter.model import Charter
+from codesign.charter.registry import REGISTRY
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

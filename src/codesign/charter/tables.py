@@ -10,12 +10,12 @@ only; no function here reads patient data.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from codesign.charter.metrics import REGISTRY
 from codesign.charter.model import DecisionOption
+from codesign.charter.registry import REGISTRY
+from codesign.presentation import esc
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -41,13 +41,11 @@ class Table:
 
     def _repr_html_(self) -> str:
         if not self.rows:
-            return f"<p><em>{html.escape(self.empty)}</em></p>"
+            return f"<p><em>{esc(self.empty)}</em></p>"
         # JupyterLab right-aligns table cells, which suits numbers; these are mostly words.
-        head = "".join(f'<th style="{_LEFT}">{html.escape(c)}</th>' for c in self.columns)
+        head = "".join(f'<th style="{_LEFT}">{esc(c)}</th>' for c in self.columns)
         body = "".join(
-            "<tr>"
-            + "".join(f'<td style="{_LEFT}">{html.escape(cell)}</td>' for cell in row)
-            + "</tr>"
+            "<tr>" + "".join(f'<td style="{_LEFT}">{esc(cell)}</td>' for cell in row) + "</tr>"
             for row in self.rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

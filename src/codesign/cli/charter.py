@@ -48,6 +48,7 @@ def run_validate(args: argparse.Namespace) -> int:
     """Validate a charter and say so; invalid charters list every issue with its line."""
     from codesign.charter import charter_path, load_charter
     from codesign.exceptions import CharterError
+    from codesign.system import first_line
 
     path = charter_path(args.path)
     try:
@@ -56,7 +57,7 @@ def run_validate(args: argparse.Namespace) -> int:
         if not args.json:
             raise
         issues = [{"loc": i.loc, "line": i.line, "message": i.message} for i in e.issues]
-        message = str(e).splitlines()[0]
+        message = first_line(e)
         print(json.dumps({"valid": False, "path": str(path), "error": message, "issues": issues}))
         return 2
     charter = file.charter

@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Print the diff."""
-    from codesign.reports.diff import DiffOptions, diff_files
+    from codesign.review import DiffOptions, diff_files
 
     color = sys.stdout.isatty() if args.color is None else args.color
     result = diff_files(

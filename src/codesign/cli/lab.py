@@ -35,8 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Start JupyterLab and wait for it; Ctrl-C or SIGTERM stops it."""
+    from codesign.jupyter.lab import LabOptions, lab_command, run_lab
     from codesign.project import Project
-    from codesign.widgets.lab import LabOptions, lab_command, run_lab
 
     project = Project.at(Path(args.project))
     options = LabOptions(

@@ -98,7 +98,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def run_reports(args: argparse.Namespace) -> int:
     """Run the reports; print one line per report and a summary naming each failure."""
-    from codesign.reports.runner import ReportOptions, run_reports, utc_now
+    from codesign.reports.runner import ReportOptions, run_reports
+    from codesign.timeutil import utc_now
 
     fixed = _fixed_time(args.now)
     options = ReportOptions(
@@ -140,10 +141,11 @@ def _fixed_time(now: str | None) -> dt.datetime | None:
     if now is None:
         return None
     from codesign.exceptions import ReportError
+    from codesign.timeutil import as_utc
 
     try:
         moment = dt.datetime.fromisoformat(now)
     except ValueError:
         msg = f"--now: expected an ISO 8601 time like 2026-03-02T07:00:00+01:00, got {now!r}"
         raise ReportError(msg) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return as_utc(moment)

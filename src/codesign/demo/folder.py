@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import DemoError, FileWriteError
 from codesign.fileio import REPLACE_ANY, atomic_write_text
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,7 +60,7 @@ def prepare_folder(
         marker = json.dumps({"codesign_demo": 1}) + "\n"
         atomic_write_text(folder / MARKER, marker, expected_sha256=REPLACE_ANY)
     except OSError as e:
-        msg = f"{folder}: cannot create the demo folder ({e.strerror or type(e).__name__})"
+        msg = f"{folder}: cannot create the demo folder ({os_reason(e)})"
         raise DemoError(msg) from e
     except FileWriteError as e:
         msg = f"{folder}: cannot create the demo folder ({e})"
@@ -79,5 +80,5 @@ def _remove(folder: Path) -> None:
             else:
                 entry.unlink()
     except OSError as e:
-        msg = f"{folder}: cannot remove the earlier demo ({e.strerror or type(e).__name__})"
+        msg = f"{folder}: cannot remove the earlier demo ({os_reason(e)})"
         raise DemoError(msg) from e

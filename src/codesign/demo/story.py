@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
-from codesign.config import embedded_tracking_uri
 from codesign.demo.folder import prepare_folder
 from codesign.demo.models import VITAL_SIGNS, CautiousTriage, VitalSignRules, vendor_predictions
 from codesign.demo.pilot import pilot_feedback
 from codesign.exceptions import DemoError
-from codesign.project import Project
+from codesign.project import Project, embedded_tracking_uri
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -163,8 +162,7 @@ class DemoResult:
             f"MLflow UI: mlflow ui --backend-store-uri {self.tracking_uri} --port 5000",
             f"  then open http://127.0.0.1:5000 (experiment {self.comparison.experiment})",
             f"Workshop notebook: codesign lab --project {self.project}",
-            "Governance Data Docs: "
-            f"{Project.at(self.project).governance_dir / 'data_docs' / 'index.html'}",
+            f"Governance Data Docs: {Project.at(self.project).data_docs_dir / 'index.html'}",
         ]
         return lines
 
@@ -247,7 +245,7 @@ def _governance(story: _Story) -> list[str]:
     ]
     lines.append(
         f"de-identified extract ({passed.rows} visits): passed; Data Docs in "
-        f"{story.where.governance_dir.name}/data_docs/"
+        f"{story.where.data_docs_dir.relative_to(story.where.root)}/"
     )
     return lines
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import GovernanceError
 from codesign.fileio import folder_lock
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,7 +37,7 @@ def staging(governance_dir: Path) -> Iterator[Path]:
         governance_dir.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=f".{DOCS_DIR}-", dir=governance_dir))
     except OSError as e:
-        msg = f"{governance_dir}: cannot write gate results there ({e.strerror or e})"
+        msg = f"{governance_dir}: cannot write gate results there ({os_reason(e)})"
         raise GovernanceError(msg) from None
     try:
         yield folder

@@ -9,11 +9,11 @@ show, the result only has counts.
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from codesign.presentation import GATE_VERDICTS, esc, mark_html
 from codesign.project import PHI_CATEGORIES
 
 if TYPE_CHECKING:
@@ -87,14 +87,13 @@ class GateResult:
 
     def _repr_html_(self) -> str:
         record = self.record
-        colour = "#1a7f37" if record.passed else "#cf222e"
-        verdict = "passed" if record.passed else "failed"
+        verdict = mark_html(GATE_VERDICTS[record.status], f"Governance gate {record.status}")
         rows = "".join(
             "<tr>"
-            f"<td>{html.escape(f.column)}</td>"
-            f"<td>{html.escape(f.label)}</td>"
+            f"<td>{esc(f.column)}</td>"
+            f"<td>{esc(f.label)}</td>"
             f"<td style='text-align:right'>{f.count:,}</td>"
-            f"<td><code>{html.escape(f.check)}</code></td>"
+            f"<td><code>{esc(f.check)}</code></td>"
             "</tr>"
             for f in record.findings
         )
@@ -105,13 +104,11 @@ class GateResult:
             else "<p>No identifying information found; the data matches its contract.</p>"
         )
         docs = (
-            f"<p>Data Docs: <code>{html.escape(str(self.data_docs))}</code></p>"
-            if self.data_docs
-            else ""
+            f"<p>Data Docs: <code>{esc(str(self.data_docs))}</code></p>" if self.data_docs else ""
         )
         return (
-            f"<div><p><b style='color:{colour}'>Governance gate {verdict}</b>: "
-            f"{html.escape(record.source)}, {record.rows:,} rows. Counts only; no value is shown "
+            f"<div><p>{verdict}: "
+            f"{esc(record.source)}, {record.rows:,} rows. Counts only; no value is shown "
             f"or kept.</p>{table}{docs}</div>"
         )
 

@@ -31,6 +31,7 @@ from codesign.portfolio.model import (
     FlagCode,
     outcome_band,
 )
+from codesign.presentation import css_variables
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -84,7 +85,7 @@ class Row:
 
 def render_dashboard(portfolio: Portfolio, out_dir: Path) -> str:
     """The dashboard page for ``portfolio``, with report links relative to ``out_dir``."""
-    css, script = _asset("dashboard.css"), _asset("dashboard.js")
+    css, script = css_variables() + _asset("dashboard.css"), _asset("dashboard.js")
     summary = portfolio.summary()
     rows = [_row(i, out_dir, portfolio) for i in portfolio.initiatives]
     return _template().render(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from codesign.charter.model import Stage
 from codesign.portfolio.model import Flag, FlagCode
+from codesign.system import first_line
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -45,7 +46,7 @@ def flags_for(
 
 
 def _broken(initiative: Initiative) -> Flag:
-    what = "; ".join(problem.splitlines()[0] for problem in initiative.problems)
+    what = "; ".join(first_line(problem) for problem in initiative.problems)
     return Flag(FlagCode.BROKEN, what)
 
 

@@ -18,6 +18,7 @@ from codesign.exceptions import PortfolioError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write, sha256_bytes
 from codesign.portfolio.dashboard import render_dashboard
 from codesign.portfolio.exports import CSV_COLUMNS, GENERATOR, portfolio_csv, portfolio_json
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from codesign.fileio import Overwrite
@@ -75,7 +76,7 @@ def _folder(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        msg = f"--out {folder}: cannot create the folder ({e.strerror or type(e).__name__})"
+        msg = f"--out {folder}: cannot create the folder ({os_reason(e)})"
         raise PortfolioError(msg) from e
     return folder
 
@@ -94,7 +95,7 @@ def _replaceable(path: Path) -> str | Overwrite:
         msg = f"{path}: is a folder; choose another --out folder for the portfolio"
         raise PortfolioError(msg) from None
     except OSError as e:
-        msg = f"{path}: cannot read it to check it is an earlier portfolio ({e.strerror or e})"
+        msg = f"{path}: cannot read it to check it is an earlier portfolio ({os_reason(e)})"
         raise PortfolioError(msg) from e
     if _MARKS[path.name] not in data[:_MARK_WINDOW]:
         msg = (

@@ -36,14 +36,16 @@ from codesign.portfolio.model import (
 )
 from codesign.portfolio.report_files import latest_report
 from codesign.project import (
-    LATEST_GATE_RESULT,
     Project,
     latest_gate_result,
     read_report_state,
     scan_projects,
 )
+from codesign.system import first_line, os_reason
+from codesign.timeutil import as_utc
 from codesign.tracking.comparison import build_comparison
-from codesign.tracking.reading import read_iterations, sqlite_path
+from codesign.tracking.reading import read_iterations
+from codesign.tracking.store import sqlite_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -153,7 +155,7 @@ def _survey_project(root: Path, options: PortfolioOptions, stores: _Stores) -> I
     try:
         charter = project.load_charter().charter
     except CharterError as e:  # nothing else can be read without the charter
-        logger.warning("%s", str(e).splitlines()[0])
+        logger.warning("%s", first_line(e))
         return Initiative(path=project.root, problems=(str(e),))
     try:
         return _survey(project, charter, options, stores)
@@ -195,7 +197,7 @@ def _survey(
         report = latest_report(project.reports_dir)
     except OSError as e:
         report = None
-        problems.append(f"{project.reports_dir}: cannot read the reports folder ({_reason(e)})")
+        problems.append(f"{project.reports_dir}: cannot read the reports folder ({os_reason(e)})")
     state = read_report_state(project)
     initiative = dataclasses.replace(
         initiative,
@@ -250,7 +252,7 @@ def _iterations(
         problems.append(str(e))
     except OSError as e:
         where = sqlite_path(uri) or uri
-        problems.append(f"{where}: cannot read the tracking store ({_reason(e)})")
+        problems.append(f"{where}: cannot read the tracking store ({os_reason(e)})")
     return None
 
 
@@ -280,11 +282,11 @@ def _gate(
     record = latest_gate_result(project)
     if record is not None:
         return record.status, record.checked_at, record.charter_sha256
-    path = project.root / LATEST_GATE_RESULT
+    path = project.latest_gate_result_path
     try:
         present = path.exists()
     except OSError as e:
-        problems.append(f"{path}: cannot read the latest gate result ({_reason(e)})")
+        problems.append(f"{path}: cannot read the latest gate result ({os_reason(e)})")
         return None
     if not present:
         return "not run", None, None
@@ -305,7 +307,7 @@ def _last_activity(project: Project, charter: Charter, initiative: Initiative) -
     if initiative.latest_iteration is not None:
         events.append(Activity(initiative.latest_iteration.started_at, "iteration"))
     if initiative.governance_checked_at is not None:
-        events.append(Activity(_aware(initiative.governance_checked_at), "governance gate"))
+        events.append(Activity(as_utc(initiative.governance_checked_at), "governance gate"))
     if initiative.report is not None:
         events.append(Activity(initiative.report.created_at, "report"))
     if charter.signoffs:
@@ -317,14 +319,6 @@ def _last_activity(project: Project, charter: Charter, initiative: Initiative) -
         with contextlib.suppress(OSError):
             events.append(Activity(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC), kind))
     return max(events, key=lambda event: event.at, default=None)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__
 
 
 class _Stores:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from codesign._lazy import attach
 
 if TYPE_CHECKING:
-    from codesign.reports.diff import DiffOptions, diff_files
     from codesign.reports.parameters import validate_parameters
     from codesign.reports.runner import (
         ReportOptions,
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     )
     from codesign.reports.schedule import Due, due
     from codesign.reports.sections import Report, load_report
+    from codesign.review import DiffOptions, diff_files
 
 __all__ = [
     "DiffOptions",
@@ -49,8 +49,8 @@ __all__ = [
 ]
 
 _LAZY = {
-    "DiffOptions": "codesign.reports.diff",
-    "diff_files": "codesign.reports.diff",
+    "DiffOptions": "codesign.review",
+    "diff_files": "codesign.review",
     "validate_parameters": "codesign.reports.parameters",
     "ReportOptions": "codesign.reports.runner",
     "ReportResult": "codesign.reports.runner",

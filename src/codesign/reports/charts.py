@@ -19,22 +19,14 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from codesign.reports.markup import (
-    BLUE,
-    BLUISH_GREEN,
-    GREY,
-    INK,
-    VERMILLION,
-    esc,
-    pretty_target,
-    value_text,
-)
+from codesign.presentation import BLUE, BLUISH_GREEN, GREY, INK, VERMILLION, esc
+from codesign.reports.markup import pretty_target, value_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from codesign.charter.metrics import MetricSpec
     from codesign.charter.model import Target
+    from codesign.charter.registry import MetricSpec
 
 logger = logging.getLogger(__name__)
 

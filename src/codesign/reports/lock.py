@@ -15,10 +15,10 @@ import datetime as dt
 import json
 import logging
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from codesign.exceptions import ReportError
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from codesign.project import Project
 
 logger = logging.getLogger(__name__)
-
-LOCK_FILE: Final = Path("reports") / ".lock"
 
 
 class ReportLockedError(ReportError):
@@ -46,12 +44,12 @@ def project_lock(project: Project, *, clock_now: dt.datetime | None = None) -> I
     """Hold the project's report lock, or raise :class:`ReportLockedError` at once."""
     import fcntl
 
-    path = project.root / LOCK_FILE
+    path = project.report_lock_path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        msg = f"{path}: cannot create the report lock ({e.strerror or e})"
+        msg = f"{path}: cannot create the report lock ({os_reason(e)})"
         raise ReportError(msg) from e
     try:
         try:

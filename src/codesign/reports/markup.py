@@ -11,32 +11,27 @@ Every piece of text that comes from a charter, a gate result or an iteration nam
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
-from codesign.tracking.display import number
+from codesign.presentation import (
+    BLUE,
+    GREY_TEXT,
+    MISSING,
+    ORANGE,
+    VERDICTS,
+    VERMILLION,
+    Verdict,
+    esc,
+    number,
+    verdict_of,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with any common colour blindness.
-BLUE: Final = "#0072B2"
-VERMILLION: Final = "#D55E00"
-BLUISH_GREEN: Final = "#009E73"
-ORANGE: Final = "#E69F00"
-SKY_BLUE: Final = "#56B4E9"
-GREY: Final = "#6E6E6E"
-INK: Final = "#1F1F1F"
-
-Status = Literal["met", "not met", "not measured"]
-
-STATUS_MARKS: Final[dict[Status, tuple[str, str, str]]] = {
-    "met": ("✓", "Met", BLUISH_GREEN),
-    "not met": ("✗", "Not met", VERMILLION),
-    "not measured": ("–", "Not measured yet", GREY),
-}
-"""Symbol, word and colour of each verdict."""
+Status = Verdict
+"""A verdict, as :mod:`codesign.presentation` names it."""
 
 _TABLE: Final = (
     'style="border-collapse:collapse;margin:0.4em 0 0.8em 0;font-size:0.95em;line-height:1.35"'
@@ -51,11 +46,6 @@ _TD: Final = (
 )
 
 Align = Literal["left", "right", "center"]
-
-
-def esc(value: object) -> str:
-    """``value`` as HTML text, quotes escaped too (safe inside attributes)."""
-    return html.escape(str(value), quote=True)
 
 
 @dataclass(frozen=True)
@@ -82,23 +72,20 @@ def table(columns: Sequence[Column], rows: Iterable[Sequence[str]]) -> str:
 
 
 def status_mark(status: Status) -> str:
-    """``✓ Met`` / ``✗ Not met`` / ``– Not measured yet``, coloured."""
-    symbol, word, colour = STATUS_MARKS[status]
+    """``✓ Met`` / ``✗ Not met`` / ``– Not measured yet``, in the verdict's text colour."""
+    mark = VERDICTS[status]
     return (
-        f'<span style="color:{colour};font-weight:600;white-space:nowrap">'
-        f"{symbol} {esc(word)}</span>"
+        f'<span style="color:{mark.text_colour};font-weight:600;white-space:nowrap">'
+        f"{mark.symbol} {esc(mark.word)}</span>"
     )
 
 
-def status_of(met: bool | None) -> Status:
-    if met is None:
-        return "not measured"
-    return "met" if met else "not met"
+status_of = verdict_of
 
 
 def note(text: str) -> str:
     """A short grey remark under a table or chart (``text`` is HTML)."""
-    return f'<p style="color:{GREY};font-size:0.85em;margin:0.2em 0 0.8em 0">{text}</p>'
+    return f'<p style="color:{GREY_TEXT};font-size:0.85em;margin:0.2em 0 0.8em 0">{text}</p>'
 
 
 def paragraph(text: str) -> str:
@@ -128,11 +115,11 @@ def bar(fraction: float, *, colour: str = BLUE, width_px: int = 160) -> str:
 def value_text(value: float | None) -> str:
     """A measured value as people read it: ``0.97``, ``81.2``, ``3.5``; ``–`` when missing.
 
-    The precision of ``codesign compare`` (:func:`codesign.tracking.display.number`), without
+    The precision of ``codesign compare`` (:func:`codesign.presentation.number`), without
     the trailing zeros a table aligns on and a reader stumbles over.
     """
     if value is None:
-        return "–"
+        return MISSING
     text = number(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
 

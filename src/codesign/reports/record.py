@@ -12,13 +12,20 @@ the same in any process.
 
 from __future__ import annotations
 
-import getpass
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from codesign.tracking.reading import KIND_REPORT, TAG_CHARTER, TAG_KIND
+from codesign.system import current_user
 from codesign.tracking.store import RunContent, log_run, open_project_experiment
+from codesign.tracking.tags import (
+    KIND_REPORT,
+    TAG_CHARTER,
+    TAG_KIND,
+    TAG_REPORT_STATUS,
+    TAG_REPORT_STOPPED,
+    TAG_VERSION,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -29,8 +36,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ARTIFACT_FOLDER: Final = "report"
-TAG_STATUS: Final = "codesign.report.status"
-TAG_STOPPED: Final = "codesign.report.stopped"
 
 
 @dataclass(frozen=True)
@@ -64,22 +69,22 @@ def log_report_run(
     """Log one report run with ``files`` under ``report/``; returns the run's id."""
     from codesign import __version__
 
-    user = _os_user()
+    user = current_user()
     note = f"**codesign report** of {started_at:%Y-%m-%d %H:%M} UTC: " + (
         "complete." if failure is None else f"incomplete, {failure}."
     )
     tags = {
         TAG_KIND: KIND_REPORT,
-        TAG_STATUS: "ok" if failure is None else "failed",
+        TAG_REPORT_STATUS: "ok" if failure is None else "failed",
         TAG_CHARTER: charter_sha256,
-        "codesign.version": __version__,
+        TAG_VERSION: __version__,
         "mlflow.user": user,
         "mlflow.source.name": "codesign report run",
         "mlflow.source.type": "LOCAL",
         "mlflow.note.content": note,
     }
     if failure is not None:
-        tags[TAG_STOPPED] = failure[:500]
+        tags[TAG_REPORT_STOPPED] = failure[:500]
     content = RunContent(
         name=name,
         tags=tags,
@@ -89,10 +94,3 @@ def log_report_run(
     run_id = log_run(store.client, store.experiment_id, content, tracking_uri=store.tracking_uri)
     logger.info("logged report %s as run %s of %s", name, run_id, store.experiment)
     return run_id
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "unknown"

@@ -41,6 +41,8 @@ from codesign.reports.lock import ReportLockedError, project_lock
 from codesign.reports.parameters import PROJECT_DIR, validate_parameters
 from codesign.reports.schedule import due
 from codesign.reports.tracker import TrackingWorker
+from codesign.system import first_line
+from codesign.timeutil import utc_now
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -56,11 +58,6 @@ STAMP_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 MAX_JOBS: Final = 64
 KERNEL_PRELOAD: Final = ("codesign.reports.sections", "matplotlib.backends.backend_agg")
 """What the report notebook imports first; its kernel loads them while starting."""
-
-
-def utc_now() -> dt.datetime:
-    """The current time, in UTC: the default clock."""
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -253,7 +250,7 @@ def _run_one(
     except ReportLockedError as e:
         result = ReportResult(path, ReportStatus.SKIPPED, f"already running{e.holder}")
     except CodesignError as e:
-        result = ReportResult(path, ReportStatus.FAILED, _first_line(e))
+        result = ReportResult(path, ReportStatus.FAILED, first_line(e))
     except Exception as e:
         logger.exception("report of %s: unexpected error", path)
         result = ReportResult(
@@ -312,7 +309,7 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
             failure=problem,
         )
     except TrackingError as e:
-        logged = f"not logged to MLflow: {_first_line(e)}"
+        logged = f"not logged to MLflow: {first_line(e)}"
         problem = f"{problem}; {logged}" if problem else f"written but {logged}"
     write_report_state(
         project, state.after("ok" if problem is None else "failed", now, written.stem)
@@ -370,11 +367,6 @@ def free_stem(folder: Path, slug: str, at: dt.datetime) -> str:
         moment += dt.timedelta(seconds=1)
     msg = f"{folder}: no free report name near {at:%Y-%m-%d %H:%M:%S} UTC"
     raise ReportError(msg)
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 _EXPORTER_LOCK = threading.Lock()

@@ -23,6 +23,8 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from codesign.timeutil import as_utc
+
 if TYPE_CHECKING:
     from codesign.charter.model import Reports
     from codesign.project import ReportState
@@ -47,7 +49,7 @@ def due(reports: Reports, state: ReportState, now: dt.datetime) -> Due:
     if reports.schedule is None:
         return Due(False, "no schedule in the charter (reports.schedule)")
     zone = zoneinfo.ZoneInfo(reports.timezone)
-    local_now = _aware(now).astimezone(zone)
+    local_now = as_utc(now).astimezone(zone)
     # croniter's get_prev from a scheduled instant returns the slot before it: step one second
     # past now so that a report scheduled at exactly now counts as due.
     scheduled = croniter(reports.schedule, local_now + dt.timedelta(seconds=1)).get_prev(
@@ -60,7 +62,3 @@ def due(reports: Reports, state: ReportState, now: dt.datetime) -> Due:
         retry = " (the last run failed)" if state.last_status == "failed" else ""
         return Due(True, f"scheduled at {scheduled:%Y-%m-%d %H:%M %Z}{retry}", upcoming)
     return Due(False, f"not due until {upcoming:%Y-%m-%d %H:%M %Z}", upcoming)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
+from codesign import presentation
 from codesign.charter.feedback import FeedbackKind, read_feedback
-from codesign.charter.metrics import REGISTRY
 from codesign.charter.model import DecisionOption
+from codesign.charter.registry import REGISTRY
 from codesign.exceptions import CodesignError
+from codesign.presentation import BLUE, SKY_BLUE, esc
 from codesign.project import (
     CATEGORY_LABELS,
     FINDING_CATEGORIES,
@@ -41,7 +43,6 @@ from codesign.reports import markup
 from codesign.reports.charts import TrendPoint, trend_chart
 from codesign.reports.markup import (
     Column,
-    esc,
     pretty_target,
     status_mark,
     status_of,
@@ -59,9 +60,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TREND_WORDS: Final[dict[str, tuple[str, str]]] = {
-    "better": ("better", markup.BLUISH_GREEN),
-    "worse": ("worse", markup.VERMILLION),
-    "same": ("unchanged", markup.GREY),
+    "better": ("better", presentation.BLUISH_GREEN),
+    "worse": ("worse", presentation.VERMILLION),
+    "same": ("unchanged", presentation.GREY),
 }
 """How the latest value moved against the one before, in the target's direction."""
 
@@ -182,8 +183,8 @@ class Report:
         Computed by the same metric implementations that measure iterations, so a number here
         and the matching outcome in MLflow agree on the same records.
         """
-        from codesign.charter.metrics import NoParams
-        from codesign.tracking.metrics import EvaluationData
+        from codesign.charter.registry import NoParams
+        from codesign.tracking.metrics import EvaluationData, implementation_for
 
         data = EvaluationData(feedback=self.feedback_records)
         measures = []
@@ -191,7 +192,7 @@ class Report:
             spec = REGISTRY.get(metric)
             if spec is None:  # pragma: no cover - the registry holds the built-ins
                 continue
-            value = spec.load()().compute(data, NoParams())
+            value = implementation_for(spec).compute(data, NoParams())
             measures.append(
                 FeedbackMeasure(
                     metric=metric,
@@ -301,7 +302,7 @@ def _outcome_statuses(charter: Charter, comparison: Comparison | None) -> list[O
 def summary_section(report: Report) -> Section:
     charter, use_case = report.charter, report.charter.use_case
     statuses = report.outcome_statuses
-    counts = {s: sum(1 for o in statuses if o.status == s) for s in markup.STATUS_MARKS}
+    counts = {s: sum(1 for o in statuses if o.status == s) for s in presentation.VERDICTS}
     iterations = len(report.comparison.iterations) if report.comparison else 0
     gate = report.gate.status if report.gate else "not run"
     open_signoffs = len(open_signoffs_of(charter))
@@ -387,19 +388,19 @@ def scorecard_section(report: Report) -> Section:
         unit = f" {spec.unit}" if spec and spec.unit else ""
         value = value_text(s.latest) + unit if s.latest is not None else "–"
         where = (
-            f'<br><span style="color:{markup.GREY};font-size:0.85em">'
+            f'<br><span style="color:{presentation.GREY};font-size:0.85em">'
             f"{esc(s.latest_iteration)}</span>"
             if s.latest_iteration
             else ""
         )
-        word, colour = TREND_WORDS.get(s.direction or "", ("–", markup.GREY))
+        word, colour = TREND_WORDS.get(s.direction or "", ("–", presentation.GREY))
         trend = f'<span style="color:{colour}">{esc(word)}</span>'
         if s.regression:
             trend += "<br>met before, missed now"
         rows.append(
             (
                 f"<strong>{esc(outcome.title)}</strong><br>"
-                f'<span style="color:{markup.GREY};font-size:0.85em">{esc(metric_title)} · '
+                f'<span style="color:{presentation.GREY};font-size:0.85em">{esc(metric_title)} · '
                 f"<code>{esc(outcome.id)}</code></span>",
                 esc(outcome.category.value.replace("_", " ")),
                 esc(pretty_target(str(outcome.target)) + unit),
@@ -520,8 +521,7 @@ def decision_section(report: Report) -> Section:
         score = scores[option]
         chosen = option is choice
         shown = (
-            f"{markup.bar(score / 5, colour=markup.BLUE if chosen else markup.SKY_BLUE)}"
-            f"{score:.1f} / 5"
+            f"{markup.bar(score / 5, colour=BLUE if chosen else SKY_BLUE)}{score:.1f} / 5"
             if score is not None
             else "not scored"
         )

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from codesign.exceptions import CodesignError, TrackingError
+from codesign.system import first_line, os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -162,7 +163,7 @@ class TrackingWorker:
                 stdin.flush()
                 self._sent += 1
             except OSError as e:
-                self._fail_all(f"the MLflow logger stopped ({e.strerror or e})")
+                self._fail_all(f"the MLflow logger stopped ({os_reason(e)})")
 
     def _started(self) -> subprocess.Popen[str]:
         """The child, started on first use (caller holds the lock)."""
@@ -238,7 +239,7 @@ def serve(requests: IO[str], replies: IO[str]) -> None:
         if store is None:
             reply["error"] = "no store was prepared for this report"
         elif isinstance(store, CodesignError):
-            reply["error"] = _first_line(store)
+            reply["error"] = first_line(store)
         else:
             try:
                 reply["run_id"] = log_report_run(
@@ -250,14 +251,9 @@ def serve(requests: IO[str], replies: IO[str]) -> None:
                     failure=request["failure"],
                 )
             except CodesignError as e:
-                reply["error"] = _first_line(e)
+                reply["error"] = first_line(e)
         replies.write(json.dumps(reply) + "\n")
         replies.flush()
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 @contextlib.contextmanager

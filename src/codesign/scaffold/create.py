@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 
 from codesign.exceptions import ScaffoldError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write
+from codesign.project.layout import REPORT_NOTEBOOK
 from codesign.scaffold.charter import write_charter
 from codesign.scaffold.spec import check_output_dir
-from codesign.scaffold.template import REPORT_NOTEBOOK, render, report_notebook_bytes
+from codesign.scaffold.template import render, report_notebook_bytes
 from codesign.scaffold.vcs import init_repository
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,7 +54,7 @@ def create_project(spec: ProjectSpec, output_dir: Path | str = ".") -> Path:
             _move_into_place(built, target)
     except OSError as e:
         _remove_empty(created)
-        msg = f"{output}: cannot write the project there ({e.strerror or e}); nothing was kept"
+        msg = f"{output}: cannot write the project there ({os_reason(e)}); nothing was kept"
         raise ScaffoldError(msg) from e
     except BaseException:
         _remove_empty(created)
@@ -108,7 +110,7 @@ def _make_folder(folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         _remove_empty(missing)
-        msg = f"output_dir: cannot create {folder} ({e.strerror or e})"
+        msg = f"output_dir: cannot create {folder} ({os_reason(e)})"
         raise ScaffoldError(msg) from e
     return missing
 
@@ -137,12 +139,12 @@ def _move_into_place(built: Path, target: Path) -> None:
         msg = f"{target}: appeared while the project was being made; nothing was written there"
         raise ScaffoldError(msg) from None
     except OSError as e:
-        msg = f"{target}: cannot create ({e.strerror or e})"
+        msg = f"{target}: cannot create ({os_reason(e)})"
         raise ScaffoldError(msg) from e
     try:
         os.replace(built, target)
     except OSError as e:
         with contextlib.suppress(OSError):
             target.rmdir()
-        msg = f"{target}: cannot move the new project into place ({e.strerror or e})"
+        msg = f"{target}: cannot move the new project into place ({os_reason(e)})"
         raise ScaffoldError(msg) from e

@@ -12,7 +12,7 @@ import logging
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from codesign.exceptions import ScaffoldError
 
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from codesign.scaffold.spec import ProjectSpec
 
 logger = logging.getLogger(__name__)
-
-REPORT_NOTEBOOK: Final = Path("notebooks") / "report.ipynb"
-"""Where a project keeps its report notebook (the report runner executes it)."""
 
 
 @contextlib.contextmanager

@@ -18,6 +18,15 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from codesign.presentation import (
+    ASCII_MISSING,
+    CELL_STYLE,
+    TABLE_STYLE,
+    VERDICTS,
+    esc,
+    number,
+    text_table,
+)
 from codesign.project import Project
 from codesign.tracking.reading import read_store
 
@@ -173,16 +182,12 @@ class Comparison:
 
     def text(self, last: int | None = 6) -> str:
         """A plain-text table of the last ``last`` iterations (all with ``None``)."""
-        from codesign.tracking.display import comparison_text
-
         return comparison_text(self, last=last)
 
     def __str__(self) -> str:
         return self.text()
 
     def _repr_html_(self) -> str:
-        from codesign.tracking.display import comparison_html
-
         return comparison_html(self)
 
 
@@ -280,3 +285,108 @@ def _direction(values: Sequence[float], *, higher_is_better: bool) -> Direction 
     if abs(delta) <= SAME_TOLERANCE * max(1.0, abs(values[-2])):
         return "same"
     return "better" if (delta > 0) == higher_is_better else "worse"
+
+
+# --- how a comparison reads -------------------------------------------------------------------
+
+
+def _cell_text(cell: Cell | None) -> str:
+    if cell is None or cell.met is None:
+        return ASCII_MISSING
+    mark = "ok" if cell.met else ("NO!" if cell.regression else "NO")
+    return f"{number(cell.value)} {mark}"
+
+
+def _short(name: str, width: int = 22) -> str:
+    return name if len(name) <= width else name[: width - 3] + "..."
+
+
+def comparison_text(comparison: Comparison, *, last: int | None = 6) -> str:
+    """Outcomes (rows) × the last iterations (columns), with target and trend."""
+    total = len(comparison.iterations)
+    if not total:
+        return f"No iterations logged yet in experiment {comparison.experiment}."
+    shown = (
+        comparison.iterations if last is None or last >= total else comparison.iterations[-last:]
+    )
+    header = ["outcome", "target", *(_short(it.name) for it in shown), "trend"]
+    rows = []
+    for outcome in comparison.outcomes:
+        trend = comparison.trends[outcome.id].direction or ASCII_MISSING
+        cells = [_cell_text(it.cells.get(outcome.id)) for it in shown]
+        rows.append([outcome.id, outcome.target, *cells, trend])
+    scope = "all" if len(shown) == total else f"the last {len(shown)}; --json for all"
+    lines = [
+        f"Iterations of {comparison.experiment}: {total} (showing {scope})",
+        "",
+        text_table(header, rows),
+        "",
+        "ok = met, NO = not met, NO! = regression (an earlier iteration met it), - = not measured",
+    ]
+    stale = [it.name for it in shown if not it.charter_current]
+    if stale:
+        lines.append(
+            f"measured under an earlier charter (values judged against today's targets): "
+            f"{', '.join(stale)}"
+        )
+    latest = {r.outcome: r for r in comparison.regressions if r.run_id == shown[-1].run_id}
+    if latest:
+        lines.append("")
+        lines.append(f"Regressions in the latest iteration ({shown[-1].name}):")
+        lines.extend(
+            f"  {r.outcome}: {number(r.value)}, target {r.target}; met by {r.last_met_name} "
+            f"({number(r.last_met_value)})"
+            for r in latest.values()
+        )
+    return "\n".join(lines)
+
+
+def _cell_html(cell: Cell | None, align: str) -> str:
+    if cell is None or cell.met is None:
+        return f"<td {align} title='not measured'>{ASCII_MISSING}</td>"
+    if cell.met:
+        colour = VERDICTS["met"].text_colour
+        return f"<td {align}><span style='color:{colour}'>{number(cell.value)} ✓</span></td>"
+    flag = " ▼ regression" if cell.regression else ""
+    return (
+        f"<td {align}><span style='color:{VERDICTS['not met'].text_colour};font-weight:600'>"
+        f"{number(cell.value)} ✗{flag}</span></td>"
+    )
+
+
+_ARROWS: Final = {"better": "↗ better", "worse": "↘ worse", "same": "→ same"}
+
+
+def comparison_html(comparison: Comparison) -> str:
+    cell_l = CELL_STYLE.format(align="left")
+    cell_r = CELL_STYLE.format(align="right")
+    if not comparison.iterations:
+        return f"<p>No iterations logged yet in <code>{esc(comparison.experiment)}</code>.</p>"
+    head = "".join(
+        f"<th {cell_r} title='run {esc(it.run_id)}; governance {it.governance}'>"
+        f"{esc(_short(it.name))}{'' if it.charter_current else ' *'}</th>"
+        for it in comparison.iterations
+    )
+    body = []
+    for outcome in comparison.outcomes:
+        trend = comparison.trends[outcome.id].direction
+        cells = "".join(
+            _cell_html(it.cells.get(outcome.id), cell_r) for it in comparison.iterations
+        )
+        body.append(
+            f"<tr><td {cell_l} title='{esc(outcome.title)}'>{esc(outcome.id)}</td>"
+            f"<td {cell_l}>{esc(outcome.target)}</td>{cells}"
+            f"<td {cell_l}>{_ARROWS.get(trend or '', ASCII_MISSING)}</td></tr>"
+        )
+    note = (
+        "<p style='font-size:0.8em'>* measured under an earlier charter; judged against "
+        "today's targets.</p>"
+        if any(not it.charter_current for it in comparison.iterations)
+        else ""
+    )
+    return (
+        f"<div><strong>Iterations of {esc(comparison.experiment)}</strong>"
+        f"<div style='overflow-x:auto'><table {TABLE_STYLE}><thead><tr><th {cell_l}>outcome</th>"
+        f"<th {cell_l}>target</th>{head}<th {cell_l}>trend</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>{note}</div>"
+    )

@@ -18,15 +18,17 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import ValidationError
 
-from codesign.charter.metrics import REGISTRY, SubgroupParams
-from codesign.tracking.metrics import EvaluationData, Metric
+from codesign.charter.registry import REGISTRY, SubgroupParams
+from codesign.presentation import CELL_STYLE, TABLE_STYLE, VERDICTS, esc, number
+from codesign.tracking.metrics import EvaluationData, implementation_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from codesign.charter.feedback import FeedbackRecord
-    from codesign.charter.metrics import MetricParams, MetricSpec
     from codesign.charter.model import Charter, Outcome
+    from codesign.charter.registry import MetricParams, MetricSpec
+    from codesign.tracking.metrics import Metric
     from codesign.tracking.predictions import Predictions
 
 logger = logging.getLogger(__name__)
@@ -94,8 +96,6 @@ class Evaluation:
         return counts
 
     def _repr_html_(self) -> str:
-        from codesign.tracking.display import evaluation_html
-
         return evaluation_html(self, heading="Evaluation (not logged)")
 
 
@@ -130,7 +130,7 @@ class _Measurer:
         """The value, ``None`` (not measured) or a note saying the computation failed."""
         key = (spec.name, f"{type(params).__name__}:{params.model_dump_json(exclude_unset=True)}")
         if key not in self._values:
-            self._values[key] = _compute(load_metric(spec), self.data, params, label)
+            self._values[key] = _compute(implementation_for(spec), self.data, params, label)
         return self._values[key]
 
     def outcome(self, outcome: Outcome) -> OutcomeResult:
@@ -142,7 +142,7 @@ class _Measurer:
         if isinstance(value, str):
             return _result(outcome, None, value)
         if value is None:
-            return _result(outcome, None, load_metric(spec).unavailable(self.data, params))
+            return _result(outcome, None, implementation_for(spec).unavailable(self.data, params))
         return _result(outcome, value, None)
 
     def panel(self) -> dict[str, float]:
@@ -187,15 +187,6 @@ def _compute(
     return value if math.isfinite(value) else None
 
 
-def load_metric(spec: MetricSpec) -> Metric:
-    """An instance of the spec's implementation; refuses anything that is not a :class:`Metric`."""
-    implementation = spec.load()
-    if not (isinstance(implementation, type) and issubclass(implementation, Metric)):
-        msg = f"metric {spec.name!r}: {spec.implementation} is not a codesign Metric subclass"
-        raise TypeError(msg)
-    return implementation()
-
-
 def column_needs(charter: Charter) -> dict[str, list[str]]:
     """Which outcomes need which prediction or subgroup column (for error messages)."""
     needs: dict[str, list[str]] = {}
@@ -204,7 +195,7 @@ def column_needs(charter: Charter) -> dict[str, list[str]]:
         if spec is None:
             continue
         params = spec.parse_params(outcome.params)
-        for alternatives in load_metric(spec).requires(params):
+        for alternatives in implementation_for(spec).requires(params):
             for column in alternatives:
                 needs.setdefault(column, []).append(outcome.id)
     return needs
@@ -235,3 +226,44 @@ def feedback_for(records: Iterable[FeedbackRecord], iteration: str) -> list[Feed
     if named:
         return named
     return [r for r in records if not r.iteration]
+
+
+# --- how an evaluation reads ------------------------------------------------------------------
+
+
+def verdict_text(outcome: OutcomeResult) -> str:
+    """The verdict in plain words for a terminal, with why it was not measured."""
+    if outcome.met is None:
+        return f"not measured ({outcome.note})" if outcome.note else "not measured"
+    return "met" if outcome.met else "NOT MET"
+
+
+def evaluation_rows(evaluation: Evaluation) -> list[list[str]]:
+    return [
+        [o.id, o.metric, number(o.value), o.target, verdict_text(o)] for o in evaluation.outcomes
+    ]
+
+
+def evaluation_html(evaluation: Evaluation, *, heading: str) -> str:
+    cell_l = CELL_STYLE.format(align="left")
+    cell_r = CELL_STYLE.format(align="right")
+    body = []
+    for o in evaluation.outcomes:
+        colour = VERDICTS[o.verdict].text_colour
+        verdict = esc(o.verdict if o.met is not None else verdict_text(o))
+        body.append(
+            f"<tr><td {cell_l} title='{esc(o.title)}'>{esc(o.id)}</td>"
+            f"<td {cell_l}>{esc(o.metric)}</td>"
+            f"<td {cell_r}>{number(o.value)}</td>"
+            f"<td {cell_l}>{esc(o.target)}</td>"
+            f"<td {cell_l}><span style='color:{colour};font-weight:600'>{verdict}</span></td></tr>"
+        )
+    header = "".join(
+        f"<th {cell_l}>{h}</th>" for h in ("outcome", "metric", "value", "target", "verdict")
+    )
+    return (
+        f"<div><strong>{esc(heading)}</strong>"
+        f"<table {TABLE_STYLE}><thead><tr>{header}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+        "</div>"
+    )

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import getpass
 import json
 import logging
 import re
@@ -38,14 +37,18 @@ from typing import TYPE_CHECKING, Any, Final
 from codesign.charter.feedback import read_feedback
 from codesign.exceptions import DataError, TrackingError
 from codesign.fileio import sha256_file
+from codesign.presentation import esc, number, text_table
 from codesign.project import Project, gate_status
-from codesign.tracking import reading
+from codesign.system import current_user, os_reason
 from codesign.tracking.evaluation import (
     PANEL_PREFIX,
     column_needs,
     evaluate,
+    evaluation_html,
+    evaluation_rows,
     feedback_for,
     group_columns,
+    verdict_text,
 )
 from codesign.tracking.predictions import (
     MODEL_SOURCE_SUFFIX,
@@ -55,6 +58,21 @@ from codesign.tracking.predictions import (
     read_predictions,
 )
 from codesign.tracking.store import RunContent, log_run, open_project_experiment, run_url
+from codesign.tracking.tags import (
+    PARAM_COLUMNS,
+    PARAM_FEEDBACK_RECORDS,
+    PARAM_ROWS,
+    TAG_AUTHOR,
+    TAG_CHARTER,
+    TAG_DATA,
+    TAG_FEEDBACK,
+    TAG_GOVERNANCE,
+    TAG_PREDICTIONS,
+    TAG_PREDICTIONS_SOURCE,
+    TAG_TARGET,
+    TAG_VERDICT,
+    TAG_VERSION,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,13 +156,9 @@ class IterationResult:
         }
 
     def __str__(self) -> str:
-        from codesign.tracking.display import iteration_text
-
         return iteration_text(self)
 
     def _repr_html_(self) -> str:
-        from codesign.tracking.display import iteration_html
-
         return iteration_html(self)
 
 
@@ -225,7 +239,7 @@ def log_iteration(
     evaluation = evaluate(charter, predictions, feedback)
     data_sha = _data_sha256(options, predictions)
     governance = gate_status(where, data_sha)
-    author = options.author or _os_user()
+    author = options.author or current_user()
     experiment = where.slug_of(charter)
     charter_sha = charter.content_sha256()
     preview = IterationResult(
@@ -312,7 +326,7 @@ def _feedback(
         records = read_feedback(path)
         digest = sha256_file(path)
     except OSError as e:
-        msg = f"{path}: cannot read the feedback file ({e.strerror or type(e).__name__})"
+        msg = f"{path}: cannot read the feedback file ({os_reason(e)})"
         raise DataError(msg) from e
     return feedback_for(records, name), digest
 
@@ -326,15 +340,8 @@ def _data_sha256(options: IterationOptions, predictions: Predictions | None) -> 
         msg = f"{options.data}: data file not found (--data names the data the gate checked)"
         raise DataError(msg) from None
     except OSError as e:
-        msg = f"{options.data}: cannot read the data file ({e.strerror or type(e).__name__})"
+        msg = f"{options.data}: cannot read the data file ({os_reason(e)})"
         raise DataError(msg) from e
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "unknown"
 
 
 def _run_content(
@@ -345,7 +352,6 @@ def _run_content(
     source: str,
 ) -> RunContent:
     from codesign import __version__
-    from codesign.tracking.display import iteration_markdown
 
     evaluation = result.evaluation
     tags: dict[str, str] = {
@@ -353,31 +359,31 @@ def _run_content(
         "mlflow.source.name": source,
         "mlflow.source.type": "LOCAL",
         "mlflow.note.content": iteration_markdown(result),
-        "codesign.version": __version__,
-        reading.TAG_AUTHOR: result.author,
-        reading.TAG_CHARTER: result.charter_sha256,
-        reading.TAG_GOVERNANCE: result.governance,
+        TAG_VERSION: __version__,
+        TAG_AUTHOR: result.author,
+        TAG_CHARTER: result.charter_sha256,
+        TAG_GOVERNANCE: result.governance,
     }
     if result.data_sha256:
-        tags[reading.TAG_DATA] = result.data_sha256
+        tags[TAG_DATA] = result.data_sha256
     if predictions is not None:
-        tags[reading.TAG_PREDICTIONS] = predictions.sha256
-        tags["codesign.predictions_source"] = predictions.source
+        tags[TAG_PREDICTIONS] = predictions.sha256
+        tags[TAG_PREDICTIONS_SOURCE] = predictions.source
     if feedback_sha:
-        tags["codesign.feedback_sha256"] = feedback_sha
+        tags[TAG_FEEDBACK] = feedback_sha
     metrics: dict[str, float] = {}
     for outcome in evaluation.outcomes:
-        tags[reading.TAG_VERDICT + outcome.id] = outcome.verdict
-        tags[reading.TAG_TARGET + outcome.id] = outcome.target
+        tags[TAG_VERDICT + outcome.id] = outcome.verdict
+        tags[TAG_TARGET + outcome.id] = outcome.target
         if outcome.value is not None:
             metrics[outcome.id] = outcome.value
     metrics.update({PANEL_PREFIX + name: value for name, value in evaluation.panel.items()})
     params = {
-        "codesign.rows": str(evaluation.rows if evaluation.rows is not None else 0),
-        "codesign.feedback_records": str(evaluation.feedback_records),
+        PARAM_ROWS: str(evaluation.rows if evaluation.rows is not None else 0),
+        PARAM_FEEDBACK_RECORDS: str(evaluation.feedback_records),
     }
     if predictions is not None:
-        params["codesign.columns"] = ",".join(predictions.columns)
+        params[PARAM_COLUMNS] = ",".join(predictions.columns)
     record = {k: v for k, v in result.to_json().items() if k not in ("run_id", "run_url")}
     record["panel"] = dict(evaluation.panel)
     artifacts = {
@@ -387,3 +393,56 @@ def _run_content(
     return RunContent(
         name=result.name, metrics=metrics, params=params, tags=tags, artifacts=artifacts
     )
+
+
+# --- how an iteration reads -------------------------------------------------------------------
+
+
+def iteration_text(result: IterationResult) -> str:
+    """The verdict table ``codesign track`` prints."""
+    evaluation = result.evaluation
+    counts = evaluation.counts()
+    rows = "-" if evaluation.rows is None else f"{evaluation.rows}"
+    head = [
+        f'Logged iteration "{result.name}" (run {result.run_id}) to experiment {result.experiment}',
+        f"  governance of the data: {result.governance}   charter: {result.charter_sha256[:12]}"
+        f"   predictions: {rows} rows   feedback records: {evaluation.feedback_records}",
+    ]
+    if result.run_url:
+        head.append(f"  in MLflow: {result.run_url}")
+    head.append("")
+    table = text_table(
+        ["outcome", "metric", "value", "target", "verdict"], evaluation_rows(evaluation)
+    )
+    summary = (
+        f"\n\n{counts['met']} met, {counts['not met']} not met, "
+        f"{counts['not measured']} not measured"
+    )
+    return "\n".join([*head, table]) + summary
+
+
+def iteration_markdown(result: IterationResult) -> str:
+    """The verdict table as Markdown, for the run's description in the MLflow UI."""
+    lines = [
+        f"**codesign iteration** — governance of the data: {result.governance}",
+        "",
+        "| outcome | metric | value | target | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for o in result.outcomes:
+        lines.append(
+            f"| {o.id} | {o.metric} | {number(o.value)} | {o.target} | {verdict_text(o)} |"
+        )
+    return "\n".join(lines)
+
+
+def iteration_html(result: IterationResult) -> str:
+    heading = (
+        f'Iteration "{result.name}" — run {result.run_id} in {result.experiment}; '
+        f"governance of the data: {result.governance}"
+    )
+    table = evaluation_html(result.evaluation, heading=heading)
+    if not result.run_url:
+        return table
+    link = esc(result.run_url)
+    return f"{table}<p><a href='{link}' target='_blank'>Open the run in MLflow</a></p>"

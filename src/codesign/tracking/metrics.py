@@ -1,4 +1,4 @@
-"""How each metric of the registry is computed (``codesign.charter.metrics.REGISTRY``).
+"""How each metric of the registry is computed (``codesign.charter.registry.REGISTRY``).
 
 The charter layer names every metric and explains it; this module measures it. A metric is a
 subclass of :class:`Metric` with one method to implement, :meth:`Metric.compute`, which returns
@@ -25,12 +25,12 @@ import math
 import statistics
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar
 
 import numpy as np
 
 from codesign.charter.feedback import FeedbackKind
-from codesign.charter.metrics import (
+from codesign.charter.registry import (
     REGISTRY,
     BinaryParams,
     CalibrationParams,
@@ -40,12 +40,12 @@ from codesign.charter.metrics import (
 from codesign.tracking.predictions import LEVEL_PRED, LEVEL_TRUE, Y_PRED, Y_SCORE, Y_TRUE
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from codesign.charter.feedback import FeedbackRecord
-    from codesign.charter.metrics import (
-        MetricParams,
-    )
+    from codesign.charter.registry import MetricParams, MetricSpec
     from codesign.tracking.predictions import Predictions
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,42 @@ class Metric(ABC):
         if missing:
             return "needs " + "; ".join(missing)
         return "the data to measure it was not given"
+
+
+_IMPLEMENTATIONS: dict[str, type[Metric]] = {}
+
+_M = TypeVar("_M", bound=type[Metric])
+
+
+def implements(name: str, *, replace: bool = False) -> Callable[[_M], _M]:
+    """Bind a :class:`Metric` subclass to the registry's metric ``name`` (a class decorator).
+
+    The charter registry (:data:`codesign.charter.registry.REGISTRY`) says what a metric means;
+    this binding says how it is computed. Binding a name twice is an error unless ``replace``.
+    """
+
+    def bind(cls: _M) -> _M:
+        if name in _IMPLEMENTATIONS and not replace:
+            msg = f"metric {name!r} already has an implementation"
+            raise ValueError(msg)
+        _IMPLEMENTATIONS[name] = cls
+        return cls
+
+    return bind
+
+
+def implementation_for(spec: MetricSpec) -> Metric:
+    """A fresh instance of the computation bound to ``spec``'s name."""
+    cls = _IMPLEMENTATIONS.get(spec.name)
+    if cls is None:
+        msg = f"metric {spec.name!r} is registered but has no implementation (see implements())"
+        raise LookupError(msg)
+    return cls()
+
+
+def implemented_names() -> frozenset[str]:
+    """Every metric name with a computation bound to it."""
+    return frozenset(_IMPLEMENTATIONS)
 
 
 def missing_columns(
@@ -223,6 +259,7 @@ class _ConfusionRatio(BinaryMetric):
         )
 
 
+@implements("sensitivity")
 class Sensitivity(_ConfusionRatio):
     """Share of positive cases flagged: TP / (TP + FN) (scikit-learn ``recall_score``)."""
 
@@ -230,6 +267,7 @@ class Sensitivity(_ConfusionRatio):
     pos_label = 1
 
 
+@implements("specificity")
 class Specificity(_ConfusionRatio):
     """Share of negative cases left alone: TN / (TN + FP) (recall of the negative class)."""
 
@@ -237,6 +275,7 @@ class Specificity(_ConfusionRatio):
     pos_label = 0
 
 
+@implements("ppv")
 class PositivePredictiveValue(_ConfusionRatio):
     """Share of alerts that are right: TP / (TP + FP) (scikit-learn ``precision_score``)."""
 
@@ -244,6 +283,7 @@ class PositivePredictiveValue(_ConfusionRatio):
     pos_label = 1
 
 
+@implements("npv")
 class NegativePredictiveValue(_ConfusionRatio):
     """Share of silences that are right: TN / (TN + FN) (precision of the negative class)."""
 
@@ -251,6 +291,7 @@ class NegativePredictiveValue(_ConfusionRatio):
     pos_label = 0
 
 
+@implements("accuracy")
 class Accuracy(BinaryMetric):
     """Share of all cases decided right (scikit-learn ``accuracy_score``)."""
 
@@ -265,6 +306,7 @@ class Accuracy(BinaryMetric):
         return float(accuracy_score(truth, predicted, sample_weight=sample_weight))
 
 
+@implements("f1")
 class F1(BinaryMetric):
     """Harmonic mean of sensitivity and PPV (scikit-learn ``f1_score``)."""
 
@@ -287,6 +329,7 @@ def _both_classes(truth: NDArray[np.int8]) -> bool:
     return bool(truth.any() and not truth.all())
 
 
+@implements("auroc")
 class AreaUnderROC(BinaryMetric):
     """Probability that a positive case scores above a negative one (``roc_auc_score``)."""
 
@@ -305,6 +348,7 @@ class AreaUnderROC(BinaryMetric):
         return float(roc_auc_score(truth, predicted, sample_weight=sample_weight))
 
 
+@implements("auprc")
 class AreaUnderPR(BinaryMetric):
     """Area under the precision-recall curve, as average precision (``average_precision_score``)."""
 
@@ -325,6 +369,7 @@ class AreaUnderPR(BinaryMetric):
         )
 
 
+@implements("brier")
 class Brier(BinaryMetric):
     """Mean squared gap between risk and outcome (``brier_score_loss``)."""
 
@@ -345,6 +390,7 @@ class Brier(BinaryMetric):
         )
 
 
+@implements("ece")
 class ExpectedCalibrationError(BinaryMetric):
     """Weighted mean gap between predicted risk and observed frequency over equal-width bins.
 
@@ -407,6 +453,7 @@ class OrdinalMetric(Metric):
         return predictions.level_true, predictions.level_pred
 
 
+@implements("under_triage_rate")
 class UnderTriageRate(OrdinalMetric):
     """Share of cases given a less urgent (numerically greater) level than the reference."""
 
@@ -419,6 +466,7 @@ class UnderTriageRate(OrdinalMetric):
         return float(np.mean(given > reference))
 
 
+@implements("over_triage_rate")
 class OverTriageRate(OrdinalMetric):
     """Share of cases given a more urgent (numerically smaller) level than the reference."""
 
@@ -455,6 +503,7 @@ class FeedbackMetric(Metric):
         return f"no {_FEEDBACK_LABELS[self.kind]} in the feedback records"
 
 
+@implements("sus")
 class SystemUsabilityScale(FeedbackMetric):
     """Mean SUS score (0-100) over the SUS questionnaires."""
 
@@ -466,6 +515,7 @@ class SystemUsabilityScale(FeedbackMetric):
         return statistics.fmean(scores) if scores else None
 
 
+@implements("trust")
 class Trust(FeedbackMetric):
     """Mean over trust questionnaires of each response's mean trust answer (1-5)."""
 
@@ -477,6 +527,7 @@ class Trust(FeedbackMetric):
         return statistics.fmean(scores) if scores else None
 
 
+@implements("minutes_saved")
 class MinutesSaved(FeedbackMetric):
     """Median of ``minutes_without - minutes_with`` over the time-motion records."""
 
@@ -488,6 +539,7 @@ class MinutesSaved(FeedbackMetric):
         return float(statistics.median(saved)) if saved else None
 
 
+@implements("reviewed_accuracy")
 class ReviewedAccuracy(FeedbackMetric):
     """Share of reviewed outputs rated accurate."""
 
@@ -524,6 +576,7 @@ def _compress(
     return group[starts], truth[starts], predicted[starts], counts
 
 
+@implements("subgroup_gap")
 class SubgroupGap(Metric):
     """Largest difference of a binary metric between the groups of a column (max - min).
 
@@ -537,7 +590,7 @@ class SubgroupGap(Metric):
         if spec is None or spec.kind is not MetricKind.BINARY:  # the params validator prevents it
             msg = f"subgroup_gap needs a binary metric, got {params.metric!r}"
             raise ValueError(msg)
-        metric = spec.load()()
+        metric = implementation_for(spec)
         if not isinstance(metric, BinaryMetric):
             msg = f"subgroup_gap needs a binary metric, {params.metric!r} is not"
             raise TypeError(msg)

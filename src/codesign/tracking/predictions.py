@@ -32,6 +32,7 @@ import numpy as np
 
 from codesign.exceptions import DataError
 from codesign.fileio import sha256_file
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -143,7 +144,7 @@ def read_predictions(
         msg = f"{path}: predictions file not found"
         raise DataError(msg) from None
     except OSError as e:
-        msg = f"{path}: cannot read the predictions file ({e.strerror or type(e).__name__})"
+        msg = f"{path}: cannot read the predictions file ({os_reason(e)})"
         raise DataError(msg) from e
     if size == 0:
         msg = f"{path}: the predictions file is empty; {FORMAT_HINT}"

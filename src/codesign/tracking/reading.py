@@ -19,34 +19,34 @@ releases; a test checks that both paths agree.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.exceptions import TrackingError
 from codesign.project import Project
+from codesign.timeutil import from_epoch_ms
+from codesign.tracking.store import connect, sqlite_path, translate_errors
+from codesign.tracking.tags import (
+    FINISHED,
+    KIND_REPORT,
+    TAG_AUTHOR,
+    TAG_CHARTER,
+    TAG_GOVERNANCE,
+    TAG_KIND,
+    TAG_PREDICTIONS,
+    TAG_PREFIX,
+    TAG_TARGET,
+    TAG_VERDICT,
+)
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterable, Iterator, Mapping
+    from pathlib import Path
 
 logger = logging.getLogger(__name__)
-
-TAG_PREFIX: Final = "codesign."
-TAG_CHARTER: Final = "codesign.charter_sha256"
-TAG_GOVERNANCE: Final = "codesign.governance"
-TAG_PREDICTIONS: Final = "codesign.predictions_sha256"
-TAG_DATA: Final = "codesign.data_sha256"
-TAG_AUTHOR: Final = "codesign.author"
-TAG_VERDICT: Final = "codesign.verdict."
-TAG_TARGET: Final = "codesign.target."
-TAG_KIND: Final = "codesign.kind"
-"""What a run of the project's experiment is; iterations have none or ``iteration``."""
-KIND_REPORT: Final = "report"
-"""``codesign.kind`` of the runs ``codesign report run`` logs: never an iteration."""
-FINISHED: Final = "FINISHED"
 
 
 @dataclass(frozen=True)
@@ -115,17 +115,6 @@ def read_store(tracking_uri: str, experiment: str) -> list[IterationRecord]:
     return read_with_client(tracking_uri, experiment)
 
 
-def sqlite_path(tracking_uri: str) -> Path | None:
-    """The database file of a ``sqlite:///PATH`` URI (SQLAlchemy's form), else ``None``."""
-    prefix = "sqlite:///"
-    if not tracking_uri.startswith(prefix):
-        return None
-    path = tracking_uri[len(prefix) :].split("?", 1)[0]
-    if not path or path == ":memory:":
-        return None
-    return Path(path)
-
-
 # --- the embedded store, with sqlite3 ----------------------------------------------------------
 
 
@@ -192,7 +181,7 @@ def _runs(db: sqlite3.Connection, experiment_id: int) -> list[IterationRecord]:
         IterationRecord(
             run_id=run_id,
             name=name or run_id,
-            started_at=_utc(start_time),
+            started_at=from_epoch_ms(start_time),
             metrics=metrics.get(run_id, {}),
             tags=tags.get(run_id, {}),
         )
@@ -206,17 +195,11 @@ def is_report_run(tags: Mapping[str, str]) -> bool:
     return tags.get(TAG_KIND) == KIND_REPORT
 
 
-def _utc(milliseconds: int | None) -> dt.datetime:
-    return dt.datetime.fromtimestamp((milliseconds or 0) / 1000, tz=dt.UTC)
-
-
 # --- any other store, with the MLflow client ---------------------------------------------------
 
 
 def read_with_client(tracking_uri: str, experiment: str) -> list[IterationRecord]:
     """Read through MLflow's client (a tracking server, a database URI)."""
-    from codesign.tracking.store import connect, translate_errors
-
     client = connect(tracking_uri)
     with translate_errors(tracking_uri, "read iterations from"):
         found = client.get_experiment_by_name(experiment)
@@ -251,7 +234,7 @@ def _record(run: Any) -> IterationRecord:
     return IterationRecord(
         run_id=run.info.run_id,
         name=run.info.run_name or run.info.run_id,
-        started_at=_utc(run.info.start_time),
+        started_at=from_epoch_ms(run.info.start_time),
         metrics={k: float(v) for k, v in run.data.metrics.items()},
         tags={k: v for k, v in run.data.tags.items() if k.startswith(TAG_PREFIX)},
     )

@@ -22,16 +22,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.config import ENV_ARTIFACT_ROOT, quiet_telemetry
 from codesign.exceptions import TrackingError
 from codesign.fileio import folder_lock
-from codesign.tracking.reading import FINISHED, sqlite_path
+from codesign.system import os_reason
+from codesign.tracking.tags import FINISHED
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
-    from pathlib import Path
 
     from codesign.project import Project
 
@@ -201,7 +202,7 @@ def lock_folder(tracking_uri: str) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        msg = f"{folder}: cannot create the tracking store folder ({e.strerror or e})"
+        msg = f"{folder}: cannot create the tracking store folder ({os_reason(e)})"
         raise TrackingError(msg) from e
     return folder
 
@@ -302,3 +303,14 @@ def run_url(tracking_uri: str, experiment_id: str, run_id: str) -> str | None:
     netloc = parts.netloc.rsplit("@", 1)[-1]  # never a user name or password in a link
     base = urllib.parse.urlunsplit(parts._replace(netloc=netloc)).rstrip("/")
     return f"{base}/#/experiments/{experiment_id}/runs/{run_id}"
+
+
+def sqlite_path(tracking_uri: str) -> Path | None:
+    """The database file of a ``sqlite:///PATH`` URI (SQLAlchemy's form), else ``None``."""
+    prefix = "sqlite:///"
+    if not tracking_uri.startswith(prefix):
+        return None
+    path = tracking_uri[len(prefix) :].split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    return Path(path)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, ParamSpec
 import ipywidgets as ipw
 
 from codesign.exceptions import CharterError, CodesignError
+from codesign.presentation import GREEN_TEXT, GREY_TEXT, ORANGE_TEXT, VERMILLION_TEXT, esc
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -28,10 +29,10 @@ logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 
-ERROR_COLOUR: Final = "#b00020"
-HINT_COLOUR: Final = "#8a5300"
-MUTED_COLOUR: Final = "#555"
-OK_COLOUR: Final = "#1b6e20"
+ERROR_COLOUR: Final = VERMILLION_TEXT
+HINT_COLOUR: Final = ORANGE_TEXT
+MUTED_COLOUR: Final = GREY_TEXT
+OK_COLOUR: Final = GREEN_TEXT
 FIELD_MARGIN: Final = "2px"
 """ipywidgets' margin around an input (``--jp-widgets-margin``); column notes use the same."""
 
@@ -106,14 +107,9 @@ def button(
     )
 
 
-def html_text(text_value: str) -> str:
-    """Escape text for an HTML widget."""
-    return html.escape(text_value, quote=False)
-
-
 def message_html(lines: Iterable[str], colour: str = ERROR_COLOUR) -> str:
     """Lines of plain text as a small coloured block."""
-    body = "<br>".join(html_text(line) for line in lines)
+    body = "<br>".join(esc(line) for line in lines)
     return f'<div style="color: {colour}; line-height: 1.3">{body}</div>' if body else ""
 
 
@@ -136,7 +132,7 @@ def column_notes(
     for index, (width, flex) in enumerate(columns):
         # The size is set where the font is the inputs' own, so "8em" here is "8em" there.
         size = f"flex: {flex}; min-width: 0;" if flex else f"width: {width}; flex: none;"
-        note = html_text(notes.get(index, ""))
+        note = esc(notes.get(index, ""))
         cells.append(
             f'<div style="{size} margin: 0 {FIELD_MARGIN}; line-height: 1.2; '
             f'overflow-wrap: anywhere"><span style="color: {colour}; font-weight: {weight}; '

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Final
 import ipywidgets as ipw
 
 from codesign.charter.consensus import SCALE, SCALE_WORDS, Verdict
-from codesign.charter.metrics import REGISTRY
 from codesign.charter.model import Category, Outcome
 from codesign.charter.ratings import (
     Candidate,
@@ -27,6 +26,8 @@ from codesign.charter.ratings import (
     Rating,
     RoundState,
 )
+from codesign.charter.registry import REGISTRY
+from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.live import Poller, files_signature
 from codesign.widgets.outcomes import CATEGORY_LABELS, suggest_id
@@ -34,12 +35,12 @@ from codesign.widgets.plain import EntryError, number_text, read_number
 
 if TYPE_CHECKING:
     from codesign.charter.consensus import Tally
-    from codesign.charter.metrics import MetricSpec
     from codesign.charter.model import Stakeholder
     from codesign.charter.ratings import (
         RatingStore,
         RoundResult,
     )
+    from codesign.charter.registry import MetricSpec
     from codesign.widgets.session import CharterSession
 
 IMPORTANCE: Final = [
@@ -83,9 +84,7 @@ def distribution_html(tally: Tally) -> str:
         for score, count in zip(SCALE, tally.distribution, strict=True)
     )
     median = f"median {tally.median:g}" if tally.median is not None else "no rating"
-    return (
-        f"<div>{bars}</div><div>The room (n = {tally.n}, {median}): {_ui.html_text(words)}.</div>"
-    )
+    return f"<div>{bars}</div><div>The room (n = {tally.n}, {median}): {esc(words)}.</div>"
 
 
 # --- participant ----------------------------------------------------------------------------
@@ -97,10 +96,9 @@ class RatingRow:
     def __init__(self, candidate: Candidate, previous: str = "") -> None:
         self.candidate = candidate
         self.spec: MetricSpec | None = REGISTRY.get(candidate.metric)
-        title = _ui.html_text(candidate.title)
+        title = esc(candidate.title)
         measure = (
-            f"Measured by {_ui.html_text(self.spec.title.lower())}: "
-            f"{_ui.html_text(self.spec.summary)}"
+            f"Measured by {esc(self.spec.title.lower())}: {esc(self.spec.summary)}"
             if self.spec
             else ""
         )
@@ -258,7 +256,7 @@ class RatingForm:
         )
         return (
             f"<div style='font-size:90%;background:#f3f6fa;padding:4px;margin:2px 0'>"
-            f"<div>{_ui.html_text(yours)}</div>{distribution_html(tally)}</div>"
+            f"<div>{esc(yours)}</div>{distribution_html(tally)}</div>"
         )
 
     def save(self) -> None:
@@ -348,7 +346,7 @@ class CandidateCard:
         self._proposed = ""
 
     def show(self, tally: Tally | None) -> None:
-        title = _ui.html_text(self.candidate.title)
+        title = esc(self.candidate.title)
         if tally is None or tally.n == 0:
             body = "Not rated yet."
             verdict = Verdict.UNRATED
@@ -375,8 +373,8 @@ class CandidateCard:
         self.summary.value = (
             f"<div style='font-weight:bold;overflow-wrap:anywhere'>{title}</div>"
             f"<div><span style='color:{colour};font-weight:bold'>{symbol} "
-            f"{_ui.html_text(verdict.value)}</span></div>"
-            f"<div style='overflow-wrap:anywhere'>{_ui.html_text(body)}</div>"
+            f"{esc(verdict.value)}</span></div>"
+            f"<div style='overflow-wrap:anywhere'>{esc(body)}</div>"
         )
         self.verdict = verdict
         self.tally = tally

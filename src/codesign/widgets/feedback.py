@@ -29,6 +29,7 @@ from codesign.charter.feedback import (
 from codesign.charter.model import Side
 from codesign.charter.tables import feedback_table
 from codesign.exceptions import CodesignError
+from codesign.presentation import esc
 from codesign.project import Project
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages
@@ -438,7 +439,7 @@ class FeedbackForms:
         try:
             records = read_feedback(self.path) if self.path.exists() else []
         except CodesignError as e:
-            fallback = f"<p>{_ui.html_text(str(e))}</p>"
+            fallback = f"<p>{esc(str(e))}</p>"
         else:
             fallback = feedback_table(records)._repr_html_()
         return _ui.displayed(self.widget, fallback_html=fallback, **kwargs)

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import ipywidgets as ipw
 
-from codesign.charter.metrics import REGISTRY, MetricKind
 from codesign.charter.model import Category, Outcome, Side
+from codesign.charter.registry import REGISTRY, MetricKind
 from codesign.charter.tables import outcomes_table
+from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import Cell, Input, RecordRow, RecordTable, head, optional_text
 from codesign.widgets.savebar import SaveBar
@@ -30,7 +31,7 @@ from codesign.widgets.savebar import SaveBar
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
 
-    from codesign.charter.metrics import MetricParams, MetricSpec
+    from codesign.charter.registry import MetricParams, MetricSpec
     from codesign.widgets.session import CharterSession
 
 OPERATORS: Final = (
@@ -382,7 +383,7 @@ class OutcomeRow(RecordRow[Outcome]):
             return []
         lines = [
             f'<div style="color: {_ui.MUTED_COLOUR}; font-size: 90%; line-height: 1.3">'
-            f"<b>{_ui.html_text(spec.title)}</b>: {_ui.html_text(spec.summary)}</div>"
+            f"<b>{esc(spec.title)}</b>: {esc(spec.summary)}</div>"
         ]
         if self.draft:
             typed = self.detail_inputs.get("id")

@@ -27,6 +27,7 @@ from codesign.charter.ratings import RatingStore
 from codesign.charter.tables import feedback_table, signoffs_table
 from codesign.charter.versions import VersionBook
 from codesign.exceptions import CodesignError
+from codesign.presentation import esc
 from codesign.project import Project
 from codesign.widgets import _ui
 from codesign.widgets._ui import Sections
@@ -83,8 +84,8 @@ def project_dir() -> Path:
 
 def _frame(title: str, subtitle: str, body: Sequence[ipw.Widget]) -> ipw.VBox:
     head = ipw.HTML(
-        f"<h2 style='margin:4px 0'>{_ui.html_text(title)}</h2>"
-        f"<div style='color:{_ui.MUTED_COLOUR}'>{_ui.html_text(subtitle)}</div>"
+        f"<h2 style='margin:4px 0'>{esc(title)}</h2>"
+        f"<div style='color:{_ui.MUTED_COLOUR}'>{esc(subtitle)}</div>"
     )
     page = ipw.VBox([ipw.HTML(PAGE_CSS), head, *body], layout=_ui.shared_layout(width="100%"))
     page.add_class("codesign-page")

@@ -18,7 +18,7 @@ from codesign.exceptions import CodesignError
 
 if TYPE_CHECKING:
     from codesign.charter import Charter
-    from codesign.charter.metrics import MetricSpec
+    from codesign.charter.registry import MetricSpec
 
 _NUMBER: Final = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(%?)\s*$")
 

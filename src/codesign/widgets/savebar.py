@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 import ipywidgets as ipw
 
 from codesign.exceptions import ConflictError
+from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.session import SaveStatus, SessionView
 
@@ -122,13 +123,13 @@ class SaveBar(SessionView):
 
     def state_changed(self, state: SaveState) -> None:
         colour = _COLOURS[state.status]
-        notice = f" {_ui.html_text(state.notice)}" if state.notice else ""
+        notice = f" {esc(state.notice)}" if state.notice else ""
         self.status.value = (
-            f'<span style="color: {colour}">{_ui.html_text(state.message)}</span>'
+            f'<span style="color: {colour}">{esc(state.message)}</span>'
             f'<span style="color: {_ui.MUTED_COLOUR}">{notice}</span>'
         )
         if state.status is SaveStatus.CONFLICT:
-            changes = "".join(f"<li>{_ui.html_text(line)}</li>" for line in state.changes)
+            changes = "".join(f"<li>{esc(line)}</li>" for line in state.changes)
             listed = (
                 f"<div>Changed there:</div><ul style='margin: 2px 0'>{changes}</ul>"
                 if changes

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from codesign.charter.tables import signoffs_table
 from codesign.exceptions import ConflictError
+from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages
 from codesign.widgets.plain import day, when
@@ -263,8 +264,7 @@ class ParticipantSignOff:
             f"You sign as {self.person.name}, {self.person.role}.",
         ]
         outcomes = "".join(
-            f"<li>{_ui.html_text(o.title)}: {_ui.html_text(str(o.target))}</li>"
-            for o in charter.outcomes
+            f"<li>{esc(o.title)}: {esc(str(o.target))}</li>" for o in charter.outcomes
         )
         self.status.value = _ui.message_html(lines, "inherit") + (
             f"<div>What you approve, outcome by outcome:</div><ul>{outcomes}</ul>"

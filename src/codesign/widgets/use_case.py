@@ -13,6 +13,7 @@ import ipywidgets as ipw
 
 from codesign.charter.model import Side, Stage, Stakeholder
 from codesign.charter.tables import stakeholders_table
+from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import (
     Cell,
@@ -224,8 +225,7 @@ class UseCaseForm:
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         charter = self.session.charter
         summary = (
-            f"<p><b>{_ui.html_text(charter.use_case.title)}</b> "
-            f"({_ui.html_text(charter.use_case.stage.value)})</p>"
+            f"<p><b>{esc(charter.use_case.title)}</b> ({esc(charter.use_case.stage.value)})</p>"
         )
         table = stakeholders_table(charter)._repr_html_()
         return _ui.displayed(self.widget, fallback_html=summary + table, **kwargs)

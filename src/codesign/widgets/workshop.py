@@ -27,6 +27,7 @@ from codesign.charter import CharterFile, preset_text
 from codesign.config import CHARTER_FILENAME
 from codesign.exceptions import CharterError, CodesignError
 from codesign.project import Project
+from codesign.system import first_line
 from codesign.widgets import _ui
 from codesign.widgets.decision import DecisionForm
 from codesign.widgets.outcomes import OutcomeEditor
@@ -79,9 +80,7 @@ class Workshop:
             project = Project.find(project_dir)
             return cls(CharterSession.open(project.charter_path))
         except CodesignError as e:
-            logger.info(
-                "cannot open the workshop: %s", str(e).splitlines()[0]
-            )  # shown in the forms
+            logger.info("cannot open the workshop: %s", first_line(e))  # shown in the forms
             return cls(None, e)
 
     @classmethod
@@ -107,7 +106,7 @@ class Workshop:
 
     def __str__(self) -> str:
         if self.session is None:
-            return f"The charter cannot be loaded: {str(self.problem).splitlines()[0]}"
+            return f"The charter cannot be loaded: {first_line(str(self.problem))}"
         use_case = self.session.charter.use_case
         return f"{use_case.title} ({use_case.stage}): {self.session.path}"
 

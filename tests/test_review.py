@@ -11,7 +11,7 @@ import pytest
 from codesign.charter import load_charter, preset_text
 from codesign.charter.model import Outcome
 from codesign.exceptions import CharterError, ReportError
-from codesign.reports.diff import DiffOptions, diff_files
+from codesign.review import DiffOptions, diff_files
 
 
 @pytest.fixture

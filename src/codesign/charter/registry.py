@@ -2,21 +2,22 @@
 
 The charter layer knows every metric by name, with a plain-language explanation a clinician can
 read in the workshop form, its options (``params``) and which way is better. How a metric is
-computed lives in the tracking layer: each :class:`MetricSpec` names its implementation as
-``"module:Class"``, loaded only when an iteration is measured, so validating a charter never
-imports scikit-learn.
+computed lives in the tracking layer, which binds an implementation to each name
+(:func:`codesign.tracking.metrics.implements`): the link points down, from tracking to this
+registry, as every import between layers does, so import-linter checks it and validating a
+charter never imports scikit-learn.
 
-To add a metric, register a spec whose implementation is a subclass of
-``codesign.tracking.metrics.Metric`` (one method, ``compute``)::
+To add a metric, register its spec here and its computation in the tracking layer::
 
-    REGISTRY.register(MetricSpec(name="nnt", title="Number needed to treat", ...,
-                                 implementation="mypkg.metrics:NumberNeededToTreat"))
+    REGISTRY.register(MetricSpec(name="nnt", title="Number needed to treat", ...))
+
+    @implements("nnt")
+    class NumberNeededToTreat(Metric): ...
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -113,8 +114,6 @@ class MetricSpec:
     """One plain-language sentence, shown next to the metric in the workshop form."""
     kind: MetricKind
     higher_is_better: bool
-    implementation: str
-    """``"module:Class"`` of the computation, imported only when an iteration is measured."""
     params: type[MetricParams] = NoParams
     unit: str = ""
     value_range: tuple[float, float] | None = None
@@ -122,12 +121,6 @@ class MetricSpec:
     def parse_params(self, raw: Mapping[str, Any]) -> MetricParams:
         """Validate an outcome's ``params`` for this metric (raises pydantic's ValidationError)."""
         return self.params.model_validate(dict(raw))
-
-    def load(self) -> Any:
-        """Import and return the implementation class named by :attr:`implementation`."""
-        module_name, _, attr = self.implementation.partition(":")
-        module = importlib.import_module(module_name)
-        return getattr(module, attr)
 
 
 class MetricRegistry:
@@ -170,8 +163,6 @@ class MetricRegistry:
 REGISTRY = MetricRegistry()
 """The registry every layer reads; the built-in metrics of DESIGN.md section 4 are below."""
 
-_IMPL = "codesign.tracking.metrics"
-
 _BUILTINS: tuple[MetricSpec, ...] = (
     MetricSpec(
         "sensitivity",
@@ -179,7 +170,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "Of the patients who really had the condition, the share the tool caught.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:Sensitivity",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -189,7 +179,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "Of the patients without the condition, the share the tool rightly left alone.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:Specificity",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -199,7 +188,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "When the tool raises an alert, how often the patient really has the condition.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:PositivePredictiveValue",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -209,7 +197,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "When the tool stays silent, how often the patient really is fine.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:NegativePredictiveValue",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -220,7 +207,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "is rare).",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:Accuracy",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -230,7 +216,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "One number balancing catching cases (sensitivity) and being right when alerting (PPV).",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:F1",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -241,7 +226,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "1 is perfect.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:AreaUnderROC",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -251,7 +235,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "How well the risk score finds rare cases without drowning staff in false alerts.",
         MetricKind.BINARY,
         higher_is_better=True,
-        implementation=f"{_IMPL}:AreaUnderPR",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -262,7 +245,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "is better.",
         MetricKind.BINARY,
         higher_is_better=False,
-        implementation=f"{_IMPL}:Brier",
         params=BinaryParams,
         value_range=(0.0, 1.0),
     ),
@@ -273,7 +255,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "1 time in 5); lower is better.",
         MetricKind.BINARY,
         higher_is_better=False,
-        implementation=f"{_IMPL}:ExpectedCalibrationError",
         params=CalibrationParams,
         value_range=(0.0, 1.0),
     ),
@@ -284,7 +265,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "error; lower is better.",
         MetricKind.ORDINAL,
         higher_is_better=False,
-        implementation=f"{_IMPL}:UnderTriageRate",
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
@@ -294,7 +274,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "time; lower is better.",
         MetricKind.ORDINAL,
         higher_is_better=False,
-        implementation=f"{_IMPL}:OverTriageRate",
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
@@ -303,7 +282,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "Typical (median) minutes saved per task, from timed tasks with and without the tool.",
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        implementation=f"{_IMPL}:MinutesSaved",
         unit="min",
     ),
     MetricSpec(
@@ -313,7 +291,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "average, above 80 is excellent.",
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        implementation=f"{_IMPL}:SystemUsabilityScale",
         value_range=(0.0, 100.0),
     ),
     MetricSpec(
@@ -323,7 +300,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "5 (fully).",
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        implementation=f"{_IMPL}:Trust",
         value_range=(1.0, 5.0),
     ),
     MetricSpec(
@@ -333,7 +309,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "clinically significant error.",
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        implementation=f"{_IMPL}:ReviewedAccuracy",
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
@@ -343,7 +318,6 @@ _BUILTINS: tuple[MetricSpec, ...] = (
         "0 means equal; lower is better.",
         MetricKind.SUBGROUP,
         higher_is_better=False,
-        implementation=f"{_IMPL}:SubgroupGap",
         params=SubgroupParams,
     ),
 )

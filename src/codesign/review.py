@@ -26,6 +26,7 @@ from codesign.charter.diff import ChangeKind, diff_charters
 from codesign.charter.document import load_charter
 from codesign.config import CHARTER_FILENAME
 from codesign.exceptions import ReportError
+from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from codesign.charter.diff import Change
@@ -168,7 +169,7 @@ def _read_notebook(path: Path) -> Any:
     try:
         return nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     except (OSError, UnicodeDecodeError) as e:
-        msg = f"{path}: cannot read the notebook ({getattr(e, 'strerror', None) or e})"
+        msg = f"{path}: cannot read the notebook ({os_reason(e) if isinstance(e, OSError) else e})"
         raise ReportError(msg) from e
     except Exception as e:  # nbformat raises bare ValueError/NotJSONError/validation errors
         msg = f"{path}: not a Jupyter notebook ({type(e).__name__}); expected nbformat 4 JSON"

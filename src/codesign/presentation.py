@@ -1,0 +1,156 @@
+"""The presentation vocabulary every view shares: verdict words and symbols, colours, numbers.
+
+A verdict reads the same wherever a person meets it (a notebook table, a report, the
+portfolio, a workshop form, a terminal): the same word, the same symbol and the same colour, so
+"met" never turns green in one place and blue in another. Colours come from the Okabe–Ito
+palette (Okabe & Ito 2008, "Color Universal Design"), which people with any common colour
+blindness tell apart, and a verdict is never carried by colour alone: the symbol and the word are
+always shown with it.
+
+Two shades of each colour: the palette's own, for marks and chart lines, and a darker text shade
+of the same hue that reaches the WCAG AA contrast for body text (4.5:1 on white) — the
+palette's green and vermillion alone do not.
+
+This module is on the ground floor: it imports nothing of codesign, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# Okabe & Ito (2008): distinguishable with any common colour blindness.
+BLUE: Final = "#0072B2"
+VERMILLION: Final = "#D55E00"
+BLUISH_GREEN: Final = "#009E73"
+ORANGE: Final = "#E69F00"
+SKY_BLUE: Final = "#56B4E9"
+GREY: Final = "#6E6E6E"
+INK: Final = "#1F1F1F"
+
+# The same hues, darkened to >= 4.5:1 on white (WCAG AA) for text.
+GREEN_TEXT: Final = "#006B4F"
+VERMILLION_TEXT: Final = "#A84A00"
+ORANGE_TEXT: Final = "#8A5A00"
+BLUE_TEXT: Final = "#005A8C"
+GREY_TEXT: Final = "#595959"
+
+PAPER: Final = "#FFFFFF"
+WASH: Final = "#F6F8FA"
+"""A light background behind headers and table heads."""
+LINE: Final = "#D0D7DE"
+
+MISSING: Final = "–"
+"""What an empty cell shows: no value to show (not zero, not a failure)."""
+ASCII_MISSING: Final = "-"
+"""The same in plain ASCII, for terminals and logs."""
+
+Verdict = Literal["met", "not met", "not measured"]
+GateVerdict = Literal["passed", "failed", "not run"]
+Tone = Literal["good", "bad", "neutral", "warning"]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How one status reads: symbol, word, mark colour, text colour, and a terminal form."""
+
+    symbol: str
+    word: str
+    colour: str
+    text_colour: str
+    ascii: str
+    """The mark in plain ASCII, for a CI log or a Windows console."""
+
+
+TONES: Final[dict[Tone, tuple[str, str]]] = {
+    "good": (BLUISH_GREEN, GREEN_TEXT),
+    "bad": (VERMILLION, VERMILLION_TEXT),
+    "warning": (ORANGE, ORANGE_TEXT),
+    "neutral": (GREY, GREY_TEXT),
+}
+"""Mark colour and text colour of each tone."""
+
+VERDICTS: Final[dict[Verdict, Mark]] = {
+    "met": Mark("✓", "Met", BLUISH_GREEN, GREEN_TEXT, "ok"),
+    "not met": Mark("✗", "Not met", VERMILLION, VERMILLION_TEXT, "NO"),
+    "not measured": Mark(MISSING, "Not measured yet", GREY, GREY_TEXT, "-"),
+}
+"""The verdict of an outcome against its target, as every view shows it."""
+
+GATE_VERDICTS: Final[dict[GateVerdict, Mark]] = {
+    "passed": Mark("✓", "Passed", BLUISH_GREEN, GREEN_TEXT, "passed"),
+    "failed": Mark("✗", "Failed", VERMILLION, VERMILLION_TEXT, "FAILED"),
+    "not run": Mark(MISSING, "Not run", GREY, GREY_TEXT, "not run"),
+}
+"""The governance gate's verdict on a data set, as every view shows it."""
+
+
+def verdict_of(met: bool | None) -> Verdict:
+    """The verdict word of a met flag (``None``: not measured)."""
+    if met is None:
+        return "not measured"
+    return "met" if met else "not met"
+
+
+def esc(value: object) -> str:
+    """``value`` as HTML text, quotes escaped too (safe inside attributes)."""
+    return html.escape(str(value), quote=True)
+
+
+def number(value: float | None) -> str:
+    """A value with sensible precision (0.912, 12.5, 83); a missing value is ``-``."""
+    if value is None:
+        return ASCII_MISSING
+    size = abs(value)
+    if size >= 100:
+        return f"{value:.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3f}"
+
+
+def mark_html(mark: Mark, text: str | None = None, *, bold: bool = True) -> str:
+    """A status as HTML: symbol and word (or ``text``, escaped) in the mark's text colour."""
+    weight = "font-weight:600;" if bold else ""
+    label = esc(mark.word if text is None else text)
+    return f"<span style='color:{mark.text_colour};{weight}'>{mark.symbol} {label}</span>"
+
+
+def css_variables() -> str:
+    """The palette as CSS custom properties, for pages with a stylesheet (the portfolio)."""
+    pairs = {
+        "--ink": INK,
+        "--paper": PAPER,
+        "--line": LINE,
+        "--wash": WASH,
+        "--muted": GREY_TEXT,
+        "--accent": BLUE_TEXT,
+        "--good": GREEN_TEXT,
+        "--bad": VERMILLION_TEXT,
+        "--warn": ORANGE_TEXT,
+        "--good-mark": BLUISH_GREEN,
+        "--bad-mark": VERMILLION,
+        "--warn-mark": ORANGE,
+        "--bar": BLUE,
+    }
+    return ":root {\n" + "".join(f"  {name}: {value};\n" for name, value in pairs.items()) + "}\n"
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table for a terminal: left-aligned columns, two spaces apart."""
+    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+TABLE_STYLE: Final = 'style="border-collapse:collapse;font-size:0.9em"'
+"""Inline style of a compact notebook table (no stylesheet in a notebook output)."""
+CELL_STYLE: Final = f'style="padding:2px 10px;text-align:{{align}};border-bottom:1px solid {LINE}"'
+"""Inline style of its cells; ``align`` is ``left`` (words) or ``right`` (numbers)."""
