@@ -148,6 +148,8 @@ class Messages:
         self.html = ipw.HTML(layout=shared_layout(width="100%"))
         self.output = ipw.Output(layout=hidden())
         self.box = ipw.VBox([self.html, self.output], layout=shared_layout(width="100%"))
+        self.namer: Callable[[str], str] | None = None
+        """Names a charter path in words (``Outcome “...”, target``) where a form knows how."""
 
     @property
     def text(self) -> str:
@@ -169,8 +171,9 @@ class Messages:
         """One of our errors: its first line, and each located issue on a line of its own."""
         head, *rest = str(error).splitlines()
         if isinstance(error, CharterError) and error.issues:
+            namer = self.namer or (lambda loc: loc)
             rest = [
-                f"{issue.loc}: {issue.message}" if issue.loc else issue.message
+                f"{namer(issue.loc)}: {issue.message}" if issue.loc else issue.message
                 for issue in error.issues
             ]
         self.error(head, [line.strip() for line in rest])

@@ -94,3 +94,39 @@ def day(moment: dt.date | dt.datetime, charter: Charter | None) -> str:
         aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
         moment = aware.astimezone(project_zone(charter)).date()
     return f"{moment.day} {moment:%b %Y}"
+
+
+_PLACES: Final = (
+    (re.compile(r"^outcomes\[(\d+)\]\.?(.*)$"), ("outcomes",), "title", "Outcome"),
+    (re.compile(r"^stakeholders\[(\d+)\]\.?(.*)$"), ("stakeholders",), "name", "Person"),
+    (
+        re.compile(r"^data_contract\.columns\[(\d+)\]\.?(.*)$"),
+        ("data_contract", "columns"),
+        "name",
+        "Column",
+    ),
+    (
+        re.compile(r"^decision\.criteria\[(\d+)\]\.?(.*)$"),
+        ("decision", "criteria"),
+        "name",
+        "Criterion",
+    ),
+)
+
+
+def place(charter: Charter | None, loc: str) -> str:
+    """Where a problem is, as people name it: ``outcomes[0].target`` → ``Outcome “Catch every
+    high-acuity patient”, target``; other paths in words (``use case, title``)."""
+    for pattern, path, key, noun in _PLACES:
+        match = pattern.match(loc)
+        if match is None or charter is None:
+            continue
+        items: object = charter
+        for part in path:
+            items = getattr(items, part)
+        index = int(match.group(1))
+        if isinstance(items, list) and index < len(items):
+            name = getattr(items[index], key, None)
+            rest = match.group(2).replace("_", " ").replace(".", ", ")
+            return f"{noun} “{name}”" + (f", {rest}" if rest else "")
+    return loc.replace("_", " ").replace(".", ", ")
