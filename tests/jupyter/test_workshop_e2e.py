@@ -238,6 +238,17 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             assert load(project)["signoffs"] == signed
             check_page(phone, "participant-phone-signed")
 
+            # the facilitator's other forms fit the window too
+            for section, marker, shot in (
+                ("Outcomes", ".codesign-outcome-editor", "facilitator-outcomes"),
+                ("Use case and people", ".codesign-use-case-form", "facilitator-use-case"),
+                ("Sign-offs", "table", "facilitator-signoffs"),
+            ):
+                facilitator.get_by_role("button", name=section, exact=True).click()
+                facilitator.locator(marker).first.wait_for()
+                check_page(facilitator, shot)
+            expect(facilitator.get_by_text("E. Durand").first).to_be_visible()
+
             # reloading any page shows ready forms, no action needed
             for page, marker in (
                 (alice, ".codesign-identity"),

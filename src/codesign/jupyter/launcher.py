@@ -264,10 +264,10 @@ def serve(
                 )
                 raise ServerError(msg)
             on_ready()
-            while process.poll() is None:
+            while process.poll() is None and not stopping:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=0.5)
-            code = _stop(process, stop_timeout)
+            code = _stop(process, stop_timeout)  # after a signal: bounded, then killed
             return 0 if stopping else code
     finally:
         if process.poll() is None:
@@ -283,7 +283,16 @@ def _with_config(command: ServerCommand, config_dir: Path) -> tuple[list[str], d
     for JupyterLab's page configuration, which only adds to theirs.
     """
     config_file = config_dir / "codesign_server_config.py"
-    config_file.write_text(command.config, encoding="utf-8")
+    # Kernels talk to the server over Unix sockets in this private folder, not TCP ports:
+    # jupyter_client picks free ports and binds them later, a race other kernels starting on
+    # the machine lose ("Address already in use"); sockets also keep the traffic off the
+    # network, which answers ipykernel's "running over TCP without encryption" warning.
+    kernels = (
+        f'c.KernelManager.transport = "ipc"\nc.KernelManager.ip = {str(config_dir / "k")!r}\n'
+        if os.name == "posix"
+        else ""
+    )
+    config_file.write_text(command.config + kernels, encoding="utf-8")
     labconfig = config_dir / "labconfig"
     labconfig.mkdir()
     (labconfig / "page_config.json").write_text(

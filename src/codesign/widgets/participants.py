@@ -92,7 +92,7 @@ class IdentityPicker:
             "role",
             ipw.Dropdown(
                 description="Your role",
-                options=role_choices(session),
+                options=[("choose your role", None), *((r, r) for r in role_choices(session))],
                 value=None,
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="32em"),
@@ -144,7 +144,7 @@ class IdentityPicker:
             (f"{person.name}, {person.role}", index)
             for index, person in enumerate(self.session.charter.stakeholders)
         ]
-        return [*people, ("I am not in the list: add me", NEW)]
+        return [("choose your name", None), *people, ("I am not in the list: add me", NEW)]
 
     def _on_who(self, change: dict[str, Any]) -> None:
         self.who.set_messages([])
