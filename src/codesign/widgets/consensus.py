@@ -110,7 +110,7 @@ class RatingRow:
         )
         self.importance = ipw.Dropdown(
             options=IMPORTANCE,
-            value=None,
+            index=0,
             description=f"Importance of: {candidate.title}",
             style=WRAP,
             layout=_wide("28em"),
@@ -133,7 +133,10 @@ class RatingRow:
         self.box.add_class("codesign-rating")
 
     def fill(self, rating: Rating | None) -> None:
-        self.importance.value = rating.score if rating else None
+        if rating is None:
+            self.importance.index = 0  # "choose ...", shown rather than a blank
+        else:
+            self.importance.value = rating.score
         self.target.value = "" if rating is None or rating.target is None else f"{rating.target:g}"
 
     def read(self) -> Rating | None:

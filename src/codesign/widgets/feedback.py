@@ -115,7 +115,7 @@ class FeedbackForms:
             ipw.Dropdown(
                 description="Your role",
                 options=[("choose your role", None), *((role, role) for role in roles)],
-                value=respondent_role,
+                **({"index": 0} if respondent_role is None else {"value": respondent_role}),
                 disabled=respondent_role is not None,
                 tooltip="Your role; responses are recorded by role, never by name",
                 style=style,
@@ -129,7 +129,7 @@ class FeedbackForms:
             ipw.Dropdown(
                 description="Iteration",
                 options=[("not about one iteration", None), *((n, n) for n in reversed(names))],
-                value=None,
+                index=0,
                 tooltip="The model iteration the feedback is about, as logged",
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="28em"),
@@ -141,7 +141,7 @@ class FeedbackForms:
             ipw.Dropdown(
                 description="Session",
                 options=[("not given", None), *((name, name) for name in SESSIONS)],
-                value=None,
+                index=0,
                 tooltip="The workshop or pilot session the answers come from",
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="28em"),

@@ -209,7 +209,7 @@ class OutcomeRow(RecordRow[Outcome]):
 
         An entry that is no number is passed as typed; :meth:`validate` says what to type.
         """
-        typed = self.number_input.value.strip()
+        typed = str(self.number_input.value).strip()
         try:
             value = read_number(typed, what="", spec=self.spec())
         except EntryError:

@@ -73,7 +73,7 @@ class IdentityPicker:
             ipw.Dropdown(
                 description="I am",
                 options=self._people(),
-                value=None,
+                index=0,  # "choose your name": a value of None alone would show a blank
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="32em"),
             ),
@@ -93,7 +93,7 @@ class IdentityPicker:
             ipw.Dropdown(
                 description="Your role",
                 options=[("choose your role", None), *((r, r) for r in role_choices(session))],
-                value=None,
+                index=0,
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="32em"),
             ),
