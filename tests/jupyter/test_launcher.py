@@ -72,6 +72,13 @@ def test_a_jupyter_config_turning_the_token_off_does_not_turn_it_off(
     assert status(f"{base}/api/status", None) == 403
     assert status(f"{base}/api/status", "wrong") == 403
     assert status(f"{base}/api/status", server.token) == 200
+    if command == "workshop":  # the room's link reads pages; it starts and writes nothing
+        for path, method in (("/api/kernels", "POST"), ("/api/contents/x.ipynb", "PUT")):
+            request = urllib.request.Request(f"{base}{path}", data=b"{}", method=method)  # noqa: S310
+            request.add_header("Authorization", f"token {server.token}")
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=60)  # noqa: S310
+            assert refused.value.code == 403
     assert server.stop() == 0
 
 

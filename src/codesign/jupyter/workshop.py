@@ -151,6 +151,7 @@ def workshop_command(
         config_lines=[
             f"c.ServerApp.jpserver_extensions = {extensions!r}\n",
             "c.ServerApp.terminals_enabled = False\n",
+            'c.ServerApp.authorizer_class = "codesign.jupyter.authorizer.WorkshopAuthorizer"\n',
             "c.VoilaConfiguration.show_tracebacks = False\n",
             "c.VoilaConfiguration.strip_sources = True\n",
             "c.VoilaConfiguration.theme = 'light'\n",
