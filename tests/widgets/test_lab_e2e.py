@@ -145,8 +145,12 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
 def test_a_token_is_required_and_only_loopback_is_served(lab: Lab) -> None:
     assert _request(f"{lab.base}/api/status", token=None) == 403
     assert _request(f"{lab.base}/api/status", token="not-the-token") == 403
+    line = f"Workshop forms: {lab.base}/lab/tree/notebooks/00_workshop.ipynb?token="
+    deadline = time.monotonic() + 60  # printed once codesign's own checks pass, after the API
+    while line not in lab.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
     text = lab.log.read_text()
-    assert f"Workshop forms: {lab.base}/lab/tree/notebooks/00_workshop.ipynb?token=" in text
+    assert line in text
     assert "Extension Manager is 'readonly'" in text
 
 
