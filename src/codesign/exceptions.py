@@ -175,3 +175,9 @@ class GateRefusedError(TrackingError):
     def __init__(self, message: str, *, findings: dict[str, int] | None = None) -> None:
         super().__init__(message)
         self.findings = dict(findings or {})
+
+
+class ServerError(CodesignError):
+    """Raised when a workshop or lab server cannot start safely: the port is taken, running as
+    root without ``--allow-root``, a certificate without its key, or a Jupyter configuration
+    that turns authentication off. Nothing was started and no URL was printed.

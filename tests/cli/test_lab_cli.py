@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import free_port
+
 from codesign.charter import preset_text
 from codesign.jupyter.lab import LabOptions, lab_command
 from codesign.project import Project
@@ -18,14 +20,19 @@ def project(tmp_path: Path, *, with_notebook: bool = True) -> Project:
 
 
 def test_loopback_token_in_the_environment_and_the_workshop_notebook(tmp_path: Path) -> None:
-    command = lab_command(project(tmp_path), LabOptions(port=8899, open_browser=False), {})
+    port = free_port()
+    command = lab_command(
+        project(tmp_path), LabOptions(port=port, open_browser=False), {}, euid=1000
+    )
     argv = " ".join(command.argv)
+    config = command.server.config
     assert "--ServerApp.ip=127.0.0.1" in argv
-    assert "--ServerApp.port=8899" in argv
-    assert "--ServerApp.port_retries=0" in argv
-    assert "--ServerApp.allow_remote_access=False" in argv
+    assert f"--ServerApp.port={port}" in argv
+    assert "c.ServerApp.port_retries = 0" in config
+    assert "c.ServerApp.allow_remote_access = False" in config
+    assert "c.IdentityProvider.token = os.environ" in config
+    assert "c.LabApp.news_url = None" in config
     assert "--LabApp.default_url=/lab/tree/notebooks/00_workshop.ipynb" in argv
-    assert "--LabApp.news_url=None" in argv
     assert "--LabApp.extension_manager=readonly" in argv
     assert "--no-browser" in argv
     assert "--allow-root" not in argv
@@ -33,23 +40,23 @@ def test_loopback_token_in_the_environment_and_the_workshop_notebook(tmp_path: P
     assert len(token) >= 32
     assert token not in argv  # never visible in `ps`
     assert command.url == (
-        f"http://127.0.0.1:8899/lab/tree/notebooks/00_workshop.ipynb?token={token}"
+        f"http://127.0.0.1:{port}/lab/tree/notebooks/00_workshop.ipynb?token={token}"
     )
 
 
 def test_each_start_gets_a_fresh_token_unless_the_operator_set_one(tmp_path: Path) -> None:
     folder = project(tmp_path)
-    first = lab_command(folder, LabOptions(), {})
-    second = lab_command(folder, LabOptions(), {})
+    first = lab_command(folder, LabOptions(), {}, euid=1000)
+    second = lab_command(folder, LabOptions(), {}, euid=1000)
     assert first.env["JUPYTER_TOKEN"] != second.env["JUPYTER_TOKEN"]
-    chosen = lab_command(folder, LabOptions(), {"JUPYTER_TOKEN": "operator-token"})
+    chosen = lab_command(folder, LabOptions(), {"JUPYTER_TOKEN": "operator-token"}, euid=1000)
     assert chosen.env["JUPYTER_TOKEN"] == "operator-token"
 
 
 def test_a_free_port_is_chosen_and_lab_opens_without_a_workshop_notebook(
     tmp_path: Path,
 ) -> None:
-    command = lab_command(project(tmp_path, with_notebook=False), LabOptions(), {})
+    command = lab_command(project(tmp_path, with_notebook=False), LabOptions(), {}, euid=1000)
     port = next(a for a in command.argv if a.startswith("--ServerApp.port="))
     assert 1024 <= int(port.split("=")[1]) <= 65535
     assert "--LabApp.default_url=/lab" in command.argv

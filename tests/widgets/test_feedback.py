@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from traitlets import TraitError
 
+from codesign.charter import load_charter
 from codesign.charter.feedback import FeedbackKind, read_feedback
+from codesign.project import Project
 from codesign.widgets import FeedbackForms
 
 from .conftest import visible
@@ -16,7 +19,8 @@ BROOKE = (4, 2, 4, 1, 4, 2, 3, 1, 4, 2)  # Brooke's worked example: 77.5
 
 @pytest.fixture
 def feedback(triage: Path) -> FeedbackForms:
-    return FeedbackForms.open(triage)
+    project = Project.find(triage)
+    return FeedbackForms(project, load_charter(triage).charter, iterations=["v1", "v2"])
 
 
 def records(forms: FeedbackForms) -> list:  # type: ignore[type-arg]
@@ -75,7 +79,7 @@ def test_bad_entries_are_shown_next_to_their_field(feedback: FeedbackForms) -> N
     feedback.minutes_without.widget.value = "2000"
     feedback.timing_save.click()
     assert feedback.messages.text.startswith("Not saved: see the entries in red.")
-    assert visible(feedback.role.error.value) == "required field missing"
+    assert visible(feedback.role.error.value) == "Choose your role in the list."
     assert 'expected a number, got "three"' in visible(feedback.minutes_with.error.value)
     assert "less than or equal to 1440" in visible(feedback.minutes_without.error.value)
     assert not feedback.path.exists()
@@ -87,20 +91,49 @@ def test_bad_entries_are_shown_next_to_their_field(feedback: FeedbackForms) -> N
     assert len(records(feedback)) == 1
 
 
-def test_a_name_is_refused_as_a_role(feedback: FeedbackForms) -> None:
-    feedback.role.widget.value = "dr a. martin"
-    feedback.accurate.widget.value = True
-    feedback.review_save.click()
-    assert "give your role, not a name" in visible(feedback.role.error.value)
+def test_a_name_cannot_be_given_as_a_role_nor_an_iteration_typed(feedback: FeedbackForms) -> None:
+    """Closed lists: "Marie Dupont, infirmière" cannot be typed where a role goes."""
+    with pytest.raises(TraitError):
+        feedback.role.widget.value = "Marie Dupont, infirmière"
+    with pytest.raises(TraitError):
+        feedback.iteration.widget.value = "v3 vendor"
+    assert feedback.iteration.widget.options == (
+        ("not about one iteration", None),
+        ("v2", "v2"),
+        ("v1", "v1"),
+    )
+
+
+def test_a_name_in_a_task_is_refused(feedback: FeedbackForms) -> None:
+    feedback.role.widget.value = "triage nurse"
+    feedback.task.widget.value = "triage with Dr A. Martin"
+    feedback.minutes_with.widget.value = "3"
+    feedback.minutes_without.widget.value = "4"
+    feedback.timing_save.click()
+    assert "not a person" in visible(feedback.task.error.value)
     assert not feedback.path.exists()
 
 
 def test_roles_offered_come_from_the_charter(feedback: FeedbackForms) -> None:
-    assert feedback.role.widget.options[:2] == ("triage nurse", "clinical lead")
+    assert [label for label, _ in feedback.role.widget.options[1:3]] == [
+        "triage nurse",
+        "clinical lead",
+    ]
+
+
+def test_a_participant_s_role_is_fixed(triage: Path) -> None:
+    forms = FeedbackForms(
+        Project.find(triage),
+        load_charter(triage).charter,
+        respondent_role="triage nurse",
+        iterations=[],
+    )
+    assert forms.role.widget.value == "triage nurse"
+    assert forms.role.widget.disabled
 
 
 def test_a_review_needs_an_answer(feedback: FeedbackForms) -> None:
-    feedback.role.widget.value = "emergency physician"
+    feedback.role.widget.value = "head triage nurse"
     feedback.review_save.click()
     assert "a review needs accurate (true or false)" in feedback.messages.text
 
@@ -125,8 +158,12 @@ def test_no_free_text_comment_anywhere(feedback: FeedbackForms) -> None:
             found += texts(child)
         return found
 
-    names = {w.description for w in texts(feedback.widget)}
-    assert names == {"Your role", "Iteration", "Session", "Task", "With the tool", "Without it"}
+    for title in feedback.tabs.builders:  # every section, built when opened
+        feedback.tabs.open(title)
+    names = {w.description for section in feedback.tabs.built.values() for w in texts(section)}
+    names |= {w.description for w in texts(feedback.widget)}
+    # the task (checked for names) and two numbers; role, iteration and session are lists
+    assert names == {"Task", "With the tool", "Without it"}
     assert not any(isinstance(w, ipw.Textarea) for w in texts(feedback.widget))
 
 

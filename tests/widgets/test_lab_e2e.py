@@ -106,11 +106,8 @@ def _stop(lab: Lab, process: subprocess.Popen[bytes]) -> int | None:
 def lab(tmp_path: Path) -> Iterator[Lab]:
     project = create_project(ProjectSpec.from_name("Triage", preset="triage"), tmp_path / "work")
     home = tmp_path / "lab-home"
-    config = home / "jupyter-config"
-    # Answer JupyterLab's "get notified about Jupyter news?" prompt: no toast over the forms.
-    settings = config / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    config = home / "jupyter-config"  # a fresh user: JupyterLab's news prompt is not answered
+    config.mkdir(parents=True)
     token = secrets.token_urlsafe(24)
     port = free_port()
     env = {
@@ -148,8 +145,12 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
 def test_a_token_is_required_and_only_loopback_is_served(lab: Lab) -> None:
     assert _request(f"{lab.base}/api/status", token=None) == 403
     assert _request(f"{lab.base}/api/status", token="not-the-token") == 403
+    line = f"Workshop forms: {lab.base}/lab/tree/notebooks/00_workshop.ipynb?token="
+    deadline = time.monotonic() + 60  # printed once codesign's own checks pass, after the API
+    while line not in lab.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
     text = lab.log.read_text()
-    assert f"Workshop forms: {lab.base}/lab/tree/notebooks/00_workshop.ipynb?token=" in text
+    assert line in text
     assert "Extension Manager is 'readonly'" in text
 
 
@@ -189,6 +190,9 @@ def test_workshop_form_saves_the_charter_from_the_browser(
             for form in ("use-case-form", "outcome-editor", "decision-form", "signoff-form"):
                 expect(notebook.locator(f".codesign-{form}")).to_be_visible()
             assert notebook.get_by_text("Error displaying widget").count() == 0
+            # no "Would you like to get notified about official Jupyter news?" toast
+            assert page.get_by_text("Jupyter news").count() == 0
+            assert page.locator(".jp-toast-message, .Toastify__toast").count() == 0
             stderr = notebook.locator('[data-mime-type="application/vnd.jupyter.stderr"]')
             assert stderr.count() == 0, stderr.all_inner_texts()
             notebook.locator(".codesign-outcome-editor").scroll_into_view_if_needed()

@@ -44,12 +44,14 @@ def test_invalid_target_is_shown_next_to_the_field_and_blocks_saving(
     before = charter_text(outcomes)
     row = outcomes.rows[0]
     row.number_input.value = "high"
-    message = 'expected an operator and a number like ">= 0.95", got "<= high"'
+    title = "Few patients triaged less urgent than they need"
+    message = f'Target for “{title}”: type a number such as 0.95 or 95 % (got "high").'
     assert message in visible(row.notes.value)
     assert row.number_input.layout.border  # outlined in red
     assert outcomes.save_bar.status_text.startswith("1 problem to fix before saving")
     outcomes.save_bar.save_button.click()
-    assert f"outcomes[0].target: {message}" in outcomes.save_bar.messages.text
+    # the row is named by its title, not as outcomes[0]
+    assert f"Outcome “{title}”, target: {message}" in outcomes.save_bar.messages.text
     assert charter_text(outcomes) == before
     # the model kept the last valid target; fixing the entry clears the message
     assert str(outcomes.session.charter.outcomes[0].target) == "<= 0.05"
@@ -70,7 +72,9 @@ def test_duplicate_id_is_shown_on_the_row_with_the_loaders_message(
     assert shown == "duplicate 'under_triage', already used at outcomes[0].id"
     outcomes.save_bar.save_button.click()
     assert "not saved, 1 problem(s)" in outcomes.save_bar.messages.text
-    assert "outcomes[2].id: duplicate 'under_triage'" in outcomes.save_bar.messages.text
+    assert "Outcome “Keep over-triage within what the department can absorb”, id: duplicate" in (
+        outcomes.save_bar.messages.text
+    )
     assert "id: over_triage" in charter_text(outcomes)
 
 
@@ -130,7 +134,7 @@ def test_add_an_outcome_with_an_id_from_its_title(outcomes: OutcomeEditor) -> No
     outcomes.table.add_button.click()
     assert "Not added" not in outcomes.table.messages.text
     assert "This outcome is not added yet" in outcomes.table.messages.text
-    assert "expected an operator and a number" in visible(new.notes.value)
+    assert "type a number such as 0.95" in visible(new.notes.value)
     new.number_input.value = "0.8"
     outcomes.table.add_button.click()
     assert outcomes.table.messages.text.startswith("Added;")
@@ -150,7 +154,7 @@ def test_adding_a_duplicate_id_is_refused_in_the_new_row(outcomes: OutcomeEditor
     new.cells[0].widget.value = "Again"
     new.open_details()
     new.detail_inputs["id"].widget.value = "usability"
-    new.number_input.value = "70"
+    new.number_input.value = "0.7"
     outcomes.table.add_button.click()
     assert visible(new.detail_inputs["id"].error.value) == (
         "duplicate 'usability', already used at outcomes[5].id"
@@ -266,3 +270,26 @@ def test_option_inputs_stay_the_same_widgets_while_typing(outcomes: OutcomeEdito
     outcome = outcomes.session.charter.outcomes[1]
     assert (outcome.metric, outcome.params) == ("specificity", {"threshold": 0.3, "levels": [1, 2]})
     assert "Options of specificity:" in visible(row.params_note.value)
+
+
+def test_percentages_and_a_decimal_comma_are_read_for_proportions(outcomes: OutcomeEditor) -> None:
+    row = outcomes.rows[0]  # under-triage rate, a proportion
+    row.number_input.value = "4 %"
+    assert str(outcomes.session.charter.outcomes[0].target) == "<= 0.04"
+    row.number_input.value = "0,03"
+    assert str(outcomes.session.charter.outcomes[0].target) == "<= 0.03"
+
+
+def test_a_target_off_the_scale_gets_the_likely_intent(outcomes: OutcomeEditor) -> None:
+    row = outcomes.rows[0]
+    row.number_input.value = "5"
+    assert "did you mean 5 % (0.05)?" in visible(row.notes.value)
+    assert str(outcomes.session.charter.outcomes[0].target) == "<= 0.05"  # unchanged
+
+
+def test_metric_options_are_explained_in_words(outcomes: OutcomeEditor) -> None:
+    row = outcomes.rows[1]  # catch every high-acuity patient: sensitivity on triage levels
+    row.open_details()
+    labels = {item.widget.description for item in row.detail_inputs.values()}
+    assert "Alert when the risk score is at least" in labels
+    assert "Triage levels counted as high acuity" in labels

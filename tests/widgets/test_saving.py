@@ -219,8 +219,9 @@ def test_file_broken_elsewhere_is_explained_and_my_changes_wait(
     assert "the file on disk is not a valid charter any more" in visible(bar.conflict_text.value)
     bar.keep_button.click()
     assert "invalid charter, 1 problem(s)" in bar.messages.text
-    assert 'outcomes[1].target: expected an operator and a number like ">= 0.95"' in (
-        bar.messages.text
+    assert (
+        "Outcome “Catch every high-acuity patient (levels 1 and 2)”, target: expected an operator"
+        in (bar.messages.text)
     )
     assert outcomes.rows[0].number_input.value == "0.04"  # still here
     path.write_text(good.replace("stage: co-design", "stage: pilot"))  # fixed, and changed

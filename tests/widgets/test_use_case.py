@@ -43,7 +43,7 @@ def test_empty_title_is_shown_next_to_the_field(use_case: UseCaseForm) -> None:
     assert error.layout.display != "none"
     assert use_case.session.charter.use_case.title == "Nurse triage assistant"
     use_case.save_bar.save_button.click()
-    assert "use_case.title: must not be empty" in use_case.save_bar.messages.text
+    assert "use case, title: must not be empty" in use_case.save_bar.messages.text
     use_case.input("title").value = "Triage"
     assert error.value == ""
     assert error.layout.display == "none"

@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from codesign.charter.consensus import ConsensusEvidence, ConsensusRule
 from codesign.charter.registry import REGISTRY
 from codesign.timeutil import as_utc
 
@@ -277,6 +278,8 @@ class Outcome(_Model):
     """Metric options, e.g. ``{threshold: 0.3}`` or ``{metric: sensitivity, by: sex}``."""
     rationale: Text | None = None
     """Why this target: a guideline, a published study, the current practice."""
+    consensus: ConsensusEvidence | None = None
+    """How the room agreed on it (Delphi round, ratings, rule), when accepted in a workshop."""
 
     @field_validator("metric")
     @classmethod
@@ -637,6 +640,8 @@ class Charter(_Model):
     decision: Decision = Field(default_factory=Decision)
     reports: Reports = Field(default_factory=Reports)
     signoffs: list[SignOff] = Field(default_factory=list)
+    consensus: ConsensusRule | None = None
+    """The workshop's consensus thresholds; none given means the COMET/OMERACT 70 % / 15 %."""
 
     model_config = ConfigDict(
         title="codesign outcome charter",
@@ -682,7 +687,20 @@ class Charter(_Model):
 
         Sign-offs are left out: they approve the content, so adding one must not change it.
         """
-        return self.model_dump(mode="json", exclude={"signoffs"})
+        data = self.model_dump(mode="json", exclude={"signoffs"})
+        # Fields added after version 1 count only once given, so adding them to the format
+        # leaves every existing charter's hash, and so its sign-offs, as they were.
+        if data.get("consensus") is None:
+            data.pop("consensus", None)
+        for outcome in data["outcomes"]:
+            if outcome.get("consensus") is None:
+                outcome.pop("consensus", None)
+        return data
+
+    @property
+    def consensus_rule(self) -> ConsensusRule:
+        """The consensus thresholds in force (the charter's, else 70 % / 15 %)."""
+        return self.consensus or ConsensusRule()
 
     def content_sha256(self) -> str:
         """SHA-256 of the canonical form: stable across comments, key order and formatting."""

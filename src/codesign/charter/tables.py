@@ -149,9 +149,13 @@ def decision_table(decision: Decision) -> Table:
     )
 
 
-def signoffs_table(charter: Charter) -> Table:
-    """Who approved the charter, and whether it changed since (an outdated sign-off)."""
-    current = charter.content_sha256()
+def signoffs_table(charter: Charter, current: str | None = None) -> Table:
+    """Who approved the charter, and whether it changed since (an outdated sign-off).
+
+    ``current`` is the content hash sign-offs are judged against: a form passes the saved
+    version's, so an edit not yet saved outdates nothing.
+    """
+    current = current or charter.content_sha256()
     return _table(
         ("name", "role", "signed at", "status"),
         (

@@ -40,6 +40,7 @@ COMMANDS: Final = (
     "portfolio",
     "demo",
     "lab",
+    "workshop",
 )
 """Command modules under ``codesign.cli``, in the order ``--help`` lists them."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codesign.cli.workshop import port_number
+
 if TYPE_CHECKING:
     import argparse
 
@@ -15,13 +17,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "lab",
         help="open JupyterLab on a project (127.0.0.1, with a token)",
         description=(
-            "Start JupyterLab on a project folder for a workshop, on the workshop notebook. The "
-            "server listens on 127.0.0.1 only and requires a token: JUPYTER_TOKEN if set, else "
-            "a fresh random one, printed in the URL. Ctrl-C stops it."
+            "Start JupyterLab on a project folder for engineers, on the workshop notebook. The "
+            "server listens on 127.0.0.1 only and always requires a token (JUPYTER_TOKEN if set, "
+            "else a fresh random one), whatever your Jupyter configuration; its URL is printed "
+            "once it answers. Ctrl-C or SIGTERM stops it and its kernels. For clinicians, "
+            "prefer `codesign workshop` (forms only, no code)."
         ),
     )
     parser.add_argument("--project", default=".", help="project folder (default: current folder)")
-    parser.add_argument("--port", type=_port, default=0, help="port (default: a free one)")
+    parser.add_argument("--port", type=port_number, default=0, help="port (default: a free one)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     parser.add_argument(
         "--allow-root", action="store_true", help="run even as root (containers, CI)"
@@ -29,21 +33,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def _port(text: str) -> int:
-    import argparse
-
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        msg = f"expected a port number from 1 to 65535 (0: a free one), got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return port
-
-
 def run(args: argparse.Namespace) -> int:
-    """Start JupyterLab and wait for it; Ctrl-C stops it."""
+    """Start JupyterLab and wait for it; Ctrl-C or SIGTERM stops it."""
     from codesign.jupyter.lab import LabOptions, lab_command, run_lab
     from codesign.project import Project
 
@@ -52,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
         port=args.port, open_browser=not args.no_browser, allow_root=args.allow_root
     )
     command = lab_command(project, options)
-    print(f"Starting JupyterLab on {project.root} (127.0.0.1 only). Stop it with Ctrl-C.")
-    print(f"Workshop forms: {command.url}", flush=True)
-    return run_lab(command)
+
+    def ready() -> None:
+        print(f"JupyterLab on {project.root} (127.0.0.1 only). Stop it with Ctrl-C.")
+        print(f"Workshop forms: {command.url}", flush=True)
+
+    return run_lab(command, ready)

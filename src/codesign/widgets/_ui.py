@@ -148,6 +148,8 @@ class Messages:
         self.html = ipw.HTML(layout=shared_layout(width="100%"))
         self.output = ipw.Output(layout=hidden())
         self.box = ipw.VBox([self.html, self.output], layout=shared_layout(width="100%"))
+        self.namer: Callable[[str], str] | None = None
+        """Names a charter path in words (``Outcome “...”, target``) where a form knows how."""
 
     @property
     def text(self) -> str:
@@ -169,8 +171,9 @@ class Messages:
         """One of our errors: its first line, and each located issue on a line of its own."""
         head, *rest = str(error).splitlines()
         if isinstance(error, CharterError) and error.issues:
+            namer = self.namer or (lambda loc: loc)
             rest = [
-                f"{issue.loc}: {issue.message}" if issue.loc else issue.message
+                f"{namer(issue.loc)}: {issue.message}" if issue.loc else issue.message
                 for issue in error.issues
             ]
         self.error(head, [line.strip() for line in rest])
@@ -234,3 +237,40 @@ def displayed(widget: ipw.Widget, *, fallback_html: str, **kwargs: Any) -> dict[
     if fallback_html:
         bundle["text/html"] = fallback_html
     return bundle
+
+
+class Sections:
+    """A row of buttons opening one section at a time; a section is built when first opened."""
+
+    def __init__(self, sections: Sequence[tuple[str, Callable[[], ipw.Widget]]]) -> None:
+        self.builders = dict(sections)
+        self.built: dict[str, ipw.Widget] = {}
+        self.buttons = {
+            title: button(title, tooltip=f"Open: {title}", layout=shared_layout(width="auto"))
+            for title in self.builders
+        }
+        for title, control in self.buttons.items():
+            control.on_click(lambda _b, t=title: self.open(t))
+        self.nav = ipw.HBox(
+            list(self.buttons.values()),
+            layout=shared_layout(width="100%", flex_flow="row wrap", margin="4px 0 8px 0"),
+        )
+        self.nav.add_class("codesign-nav")
+        self.messages = Messages()
+        self.body = ipw.Box(layout=shared_layout(width="100%"))
+        self.widget = ipw.VBox(
+            [self.nav, self.messages.box, self.body], layout=shared_layout(width="100%")
+        )
+        self.open(next(iter(self.builders)))
+
+    def open(self, title: str) -> None:
+        @guarded(self.messages, f"opening {title.lower()}")
+        def build() -> None:
+            self.messages.clear()
+            if title not in self.built:
+                self.built[title] = self.builders[title]()
+            self.body.children = (self.built[title],)
+            for name, control in self.buttons.items():
+                control.button_style = "info" if name == title else ""
+
+        build()

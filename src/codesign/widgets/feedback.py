@@ -9,6 +9,7 @@ comment box: a comment is where a patient's name slips in.
 
 from __future__ import annotations
 
+import logging
 import statistics
 from typing import TYPE_CHECKING, Any, Final
 
@@ -31,7 +32,7 @@ from codesign.exceptions import CodesignError
 from codesign.presentation import esc
 from codesign.project import Project
 from codesign.widgets import _ui
-from codesign.widgets.binding import Input, field_messages, optional_text
+from codesign.widgets.binding import Input, field_messages
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -39,6 +40,14 @@ if TYPE_CHECKING:
 
     from codesign.charter import Charter
 
+logger = logging.getLogger(__name__)
+
+SESSIONS: Final = (
+    "co-design workshop",
+    *(f"pilot week {week}" for week in range(1, 13)),
+    "after go-live",
+)
+"""Sessions to choose from (a closed list: no free text where a name could land)."""
 LIKERT: Final = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
 
 
@@ -48,34 +57,23 @@ class Questionnaire:
     def __init__(
         self, statements: Sequence[str], scale: str, on_change: Callable[[], None]
     ) -> None:
+        # The statement is the answer's own label (read out by screen readers, found by tests),
+        # above the five choices; the row wraps on a phone instead of cutting the statement.
         self.answers = [
             ipw.RadioButtons(
                 options=LIKERT,
                 value=None,
                 orientation="horizontal",
-                tooltip=statement,
-                layout=_ui.shared_layout("16em", flex="none"),
+                description=f"{number}. {statement}",
+                style={"description_width": "100%"},
+                layout=_ui.shared_layout(width="100%", flex_flow="row wrap", margin="4px 0"),
             )
-            for statement in statements
+            for number, statement in enumerate(statements, 1)
         ]
         for answer in self.answers:
             answer.observe(lambda _change: on_change(), names="value")
         self.score = ipw.HTML()
-        rows = [
-            ipw.HBox(
-                [
-                    ipw.HTML(
-                        f"{number}. {esc(statement)}",
-                        layout=_ui.shared_layout(flex="1 1 20em"),
-                    ),
-                    answer,
-                ],
-                layout=_ui.shared_layout(width="100%", align_items="center"),
-            )
-            for number, (statement, answer) in enumerate(
-                zip(statements, self.answers, strict=True), 1
-            )
-        ]
+        rows = self.answers
         self.box = ipw.VBox(
             [ipw.HTML(_ui.message_html([scale], _ui.MUTED_COLOUR)), *rows, self.score],
             layout=_ui.shared_layout(width="100%"),
@@ -96,42 +94,59 @@ class Questionnaire:
 class FeedbackForms:
     """The feedback forms of one project, with the responses recorded so far."""
 
-    def __init__(self, project: Project, charter: Charter | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        charter: Charter | None = None,
+        *,
+        respondent_role: str | None = None,
+        iterations: Sequence[str] | None = None,
+        show_responses: bool = True,
+    ) -> None:
         self.project = project
         self.messages = _ui.Messages()
         style = _ui.label_style("8em")
+        roles = _roles(charter)
+        if respondent_role is not None and respondent_role not in roles:
+            roles.append(respondent_role)
+        # Closed lists only: a free-text role is where "Marie Dupont, infirmière" lands.
         self.role = Input(
             "respondent_role",
-            ipw.Combobox(
+            ipw.Dropdown(
                 description="Your role",
-                placeholder="e.g. triage nurse (not your name)",
-                options=_roles(charter),
-                tooltip="Your role; responses are anonymous",
-                continuous_update=False,
+                options=[("choose your role", None), *((role, role) for role in roles)],
+                **({"index": 0} if respondent_role is None else {"value": respondent_role}),
+                disabled=respondent_role is not None,
+                tooltip="Your role; responses are recorded by role, never by name",
                 style=style,
-                layout=_ui.shared_layout("28em"),
+                layout=_ui.shared_layout(width="100%", max_width="28em"),
             ),
-            read=optional_text,
+            read=lambda value: value,
         )
+        names = list(iterations) if iterations is not None else logged_iterations(project)
         self.iteration = Input(
             "iteration",
-            _ui.text(
+            ipw.Dropdown(
                 description="Iteration",
-                placeholder="optional: the model version used",
-                tooltip="Name of the model iteration the feedback is about, if known",
+                options=[("not about one iteration", None), *((n, n) for n in reversed(names))],
+                index=0,
+                tooltip="The model iteration the feedback is about, as logged",
                 style=style,
-                layout=_ui.shared_layout("28em"),
+                layout=_ui.shared_layout(width="100%", max_width="28em"),
             ),
+            read=lambda value: value,
         )
         self.session_name = Input(
             "session",
-            _ui.text(
+            ipw.Dropdown(
                 description="Session",
-                placeholder="optional, e.g. pilot week 2",
-                tooltip="Workshop or pilot session",
+                options=[("not given", None), *((name, name) for name in SESSIONS)],
+                index=0,
+                tooltip="The workshop or pilot session the answers come from",
                 style=style,
-                layout=_ui.shared_layout("28em"),
+                layout=_ui.shared_layout(width="100%", max_width="28em"),
             ),
+            read=lambda value: value,
         )
         self._names = {s.name.casefold() for s in charter.stakeholders} if charter else set()
         self.sus = Questionnaire(
@@ -191,37 +206,35 @@ class FeedbackForms:
             read=lambda value: value,
         )
         self.review_save = self._save_button("Save this review", self.save_review)
-        self.tabs = ipw.Tab(
-            children=[
-                ipw.VBox([self.sus.box, self.sus_save]),
-                ipw.VBox([self.trust.box, self.trust_save]),
-                ipw.VBox(
-                    [
-                        self.task.box,
-                        self.minutes_with.box,
-                        self.minutes_without.box,
-                        self.saved_minutes,
-                        self.timing_save,
-                    ]
+        review = ipw.VBox(
+            [
+                ipw.HTML(
+                    _ui.message_html(
+                        ["Was the tool's output accurate, with no clinically significant error?"],
+                        _ui.MUTED_COLOUR,
+                    )
                 ),
-                ipw.VBox(
-                    [
-                        ipw.HTML(
-                            _ui.message_html(
-                                [
-                                    "Was the tool's output accurate, with no clinically "
-                                    "significant error?"
-                                ],
-                                _ui.MUTED_COLOUR,
-                            )
-                        ),
-                        self.accurate.box,
-                        self.review_save,
-                    ]
-                ),
-            ],
-            titles=["Usability (SUS)", "Trust", "Time-motion", "Review of an output"],
-            layout=_ui.shared_layout(width="100%"),
+                self.accurate.box,
+                self.review_save,
+            ]
+        )
+        timing = ipw.VBox(
+            [
+                self.task.box,
+                self.minutes_with.box,
+                self.minutes_without.box,
+                self.saved_minutes,
+                self.timing_save,
+            ]
+        )
+        # Buttons, not tabs: they wrap on a phone where a tab bar would cut its titles.
+        self.tabs = _ui.Sections(
+            [
+                ("Usability (SUS)", lambda: ipw.VBox([self.sus.box, self.sus_save])),
+                ("Trust", lambda: ipw.VBox([self.trust.box, self.trust_save])),
+                ("Time-motion", lambda: timing),
+                ("Review of an output", lambda: review),
+            ]
         )
         self.responses = ipw.HTML()
         self.widget = ipw.VBox(
@@ -238,10 +251,9 @@ class FeedbackForms:
                 self.role.box,
                 self.iteration.box,
                 self.session_name.box,
-                self.tabs,
+                self.tabs.widget,
                 self.messages.box,
-                ipw.HTML("<b>Responses so far</b>"),
-                self.responses,
+                *([ipw.HTML("<b>Responses so far</b>"), self.responses] if show_responses else []),
             ],
             layout=_ui.shared_layout(width="100%"),
         )
@@ -275,7 +287,7 @@ class FeedbackForms:
             tooltip=f"Append to {self.path.name}",
             icon="save",
             style="primary",
-            layout=_ui.shared_layout("18em", margin="6px 0 0 8.4em"),
+            layout=_ui.shared_layout(width="auto", margin="6px 0 0 0"),
         )
         button.on_click(lambda _b: _ui.guarded(self.messages, description.lower())(action)())
         return button
@@ -328,8 +340,9 @@ class FeedbackForms:
         for item in inputs.values():
             item.set_messages([])
         role = self.role.read(self.role.widget.value)
-        if role and role.casefold() in self._names:
-            self.role.set_messages(["give your role, not a name: responses are anonymous"])
+        task = values.get("task")
+        if task and any(name in task.casefold() for name in self._names):
+            self.task.set_messages(["Name the task, not a person: answers are by role only."])
             self.messages.error("Not saved: see the entries in red.")
             return None
         data = {
@@ -348,6 +361,8 @@ class FeedbackForms:
                     general += messages
                 else:
                     target.set_messages(messages)
+            if not role:
+                self.role.set_messages(["Choose your role in the list."])
             self.messages.error("Not saved: see the entries in red.", general)
             return None
 
@@ -428,6 +443,21 @@ class FeedbackForms:
         else:
             fallback = feedback_table(records)._repr_html_()
         return _ui.displayed(self.widget, fallback_html=fallback, **kwargs)
+
+
+def logged_iterations(project: Project) -> list[str]:
+    """Names of the iterations logged for ``project``, oldest first (``[]`` if none or unreadable).
+
+    Read through the tracking layer's read path (the embedded store is read with sqlite3, no
+    MLflow import), only when a feedback form is built.
+    """
+    from codesign.tracking.reading import read_iterations
+
+    try:
+        return [record.name for record in read_iterations(project)]
+    except CodesignError as e:
+        logger.info("iterations not listed: %s", str(e).splitlines()[0])
+        return []
 
 
 def _roles(charter: Charter | None) -> list[str]:

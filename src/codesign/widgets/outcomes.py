@@ -26,6 +26,7 @@ from codesign.charter.tables import outcomes_table
 from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import Cell, Input, RecordRow, RecordTable, head, optional_text
+from codesign.widgets.plain import EntryError, read_number
 from codesign.widgets.savebar import SaveBar
 
 if TYPE_CHECKING:
@@ -41,6 +42,15 @@ OPERATORS: Final = (
     ("less than (<)", "<"),
 )
 CATEGORY_LABELS: Final = {category: category.value.replace("_", " ") for category in Category}
+PARAM_LABELS: Final = {
+    "threshold": "Alert when the risk score is at least",
+    "levels": "Triage levels counted as high acuity",
+    "metric": "Measure compared across groups",
+    "by": "Groups are the values of",
+    "min_group_size": "Leave out groups smaller than",
+    "bins": "Number of risk bands",
+}
+"""A metric's options in words a clinician reads (the charter keeps their short names)."""
 _DETAIL_FIELDS: Final = frozenset({"id", "rationale", "params"})
 _TARGET_NUMBER: Final = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 
@@ -176,7 +186,7 @@ class OutcomeRow(RecordRow[Outcome]):
                 "Target",
                 target,
                 (op, number),
-                lambda: f"{op.value} {number.value.strip()}",
+                lambda: f"{op.value} {self.target_number()}",
                 show_target,
                 width="14.6em",
             ),
@@ -193,6 +203,29 @@ class OutcomeRow(RecordRow[Outcome]):
 
     def make_controls(self) -> list[ipw.Widget]:
         return [self.more, *self.table.row_controls(self)]
+
+    def target_number(self) -> str:
+        """The target's number as the charter writes it: ``95 %`` and ``0,95`` become ``0.95``.
+
+        An entry that is no number is passed as typed; :meth:`validate` says what to type.
+        """
+        typed = str(self.number_input.value).strip()
+        try:
+            value = read_number(typed, what="", spec=self.spec())
+        except EntryError:
+            return typed
+        return f"{value:g}" if "%" in typed else typed.replace(",", ".")
+
+    def validate(self) -> Outcome | None:
+        """A target is checked in plain words first, naming the outcome by its title."""
+        title = self.cells[0].read().strip() or "the new outcome"
+        try:
+            read_number(self.number_input.value, what=f"Target for “{title}”", spec=self.spec())
+        except EntryError as e:
+            self.rejected = {"target": [str(e)]}
+            self.render()
+            return None
+        return super().validate()
 
     # the record
 
@@ -442,30 +475,30 @@ def _is_list(annotation: Any) -> bool:
 
 def _param_input(name: str, info: FieldInfo, table: OutcomeTable) -> Input:
     """An input for one metric option, from the option's model field (any registered metric)."""
-    label = name.replace("_", " ")
+    label = PARAM_LABELS.get(name, name.replace("_", " "))
     tooltip = info.description or label
-    style = _ui.label_style("9em")
+    style = _ui.label_style("17em")
     default = info.get_default()
     placeholder = "" if default in (None, ...) or info.is_required() else f"default: {default}"
     if name == "metric":
         binary = [(s.title, s.name) for s in REGISTRY if s.kind is MetricKind.BINARY]
         widget: ipw.ValueWidget = ipw.Dropdown(
             options=[("choose a metric", ""), *binary],
-            description="compare",
+            description=PARAM_LABELS["metric"],
             tooltip=tooltip,
             style=style,
-            layout=_ui.shared_layout("24em"),
+            layout=_ui.shared_layout(width="100%", max_width="36em"),
         )
         return Input(f"params.{name}", widget, read=lambda v: v or None)
     if name == "by":
         widget = ipw.Combobox(
             options=table.group_columns(),
-            description="across groups of",
+            description=PARAM_LABELS["by"],
             tooltip=tooltip,
             placeholder="a column of the data, e.g. sex",
             continuous_update=False,
             style=style,
-            layout=_ui.shared_layout("24em"),
+            layout=_ui.shared_layout(width="100%", max_width="36em"),
         )
         return Input(f"params.{name}", widget, read=optional_text)
     many = _is_list(info.annotation)
@@ -474,7 +507,7 @@ def _param_input(name: str, info: FieldInfo, table: OutcomeTable) -> Input:
         placeholder=placeholder or ("e.g. 1, 2" if many else ""),
         tooltip=tooltip + (" Separate several with commas." if many else ""),
         style=style,
-        layout=_ui.shared_layout("24em"),
+        layout=_ui.shared_layout(width="100%", max_width="36em"),
     )
     if many:
         return Input(

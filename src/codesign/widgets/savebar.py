@@ -16,6 +16,7 @@ import ipywidgets as ipw
 from codesign.exceptions import ConflictError
 from codesign.presentation import esc
 from codesign.widgets import _ui
+from codesign.widgets.plain import place
 from codesign.widgets.session import SaveStatus, SessionView
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class SaveBar(SessionView):
     def __init__(self, session: CharterSession) -> None:
         self.session = session
         self.messages = _ui.Messages()
+        self.messages.namer = lambda loc: place(session.charter, loc)
         self.save_button = _ui.button(
             "Save",
             tooltip=f"Save every form's changes into {session.path.name}",

@@ -18,6 +18,7 @@ Two kinds of problems are told apart:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -25,10 +26,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from codesign.charter import charter_path, load_charter
-from codesign.exceptions import CharterError, ConflictError
+from codesign.exceptions import CharterError, CodesignError, ConflictError
+from codesign.widgets.plain import when
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from codesign.charter import Charter, CharterFile
@@ -91,6 +93,9 @@ class CharterSession:
         self.conflict: ConflictError | None = None
         """The last save's conflict, until the person reloads."""
         self.notice = ""
+        self.saved_content = file.charter.content_sha256() if not file.modified else ""
+        """The content hash of the charter as saved on disk: sign-offs are judged against it, so
+        an unsaved edit never marks one outdated."""
         self._views: list[SessionView] = []
         self._state: SaveState | None = None
 
@@ -174,8 +179,9 @@ class CharterSession:
             raise
         self.conflict = None
         self.issues = ()
+        self.saved_content = self.file.charter.content_sha256()
         now = dt.datetime.now(dt.UTC)
-        self.notice = f"Saved to {self.path.name} at {now:%H:%M:%S} UTC."
+        self.notice = f"Saved to {self.path.name} at {when(now, self.charter)}."
         for view in self._views:
             view.show_issues(self.issues)
         self._publish()
@@ -197,9 +203,12 @@ class CharterSession:
                 )
                 raise CharterError(msg, path=self.path, issues=pending)
             fresh, notes = self.file.rebase()
+            saved = load_charter(self.path).charter.content_sha256()
         else:
             fresh, notes = self.file.reload(), []
+            saved = fresh.charter.content_sha256()
         self.file = fresh
+        self.saved_content = saved
         self.conflict = None
         for view in self._views:
             view.refresh()
@@ -208,6 +217,33 @@ class CharterSession:
         self._publish()
         logger.info("reloaded %s (changes kept: %s)", self.path, keep_changes)
         return notes
+
+    def commit(self, change: Callable[[Charter], None], *, attempts: int = 5) -> str:
+        """Apply ``change`` to the charter as it is on disk now and save it; returns the SHA-256.
+
+        For pages whose person edits nothing else (a participant adding themselves, signing):
+        the latest version is reloaded, changed and saved; if someone saved in between, it starts
+        again on their version. Unsaved edits in other forms are kept (re-applied on top).
+        """
+        if self.file.modified or self.pending():
+            # Someone's unsaved edits in the other forms stay: the change is saved from a
+            # session of its own, then this one takes it in with those edits re-applied.
+            sha = CharterSession.open(self.path).commit(change, attempts=attempts)
+            with contextlib.suppress(CodesignError):
+                self.reload(keep_changes=True)
+            return sha
+        for _ in range(attempts - 1):
+            self.reload(keep_changes=False)
+            change(self.charter)
+            self.edited()
+            try:
+                return self.save()
+            except ConflictError:
+                continue
+        self.reload(keep_changes=False)
+        change(self.charter)
+        self.edited()
+        return self.save()
 
     # --- state ------------------------------------------------------------------------------
 

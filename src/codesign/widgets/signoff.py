@@ -14,13 +14,18 @@ from pydantic import ValidationError
 
 from codesign.charter.tables import signoffs_table
 from codesign.exceptions import ConflictError
+from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages
+from codesign.widgets.plain import day, when
 from codesign.widgets.savebar import SaveBar
 from codesign.widgets.session import SessionView
 
 if TYPE_CHECKING:
-    from codesign.widgets.session import CharterSession
+    from codesign.charter import Charter
+    from codesign.charter.model import Stakeholder
+    from codesign.charter.versions import VersionBook
+    from codesign.widgets.session import CharterSession, SaveState
 
 
 class SignOffForm(SessionView):
@@ -102,7 +107,6 @@ class SignOffForm(SessionView):
             return
         name, role = self.name.widget.value.strip(), self.role.widget.value.strip()
         charter = self.session.charter
-        current = charter.content_sha256()
         if any(s.name == name and s.role == role for s in charter.valid_signoffs()):
             self.messages.info(f"{name} ({role}) has already signed off this version.")
             return
@@ -124,14 +128,14 @@ class SignOffForm(SessionView):
                 "re-apply your changes below; if the charter changed, sign again."
             )
             return
-        self.messages.info(f"Signed off by {name} ({role}) on version {current[:12]}, saved.")
+        self.messages.info(f"Signed off by {name} ({role}), saved.")
 
     def _on_name(self, change: dict[str, Any]) -> None:
         """Picking a stakeholder's name fills in their role."""
         person = next(
             (s for s in self.session.charter.stakeholders if s.name == change["new"]), None
         )
-        if person is not None and not self.role.widget.value.strip():
+        if person is not None:  # the role is the person's own, never the previous signer's
             self.role.widget.value = person.role
 
     # view
@@ -148,21 +152,188 @@ class SignOffForm(SessionView):
     def refresh(self) -> None:
         self.model_changed()
 
+    def state_changed(self, state: SaveState) -> None:
+        """A save changes which sign-offs are valid (they are judged on the saved version)."""
+        del state
+        if hasattr(self, "table"):  # attached before the view is complete
+            self.model_changed()
+
     def model_changed(self) -> None:
         charter = self.session.charter
-        digest = charter.content_sha256()
-        key = (digest, tuple(charter.signoffs), tuple(charter.stakeholders))
+        saved = self.session.saved_content
+        key = (
+            saved,
+            charter.content_sha256(),
+            tuple(charter.signoffs),
+            tuple(charter.stakeholders),
+        )
         if key == self._shown:
             return
         self._shown = key
         self._offer_people()
-        valid, outdated = len(charter.valid_signoffs()), len(charter.outdated_signoffs())
+        valid = sum(1 for s in charter.signoffs if s.charter_sha256 == saved)
+        outdated = len(charter.signoffs) - valid
         status = f"{valid} valid sign-off(s)" + (f", {outdated} outdated" if outdated else "")
-        self.version.value = _ui.message_html(
-            [f"Charter version {digest[:12]} (its content hash): {status}."], _ui.MUTED_COLOUR
+        pending = (
+            " Unsaved changes: sign-offs are judged on the saved version."
+            if (self.session.file.modified)
+            else ""
         )
-        self.table.value = signoffs_table(charter)._repr_html_()
+        self.version.value = _ui.message_html(
+            [f"The saved charter: {status}.{pending}"], _ui.MUTED_COLOUR
+        )
+        self.table.value = signoffs_table(charter, saved)._repr_html_()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         table = signoffs_table(self.session.charter)
         return _ui.displayed(self.widget, fallback_html=table._repr_html_(), **kwargs)
+
+
+class ParticipantSignOff:
+    """A participant signs off the charter as saved now, as themselves, or withdraws.
+
+    The signer is the person who chose their name on the page, confirmed by typing it; the role
+    is their stakeholder record's. The version signed is the one on disk at the moment of
+    signing (reloaded first), named by its number and date; a second sign-off of the same
+    version by the same person is refused. Sign-offs become outdated only when a change is
+    saved, never while someone is still typing elsewhere.
+    """
+
+    def __init__(self, session: CharterSession, person: Stakeholder, versions: VersionBook) -> None:
+        self.session = session
+        self.person = person
+        self.versions = versions
+        self.messages = _ui.Messages()
+        self.status = ipw.HTML(layout=_ui.shared_layout(width="100%"))
+        self.confirm = Input(
+            "confirm",
+            _ui.text(
+                description=f"Type your name to confirm: {person.name}",
+                placeholder=person.name,
+                style={"description_width": "100%"},
+                layout=_ui.shared_layout(width="100%", max_width="30em", flex_flow="row wrap"),
+            ),
+        )
+        self.confirm.box.layout = _ui.shared_layout(width="100%", flex_flow="row wrap")
+        self.sign_button = _ui.button(
+            "Sign off this version",
+            tooltip="Approve the charter as it is saved now, in your name and role",
+            icon="check",
+            style="success",
+            layout=_ui.shared_layout(width="auto"),
+        )
+        self.withdraw_button = _ui.button(
+            "Withdraw my sign-off",
+            tooltip="Take back your sign-off of this version",
+            icon="undo",
+            layout=_ui.shared_layout(width="auto"),
+        )
+        self.sign_button.on_click(lambda _b: _ui.guarded(self.messages, "signing off")(self.sign)())
+        self.withdraw_button.on_click(
+            lambda _b: _ui.guarded(self.messages, "withdrawing the sign-off")(self.withdraw)()
+        )
+        self.widget = ipw.VBox(
+            [
+                self.status,
+                self.confirm.box,
+                ipw.HBox(
+                    [self.sign_button, self.withdraw_button],
+                    layout=_ui.shared_layout(flex_flow="row wrap"),
+                ),
+                self.messages.box,
+            ],
+            layout=_ui.shared_layout(width="100%"),
+        )
+        self.widget.add_class("codesign-participant-signoff")
+        self.show()
+
+    def version_words(self) -> str:
+        version = self.versions.number(self.session.saved_content)
+        return f"version {version.number} of {day(version.first_seen, self.session.charter)}"
+
+    def show(self) -> None:
+        charter = self.session.charter
+        saved = self.session.saved_content
+        valid = [s for s in charter.signoffs if s.charter_sha256 == saved]
+        outdated = len(charter.signoffs) - len(valid)
+        who = "; ".join(f"{s.name}, {s.role} ({when(s.signed_at, charter)})" for s in valid)
+        lines = [
+            f"The charter, {self.version_words()}: {len(valid)} sign-off(s) on this version"
+            + (f" ({who})" if who else "")
+            + (f", {outdated} on earlier versions (outdated)." if outdated else "."),
+            f"You sign as {self.person.name}, {self.person.role}.",
+        ]
+        outcomes = "".join(
+            f"<li>{esc(o.title)}: {esc(str(o.target))}</li>" for o in charter.outcomes
+        )
+        self.status.value = _ui.message_html(lines, "inherit") + (
+            f"<div>What you approve, outcome by outcome:</div><ul>{outcomes}</ul>"
+            if outcomes
+            else ""
+        )
+        mine = any(s.name == self.person.name for s in valid)
+        self.withdraw_button.layout = _ui.shared_layout(width="auto") if mine else _ui.hidden()
+
+    def sign(self) -> None:
+        """Sign the saved charter in this person's name and role, once per version."""
+        self.messages.clear()
+        self.confirm.set_messages([])
+        typed = " ".join(self.confirm.widget.value.split())
+        if typed.casefold() != self.person.name.casefold():
+            self.confirm.set_messages(
+                [f"Type your own name exactly as in the list: {self.person.name}. Not signed."]
+            )
+            return
+        self.session.reload(keep_changes=False)
+        problems = self.session.check()
+        if problems:
+            self.show()
+            self.messages.error(
+                "Not signed: the charter has problems to fix first (the facilitator sees them).",
+                [issue.message for issue in problems],
+            )
+            return
+        current = self.session.saved_content
+        if any(
+            s.name == self.person.name and s.charter_sha256 == current
+            for s in self.session.charter.signoffs
+        ):
+            self.show()
+            self.messages.error(
+                f"You have already signed off {self.version_words()}: a second sign-off of the "
+                "same version is not recorded."
+            )
+            return
+        name, role = self.person.name, self.person.role
+
+        def sign(charter: Charter) -> None:
+            sha = charter.content_sha256()
+            if not any(s.name == name and s.charter_sha256 == sha for s in charter.signoffs):
+                charter.sign(name, role)
+
+        self.session.commit(sign)
+        self.confirm.widget.value = ""
+        self.show()
+        self.messages.info(f"Signed off {self.version_words()} as {name}, {role}. Saved.")
+
+    def withdraw(self) -> None:
+        """Take back this person's sign-off of the saved version."""
+        self.messages.clear()
+        self.session.reload(keep_changes=False)
+        name, current = self.person.name, self.session.saved_content
+        if not any(
+            s.name == name and s.charter_sha256 == current for s in self.session.charter.signoffs
+        ):
+            self.show()
+            self.messages.error("You have no sign-off on this version to withdraw.")
+            return
+
+        def withdraw(charter: Charter) -> None:
+            sha = charter.content_sha256()
+            charter.signoffs = [
+                s for s in charter.signoffs if not (s.name == name and s.charter_sha256 == sha)
+            ]
+
+        self.session.commit(withdraw)
+        self.show()
+        self.messages.info(f"Your sign-off of {self.version_words()} is withdrawn. Saved.")

@@ -1,0 +1,78 @@
+"""``codesign workshop``: the workshop as a web app with no code (Voilà), for the whole room."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``workshop`` command."""
+    parser = subparsers.add_parser(
+        "workshop",
+        help="serve the workshop forms as a web app: facilitator and participant pages, no code",
+        description=(
+            "Serve a project's workshop as web pages with no code: a facilitator page with "
+            "every form and a participant page each person in the room opens on a laptop or "
+            "phone. Listens on 127.0.0.1 with a token by default; --lan ADDRESS serves the room "
+            "on that one address of this machine and prints a QR code for the projector. The "
+            "URLs are printed once the pages answer. Ctrl-C or SIGTERM stops it."
+        ),
+    )
+    parser.add_argument("--project", default=".", help="project folder (default: current folder)")
+    parser.add_argument("--port", type=port_number, default=0, help="port (default: a free one)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    parser.add_argument(
+        "--lan",
+        metavar="ADDRESS",
+        help="serve the room on this address of this machine (e.g. 192.168.1.20)",
+    )
+    parser.add_argument("--certfile", type=Path, help="TLS certificate (PEM), with --keyfile")
+    parser.add_argument("--keyfile", type=Path, help="TLS private key (PEM), with --certfile")
+    parser.add_argument(
+        "--allow-root", action="store_true", help="run even as root (containers, CI)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def port_number(text: str) -> int:
+    """A ``--port`` value: 1 to 65535, or 0 for a free one."""
+    import argparse
+
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        msg = f"expected a port number from 1 to 65535 (0: a free one), got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return port
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve the workshop and wait; Ctrl-C or SIGTERM stops it and its kernels."""
+    from codesign.jupyter.workshop import (
+        WorkshopOptions,
+        announcement,
+        run_workshop,
+        workshop_command,
+    )
+    from codesign.project import Project
+
+    project = Project.at(Path(args.project))
+    project.load_charter()  # a broken charter is told now, not on the first page view
+    workshop = workshop_command(
+        project,
+        WorkshopOptions(
+            port=args.port,
+            open_browser=not args.no_browser,
+            lan=args.lan,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+            allow_root=args.allow_root,
+        ),
+    )
+    return run_workshop(workshop, lambda: print(announcement(workshop), flush=True))

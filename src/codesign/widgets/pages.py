@@ -1,0 +1,249 @@
+"""The workshop's two pages, as ``codesign workshop`` serves them with Voilà.
+
+Each page notebook (:mod:`codesign.jupyter.pages`) holds one line calling
+:func:`facilitator_page` or :func:`participant_page`; Voilà runs it in a fresh kernel per page
+view and shows only the outputs. The project comes from ``CODESIGN_PROJECT`` (set by the
+server for its kernels). Sections are built when first opened, so a page is ready in the time
+its first section takes.
+
+* facilitator: outcome consensus (live), outcomes, use case and people, decision, sign-offs,
+  feedback so far;
+* participant: "I am ...", then rate outcomes, questionnaires, sign-off.
+
+Pages keep to the width they are given (phones included): labels wrap instead of being cut and
+rows wrap instead of scrolling sideways (the small style sheet below).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import ipywidgets as ipw
+
+from codesign.charter.ratings import RatingStore
+from codesign.charter.tables import feedback_table, signoffs_table
+from codesign.charter.versions import VersionBook
+from codesign.exceptions import CodesignError
+from codesign.presentation import esc
+from codesign.project import Project
+from codesign.widgets import _ui
+from codesign.widgets._ui import Sections
+from codesign.widgets.consensus import ConsensusBoard, RatingForm
+from codesign.widgets.participants import IdentityPicker
+from codesign.widgets.plain import day
+from codesign.widgets.signoff import ParticipantSignOff
+from codesign.widgets.workshop import Problem, Workshop
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from codesign.charter.model import Stakeholder
+    from codesign.widgets.session import CharterSession
+
+logger = logging.getLogger(__name__)
+
+ENV_PROJECT: Final = "CODESIGN_PROJECT"
+
+PAGE_CSS: Final = """
+<style>
+.codesign-page { width: 100%; max-width: 72rem; margin: 0 auto; box-sizing: border-box; }
+.codesign-page * { box-sizing: border-box; }
+.codesign-page .widget-label, .codesign-page .widget-label-basic {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto;
+  line-height: 1.3 !important; color: #1a1a1a; text-align: left; }
+.codesign-page .widget-inline-hbox { flex-wrap: wrap; height: auto; }
+.codesign-page .widget-inline-hbox > .widget-label { min-width: 0; max-width: 100%; }
+.codesign-page .widget-hbox { flex-wrap: wrap; max-width: 100%; }
+.codesign-page .widget-dropdown > select, .codesign-page .widget-text input {
+  min-width: 0; max-width: 100%; }
+.codesign-page .widget-html-content { white-space: normal; overflow-wrap: anywhere;
+  line-height: 1.35; }
+.codesign-page .widget-html, .codesign-page .widget-html > .widget-html-content { height: auto; }
+.codesign-page .widget-box > .jupyter-widgets:not(.widget-box):not(.jupyter-button) {
+  margin-left: 0; margin-right: 0; }
+.codesign-page .widget-box { max-width: 100%; }
+.codesign-page .widget-radio-box { flex-wrap: wrap; }
+.codesign-page .jupyter-button { max-width: 100%; white-space: normal; height: auto;
+  min-height: var(--jp-widgets-inline-height); }
+.codesign-page button:focus-visible, .codesign-page select:focus-visible,
+.codesign-page input:focus-visible { outline: 3px solid #0072b2; outline-offset: 1px; }
+.codesign-page table { display: block; max-width: 100%; overflow-x: auto; }
+.codesign-nav .jupyter-button { margin: 2px; }
+.codesign-page .widget-vbox > .jupyter-button { align-self: flex-start; }
+</style>
+"""
+
+
+def project_dir() -> Path:
+    """The project a page shows: ``CODESIGN_PROJECT``, else the current folder."""
+    return Path(os.environ.get(ENV_PROJECT, "."))
+
+
+def _frame(title: str, subtitle: str, body: Sequence[ipw.Widget]) -> ipw.VBox:
+    head = ipw.HTML(
+        f"<h2 style='margin:4px 0'>{esc(title)}</h2>"
+        f"<div style='color:{_ui.MUTED_COLOUR}'>{esc(subtitle)}</div>"
+    )
+    page = ipw.VBox([ipw.HTML(PAGE_CSS), head, *body], layout=_ui.shared_layout(width="100%"))
+    page.add_class("codesign-page")
+    return page
+
+
+def _problem_page(title: str, error: CodesignError) -> ipw.VBox:
+    return _frame(title, "The workshop cannot open this project.", [Problem(error).widget])
+
+
+# --- facilitator ----------------------------------------------------------------------------
+
+
+def facilitator_view(project: Path | str, *, live: bool = True) -> ipw.VBox:
+    """The facilitator's page: every form, the room's consensus live."""
+    workshop = Workshop.open(project)
+    if workshop.session is None:
+        return _problem_page("Workshop: facilitator", workshop.problem or CodesignError("?"))
+    session = workshop.session
+    root = session.path.parent
+    store = RatingStore(root)
+
+    def widget_of(form: Any) -> ipw.Widget:
+        return form.widget
+
+    sections = Sections(
+        [
+            ("Outcome consensus", lambda: ConsensusBoard(store, session, live=live).widget),
+            ("Outcomes", lambda: widget_of(workshop.outcomes)),
+            ("Use case and people", lambda: widget_of(workshop.use_case)),
+            ("Build, buy or partner", lambda: widget_of(workshop.decision)),
+            ("Sign-offs", lambda: _signoff_status(session)),
+            ("Feedback so far", lambda: _feedback_so_far(root)),
+        ]
+    )
+    charter = session.charter
+    return _frame(
+        f"{charter.use_case.title}: workshop",
+        "Facilitator. Participants open the participant link on their own laptop or phone.",
+        [sections.widget],
+    )
+
+
+def _signoff_status(session: CharterSession) -> ipw.Widget:
+    """Who signed which version (each signer signs on their own participant page)."""
+    versions = VersionBook(session.path.parent)
+    messages = _ui.Messages()
+    status = ipw.HTML(layout=_ui.shared_layout(width="100%"))
+    table = ipw.HTML(layout=_ui.shared_layout(width="100%"))
+
+    def show() -> None:
+        session.reload(keep_changes=True)
+        version = versions.number(session.saved_content)
+        valid = sum(
+            1 for s in session.charter.signoffs if s.charter_sha256 == session.saved_content
+        )
+        status.value = _ui.message_html(
+            [
+                f"Saved charter: version {version.number} of "
+                f"{day(version.first_seen, session.charter)}; {valid} sign-off(s) on it. "
+                "Each person signs on their own participant page (Sign-off)."
+            ],
+            "inherit",
+        )
+        table.value = signoffs_table(session.charter, session.saved_content)._repr_html_()
+
+    refresh = _ui.button("Refresh", tooltip="Read the sign-offs saved since", icon="refresh")
+    refresh.on_click(lambda _b: _ui.guarded(messages, "reading the sign-offs")(show)())
+    _ui.guarded(messages, "reading the sign-offs")(show)()
+    return ipw.VBox([status, table, refresh, messages.box], layout=_ui.shared_layout(width="100%"))
+
+
+def _feedback_so_far(root: Path) -> ipw.Widget:
+    from codesign.charter.feedback import read_feedback
+
+    path = Project.at(root).feedback_path
+    try:
+        records = read_feedback(path) if path.exists() else []
+        value = feedback_table(records)._repr_html_()
+    except CodesignError as e:
+        value = _ui.message_html([str(e).splitlines()[0]])
+    return ipw.HTML(value, layout=_ui.shared_layout(width="100%"))
+
+
+# --- participant ----------------------------------------------------------------------------
+
+
+class ParticipantPage:
+    """One person in the room: who they are, then their ratings, questionnaires and sign-off."""
+
+    def __init__(self, project: Path | str, *, live: bool = True) -> None:
+        self.live = live
+        workshop = Workshop.open(project)
+        self.session = workshop.session
+        if self.session is None:
+            self.widget = _problem_page("Workshop", workshop.problem or CodesignError("?"))
+            return
+        self.root = self.session.path.parent
+        self.picker = IdentityPicker(self.session, self.chosen)
+        self.area = ipw.VBox([self.picker.widget], layout=_ui.shared_layout(width="100%"))
+        self.widget = _frame(
+            f"{self.session.charter.use_case.title}: workshop",
+            "Your page: rate the outcomes, answer the questionnaires, sign off.",
+            [self.area],
+        )
+
+    def chosen(self, person: Stakeholder) -> None:
+        """Build the person's sections once they said who they are."""
+        from codesign.widgets.feedback import FeedbackForms
+
+        assert self.session is not None  # noqa: S101 - the picker exists only with a session
+        session = self.session
+        project = Project.at(self.root)
+        you = ipw.HTML(
+            _ui.message_html(
+                [
+                    f"You are {person.name}, {person.role}. Not you? Reload the page and choose "
+                    "again."
+                ],
+                "inherit",
+            )
+        )
+        sections = Sections(
+            [
+                (
+                    "Rate outcomes",
+                    lambda: RatingForm(RatingStore(self.root), person, live=self.live).widget,
+                ),
+                (
+                    "Questionnaires",
+                    lambda: (
+                        FeedbackForms(
+                            project,
+                            session.charter,
+                            respondent_role=person.role,
+                            show_responses=False,
+                        ).widget
+                    ),
+                ),
+                (
+                    "Sign-off",
+                    lambda: ParticipantSignOff(session, person, VersionBook(self.root)).widget,
+                ),
+            ]
+        )
+        self.sections = sections
+        self.area.children = (you, sections.widget)
+
+
+def participant_view(project: Path | str, *, live: bool = True) -> ParticipantPage:
+    return ParticipantPage(project, live=live)
+
+
+def facilitator_page() -> ipw.VBox:
+    """The facilitator's page; the last line of ``facilitator.ipynb``, so Voilà shows it."""
+    return facilitator_view(project_dir())
+
+
+def participant_page() -> ipw.VBox:
+    """The participant's page; the last line of ``participant.ipynb``, so Voilà shows it."""
+    return participant_view(project_dir()).widget
