@@ -153,3 +153,12 @@ class DemoError(CodesignError):
 
     Nothing is written or removed when it is raised for the folder.
     """
+
+
+class EvidenceError(CodesignError):
+    """Raised when evidence cannot be produced: a broken charter or store, an unknown iteration
+    or required item, an output folder that is a symlink or cannot be written.
+
+    Nothing is written when it is raised. Evidence that is merely missing is not an error: it is
+    listed as missing (and ``codesign evidence --check`` exits 1).
+    """

@@ -39,6 +39,7 @@ COMMANDS: Final = (
     "portfolio",
     "demo",
     "lab",
+    "evidence",
 )
 """Command modules under ``codesign.cli``, in the order ``--help`` lists them."""
 
