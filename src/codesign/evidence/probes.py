@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.charter.model import Category, ColumnType
 from codesign.presentation import number
-from codesign.timeutil import iso_utc
+from codesign.timeutil import as_utc
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Iterable
 
     from codesign.evidence.facts import Facts, KeyMetric
@@ -45,6 +46,11 @@ class Finding:
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def _when(moment: dt.datetime) -> str:
+    """A moment for people: to the minute, in UTC."""
+    return f"{as_utc(moment):%Y-%m-%d %H:%M} UTC"
 
 
 def _field(name: str) -> str:
@@ -177,7 +183,7 @@ def decision(f: Facts) -> Finding:
 def signoffs(f: Facts) -> Finding:
     valid = f.charter.valid_signoffs()
     outdated = f.charter.outdated_signoffs()
-    lines = tuple(f"Signed off by {s.name} ({s.role}) on {iso_utc(s.signed_at)}" for s in valid)
+    lines = tuple(f"Signed off by {s.name} ({s.role}) on {_when(s.signed_at)}" for s in valid)
     sources = tuple(f"sign-off: {s.name}, {s.role}" for s in valid)
     missing: tuple[str, ...] = ()
     if not valid:
@@ -209,10 +215,10 @@ def gate(f: Facts) -> Finding:
     record = f.gate
     if record is None:
         return Finding(missing=("the governance gate has never run on the data (codesign check)",))
-    source = f"gate run: {record.source}, {iso_utc(record.checked_at)}"
+    source = f"gate run: {record.source}, {_when(record.checked_at)}"
     lines = [
         f"Governance gate {record.status} on {record.source}: {record.rows} rows, "
-        f"{len(record.findings)} finding(s), checked {iso_utc(record.checked_at)}"
+        f"{len(record.findings)} finding(s), checked {_when(record.checked_at)}"
     ]
     categories = sorted({finding.category for finding in record.findings})
     if categories:
@@ -231,7 +237,7 @@ def iterations(f: Facts) -> Finding:
     current = f.charter.content_sha256()
     lines = [f"{len(f.iterations)} iteration(s) logged"]
     lines += [
-        f"{r.name}: {iso_utc(r.started_at)}, governance {r.governance or 'unknown'}, "
+        f"{r.name}: {_when(r.started_at)}, governance {r.governance or 'unknown'}, "
         f"charter {'current' if r.charter_sha256 == current else 'earlier version'}"
         for r in f.iterations
     ]
@@ -244,7 +250,7 @@ def candidate(f: Facts) -> Finding:
     if record is None:
         return Finding(missing=("no candidate iteration to describe (codesign track)",))
     lines = (
-        f"Candidate iteration: {record.name}, logged {iso_utc(record.started_at)}"
+        f"Candidate iteration: {record.name}, logged {_when(record.started_at)}"
         + (f" by {record.author}" if record.author else ""),
     )
     return Finding(lines, (_run(record.name, record.run_id),))
@@ -420,10 +426,8 @@ def monitoring_plan(f: Facts) -> Finding:
         missing.append("no post-market monitoring schedule (reports.schedule)")
     state = f.reports
     if state.last_success is not None:
-        lines.append(
-            f"Last report: {state.last_report or 'unnamed'}, {iso_utc(state.last_success)}"
-        )
-        sources.append(f"report run: {state.last_report or iso_utc(state.last_success)}")
+        lines.append(f"Last report: {state.last_report or 'unnamed'}, {_when(state.last_success)}")
+        sources.append(f"report run: {state.last_report or _when(state.last_success)}")
     else:
         missing.append("no report has run yet (codesign report run)")
     if f.charter.outcomes:
