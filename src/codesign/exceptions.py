@@ -181,3 +181,13 @@ class ServerError(CodesignError):
     """Raised when a workshop or lab server cannot start safely: the port is taken, running as
     root without ``--allow-root``, a certificate without its key, or a Jupyter configuration
     that turns authentication off. Nothing was started and no URL was printed.
+    """
+
+
+class EvidenceError(CodesignError):
+    """Raised when evidence cannot be produced: a broken charter or store, an unknown iteration
+    or required item, an output folder that is a symlink or cannot be written.
+
+    Nothing is written when it is raised. Evidence that is merely missing is not an error: it is
+    listed as missing (and ``codesign evidence --check`` exits 1).
+    """

@@ -30,7 +30,7 @@ REJECTIONS = [
         'did you mean "min_completeness"',
     ),
     ("charter-bad-timezone.yaml", "reports.timezone", 6, "IANA time zone"),
-    ("charter-wrong-schema-version.yaml", "schema_version", 1, "reads charter format 1, got 2"),
+    ("charter-wrong-schema-version.yaml", "schema_version", 1, "formats 1 and 2, got 3"),
     ("charter-bad-params.yaml", "outcomes[0].params.threshold", 10, "less than 1"),
     ("charter-bad-params.yaml", "outcomes[1].params.metric", 16, "expected a binary metric"),
     ("charter-duplicate-columns.yaml", "data_contract.columns[2].name", 8, "duplicate 'age'"),

@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""The format this codesign writes; format 1 (no intended use, risks or evidence) reads as is."""
+SUPPORTED_VERSIONS: Final = (1, 2)
 
 Loc = tuple[str | int, ...]
 
@@ -627,12 +629,21 @@ class SignOff(_Model):
 
 # --- the charter --------------------------------------------------------------------------------
 
+from codesign.charter.risk import (  # noqa: E402 (format 2's models build on the types above)
+    FORMAT_2_FIELDS,
+    EvidencePolicy,
+    Hazard,
+    IntendedUse,
+    risk_issues,
+    uses_format_2,
+)
+
 
 class Charter(_Model):
     """The whole charter of one use case (``codesign.yaml``)."""
 
-    schema_version: int = Field(json_schema_extra={"const": SCHEMA_VERSION})
-    """Format version; this codesign reads version 1."""
+    schema_version: int = Field(json_schema_extra={"enum": list(SUPPORTED_VERSIONS)})
+    """Format version; this codesign reads 1 and 2, and writes 2 once a format 2 field is set."""
     use_case: UseCase
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
@@ -642,28 +653,38 @@ class Charter(_Model):
     signoffs: list[SignOff] = Field(default_factory=list)
     consensus: ConsensusRule | None = None
     """The workshop's consensus thresholds; none given means the COMET/OMERACT 70 % / 15 %."""
+    intended_use: IntendedUse | None = None
+    """What the system is for and not for, who oversees it, its known limitations."""
+    risks: list[Hazard] = Field(default_factory=list)
+    """The hazard log (ISO 14971 / DCB0129)."""
+    evidence: EvidencePolicy = Field(default_factory=EvidencePolicy)
 
     model_config = ConfigDict(
         title="codesign outcome charter",
-        json_schema_extra={"$id": "https://codesign.health/schema/charter-1.json"},
+        json_schema_extra={"$id": "https://codesign.health/schema/charter-2.json"},
     )
 
     @field_validator("schema_version")
     @classmethod
     def _supported_version(cls, version: int) -> int:
-        if version != SCHEMA_VERSION:
+        if version not in SUPPORTED_VERSIONS:
             raise PydanticCustomError(
                 "schema_version",
-                "this codesign reads charter format {supported}, got {got}",
-                {"supported": SCHEMA_VERSION, "got": version},
+                "this codesign reads charter formats {supported}, got {got}",
+                {"supported": " and ".join(map(str, SUPPORTED_VERSIONS)), "got": version},
             )
         return version
 
     @model_validator(mode="after")
     def _outcome_ids_unique(self) -> Charter:
         issues = _duplicates(((("outcomes", i, "id"), o.id) for i, o in enumerate(self.outcomes)))
+        issues.extend(risk_issues(self))
         if issues:
             raise CrossFieldError(issues)
+        if self.schema_version < SCHEMA_VERSION and uses_format_2(self):
+            # A format 1 file given a format 2 field becomes format 2 when saved; left alone, it
+            # stays format 1 byte for byte. __dict__: assigning would re-run this validator.
+            self.__dict__["schema_version"] = SCHEMA_VERSION
         return self
 
     def outcome(self, outcome_id: str) -> Outcome | None:
@@ -686,6 +707,8 @@ class Charter(_Model):
         """The content that defines this charter, as JSON-ready data.
 
         Sign-offs are left out: they approve the content, so adding one must not change it.
+        Format 2's fields are left out while empty, so that reading a format 1 charter keeps its
+        hash (and the sign-offs and iterations that refer to it).
         """
         data = self.model_dump(mode="json", exclude={"signoffs"})
         # Fields added after version 1 count only once given, so adding them to the format
@@ -695,6 +718,9 @@ class Charter(_Model):
         for outcome in data["outcomes"]:
             if outcome.get("consensus") is None:
                 outcome.pop("consensus", None)
+        if not uses_format_2(self):
+            for name in FORMAT_2_FIELDS:
+                data.pop(name, None)
         return data
 
     @property
@@ -740,6 +766,7 @@ def raw_duplicate_issues(data: Any) -> list[tuple[Loc, str]]:
     """
     sections: tuple[tuple[tuple[str, ...], str], ...] = (
         (("outcomes",), "id"),
+        (("risks",), "id"),
         (("data_contract", "columns"), "name"),
         (("decision", "criteria"), "name"),
     )

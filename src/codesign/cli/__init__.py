@@ -41,6 +41,7 @@ COMMANDS: Final = (
     "demo",
     "lab",
     "workshop",
+    "evidence",
 )
 """Command modules under ``codesign.cli``, in the order ``--help`` lists them."""
 

@@ -34,7 +34,6 @@ import numpy as np
 from codesign.csvfile import sniff_csv
 from codesign.exceptions import DataError, FileReadError
 from codesign.fileio import check_regular_file, sha256_file
-from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence

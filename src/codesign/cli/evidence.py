@@ -1,0 +1,61 @@
+"""``codesign evidence``: the documents regulators, ethics boards and buyers ask for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``evidence`` command."""
+    parser = subparsers.add_parser(
+        "evidence",
+        help="write Annex IV, TRIPOD+AI, DECIDE-AI, a CHAI model card, DOCX and JSON evidence",
+        description=(
+            "Turn the project's charter, gate results, iterations, report runs, feedback and "
+            "sign-offs into EU AI Act Annex IV (HTML, Markdown, DOCX), TRIPOD+AI and DECIDE-AI "
+            "checklists, a CHAI Applied Model Card (XML) and evidence.json, each item evidenced, "
+            "partial or missing with its source. Exit 0; 1 with --check when an item the "
+            "charter requires (evidence.required) is not evidenced; 2 on bad input."
+        ),
+    )
+    parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: PROJECT/evidence)"
+    )
+    parser.add_argument(
+        "--iteration", metavar="NAME", help="candidate iteration (default: the latest logged)"
+    )
+    parser.add_argument(
+        "--tracking-uri", metavar="URI", help="MLflow store (overrides CODESIGN_TRACKING_URI)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when an item listed in the charter's evidence.required is not evidenced",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the evidence; print where, the counts and what required items lack."""
+    from codesign.evidence import write_evidence
+
+    result = write_evidence(
+        args.project, out=args.out, iteration=args.iteration, tracking_uri=args.tracking_uri
+    )
+    print(f"evidence written to {result.folder}")
+    for framework in result.evidence.frameworks:
+        counts = framework.counts()
+        print(
+            f"  {framework.key}: {counts['evidenced']} evidenced, {counts['partial']} partial, "
+            f"{counts['missing']} missing"
+        )
+    lacking = result.evidence.required_missing()
+    for item in lacking:
+        reasons = "; ".join(item.missing) or "no evidence"
+        print(f"  required {item.id} ({item.title}) is {item.status}: {reasons}")
+    return 1 if args.check and lacking else 0

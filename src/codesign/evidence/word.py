@@ -1,0 +1,75 @@
+"""Annex IV as a Word document, for committees that review in Word (python-docx).
+
+The document holds the same 9 sections, statuses, content, missing items and sources as the
+HTML and Markdown. The ZIP entries are stamped with the generation time, so the same store gives
+the same bytes but for that time.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import TYPE_CHECKING
+
+from codesign.evidence.render import STATUS_MARKS
+from codesign.timeutil import iso_utc
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from codesign.evidence.assess import Evidence
+
+
+def annex_docx(evidence: Evidence) -> bytes:
+    """The Annex IV document as DOCX bytes."""
+    import docx  # python-docx: only evidence needs it
+
+    framework = evidence.framework("annex-iv")
+    document = docx.Document()
+    properties = document.core_properties
+    properties.title = f"{framework.title}: {evidence.title}"
+    properties.author = "codesign"
+    properties.created = evidence.generated_at.replace(tzinfo=None)
+    properties.modified = evidence.generated_at.replace(tzinfo=None)
+    properties.last_modified_by = "codesign"
+    properties.revision = 1
+    document.add_heading(framework.title, level=0)
+    candidate = evidence.candidate or "no iteration logged"
+    document.add_paragraph(
+        f"{evidence.title} · candidate iteration: {candidate} · generated "
+        f"{iso_utc(evidence.generated_at)}"
+    )
+    document.add_paragraph().add_run(framework.reference).italic = True
+    for item in framework.items:
+        number = item.id.removeprefix("annex-iv.")
+        document.add_heading(f"{number}. {item.title}", level=1)
+        mark = STATUS_MARKS[item.status]
+        status = document.add_paragraph()
+        status.add_run("Status: ").bold = True
+        status.add_run(f"{mark.symbol} {mark.word}")
+        for line in item.content:
+            document.add_paragraph(line, style="List Bullet")
+        if item.missing:
+            document.add_paragraph().add_run("Missing:").bold = True
+            for line in item.missing:
+                document.add_paragraph(line, style="List Bullet")
+        source = "; ".join(item.sources) if item.sources else "nothing in the store"
+        document.add_paragraph().add_run(f"Source: {source}").italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _stamped(buffer.getvalue(), evidence.generated_at)
+
+
+def _stamped(data: bytes, moment: dt.datetime) -> bytes:
+    """The same ZIP with every entry dated ``moment`` (ZIP stores the write time otherwise)."""
+    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
