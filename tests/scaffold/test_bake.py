@@ -183,6 +183,7 @@ def test_data_and_results_are_ignored(baked: dict[str, Path]) -> None:
 def notebook_with_output(path: Path, text: str) -> None:
     notebook = nbformat.read(path, as_version=4)
     cell = next(c for c in notebook.cells if c.cell_type == "code")
+    cell.source += "\n# run in the workshop"  # a change to commit (the first commit has the rest)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
     cell.execution_count = 7
     notebook.metadata["widgets"] = {"state": {"x": text}}

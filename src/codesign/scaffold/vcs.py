@@ -107,8 +107,11 @@ def first_commit(project_dir: Path, message: str) -> None:
     later commit.
     """
     check_notebooks_stripped(project_dir)
-    run_git(project_dir, "add", "--all", config={"filter.nbstripout.clean": "cat"})
-    config = {"commit.gpgsign": "false"}
+    # `git commit` refreshes the index too (files written this second are "racily clean"), so
+    # it gets the same override; the repository's own configuration is left as it is.
+    config = {"filter.nbstripout.clean": "cat"}
+    run_git(project_dir, "add", "--all", config=config)
+    config["commit.gpgsign"] = "false"
     if not _has_identity(project_dir):
         config.update(FALLBACK_IDENTITY)
     run_git(project_dir, "commit", "--quiet", "--no-verify", "-m", message, config=config)
