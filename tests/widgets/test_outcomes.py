@@ -150,6 +150,7 @@ def test_adding_a_duplicate_id_is_refused_in_the_new_row(outcomes: OutcomeEditor
     new.cells[0].widget.value = "Again"
     new.open_details()
     new.detail_inputs["id"].widget.value = "usability"
+    new.metric_input.value = "sus"  # 70 is on the SUS scale (a target must lie on its scale)
     new.number_input.value = "70"
     outcomes.table.add_button.click()
     assert visible(new.detail_inputs["id"].error.value) == (
