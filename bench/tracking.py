@@ -122,6 +122,13 @@ def baseline_run(predictions: Path, tracking_uri: str) -> None:
     mlflow.set_experiment("baseline")
     with mlflow.start_run():
         mlflow.log_metrics({k: float(v) for k, v in values.items()})
+    forget_tracking_uri()
+
+
+def forget_tracking_uri() -> None:
+    """``mlflow.set_tracking_uri`` also sets ``MLFLOW_TRACKING_URI``, which codesign honours
+    (after ``CODESIGN_TRACKING_URI``): the baseline must not redirect the next codesign call."""
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
 
 
 # --- the measurements ----------------------------------------------------------------------------
@@ -172,7 +179,9 @@ def bench_compare(work: Path, iterations: int, rounds: int) -> None:
 
     def search() -> object:
         mlflow.set_tracking_uri(uri)
-        return mlflow.search_runs(experiment_names=["bench-triage"])
+        found = mlflow.search_runs(experiment_names=["bench-triage"])
+        forget_tracking_uri()
+        return found
 
     time_call(search)
     ours, theirs = alternate(

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from codesign.charter.feedback import feedback_for
 from codesign.charter.registry import (
     REGISTRY,
     BinaryParams,
@@ -35,7 +36,7 @@ from codesign.charter.registry import (
     NoParams,
     SubgroupParams,
 )
-from codesign.tracking.evaluation import evaluate, feedback_for
+from codesign.tracking.evaluation import evaluate
 from codesign.tracking.metrics import (
     BinaryMetric,
     EvaluationData,

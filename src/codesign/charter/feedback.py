@@ -262,3 +262,20 @@ def append_feedback(path: Path, records: Sequence[FeedbackRecord]) -> int:
 
     update_file(path, add)
     return total
+
+
+def feedback_for(records: Iterable[FeedbackRecord], iteration: str) -> list[FeedbackRecord]:
+    """The feedback records about ``iteration``.
+
+    Records naming this iteration, if there are any; otherwise the records that name no
+    iteration (feedback about the tool in general). Records naming another iteration never
+    count, so feedback on an old model cannot flatter a new one.
+    """
+    records = list(records)
+    named = [r for r in records if r.iteration == iteration]
+    if named:
+        return named
+    return [r for r in records if not r.iteration]
+
+
+# --- how an evaluation reads ------------------------------------------------------------------

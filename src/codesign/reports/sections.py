@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 from codesign import presentation
-from codesign.charter.feedback import FeedbackKind, read_feedback
+from codesign.charter.feedback import FeedbackKind, feedback_for, read_feedback
 from codesign.charter.model import DecisionOption
 from codesign.charter.registry import REGISTRY
 from codesign.exceptions import CodesignError
@@ -49,7 +49,6 @@ from codesign.reports.markup import (
     value_text,
 )
 from codesign.tracking.comparison import build_comparison
-from codesign.tracking.evaluation import feedback_for
 from codesign.tracking.gating import gate_history
 from codesign.tracking.promotion import read_promotions
 from codesign.tracking.reading import read_store

@@ -23,7 +23,7 @@ from codesign.presentation import CELL_STYLE, TABLE_STYLE, VERDICTS, esc, number
 from codesign.tracking.metrics import EvaluationData, implementation_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     from codesign.charter.feedback import FeedbackRecord
     from codesign.charter.model import Charter, Outcome
@@ -212,23 +212,6 @@ def group_columns(charter: Charter) -> list[str]:
         if isinstance(params, SubgroupParams) and params.by not in columns:
             columns.append(params.by)
     return columns
-
-
-def feedback_for(records: Iterable[FeedbackRecord], iteration: str) -> list[FeedbackRecord]:
-    """The feedback records about ``iteration``.
-
-    Records naming this iteration, if there are any; otherwise the records that name no
-    iteration (feedback about the tool in general). Records naming another iteration never
-    count, so feedback on an old model cannot flatter a new one.
-    """
-    records = list(records)
-    named = [r for r in records if r.iteration == iteration]
-    if named:
-        return named
-    return [r for r in records if not r.iteration]
-
-
-# --- how an evaluation reads ------------------------------------------------------------------
 
 
 def verdict_text(outcome: OutcomeResult) -> str:

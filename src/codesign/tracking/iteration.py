@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from codesign.charter.feedback import read_feedback
+from codesign.charter.feedback import feedback_for, read_feedback
 from codesign.exceptions import DataError, TrackingError
 from codesign.fileio import sha256_file
 from codesign.presentation import esc, number, text_table
@@ -48,7 +48,6 @@ from codesign.tracking.evaluation import (
     evaluate,
     evaluation_html,
     evaluation_rows,
-    feedback_for,
     group_columns,
     verdict_text,
 )

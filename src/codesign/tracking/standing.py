@@ -30,11 +30,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from codesign.charter.feedback import FeedbackKind
+from codesign.charter.feedback import FeedbackKind, feedback_for
 from codesign.exceptions import CodesignError, TrackingError
 from codesign.presentation import format_number
 from codesign.tracking.comparison import build_comparison
-from codesign.tracking.evaluation import feedback_for
 from codesign.tracking.tags import TAG_DATA, TAG_GATE_OVERRIDE, TAG_PREDICTIONS
 
 if TYPE_CHECKING:
