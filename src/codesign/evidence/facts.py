@@ -54,6 +54,8 @@ class Facts:
     metrics: tuple[KeyMetric, ...]
     reports: ReportState
     feedback_records: int
+    charter_sha256: str
+    """The charter's content hash, computed once (iterations and sign-offs compare with it)."""
 
     @property
     def charter_source(self) -> str:
@@ -86,6 +88,7 @@ def gather(
         metrics=key_metrics(charter, candidate),
         reports=read_report_state(where),
         feedback_records=_count_records(where.feedback_path),
+        charter_sha256=charter.content_sha256(),
     )
 
 

@@ -211,7 +211,8 @@ def _trust(root: ET.Element, f: Facts) -> None:
         if gate
         else _not_recorded("governance gate run"),
     )
-    columns = f.charter.data_contract.columns
+    # Forbidden columns are declared so that the gate refuses them: they are not inputs.
+    columns = [c for c in f.charter.data_contract.columns if c.phi_mode.value != "forbidden"]
     _text(
         facts,
         "OutputAndInputDataTypes",
@@ -292,7 +293,8 @@ def _key_metric(parent: ET.Element, name: str, f: Facts, categories: frozenset[C
     _text(
         block,
         "TestingDataDescription",
-        f"{f.gate.source}: {f.gate.rows} rows, governance gate {f.gate.status}"
+        f"Latest data checked by the governance gate: {f.gate.source}, {f.gate.rows} rows, "
+        f"{f.gate.status}"
         if f.gate
         else _not_recorded("governance gate run"),
     )
@@ -300,7 +302,8 @@ def _key_metric(parent: ET.Element, name: str, f: Facts, categories: frozenset[C
         block,
         "ValidationProcessAndJustification",
         "Targets set by the clinical owners of each outcome in the charter; "
-        f"{len(f.charter.valid_signoffs())} valid sign-off(s) of the current charter",
+        f"{sum(1 for s in f.charter.signoffs if s.charter_sha256 == f.charter_sha256)} valid "
+        "sign-off(s) of the current charter",
     )
 
 
