@@ -47,6 +47,7 @@ def status(url: str, token: str | None) -> int:
             response.read()
             return int(response.status)
     except urllib.error.HTTPError as e:
+        e.close()
         return int(e.code)
 
 
@@ -78,6 +79,7 @@ def test_a_jupyter_config_turning_the_token_off_does_not_turn_it_off(
             request.add_header("Authorization", f"token {server.token}")
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request, timeout=60)  # noqa: S310
+            refused.value.close()
             assert refused.value.code == 403
     assert server.stop() == 0
 

@@ -370,6 +370,7 @@ def probe_status(command: ServerCommand, *, with_token: bool) -> int | None:
         with urllib.request.urlopen(request, timeout=2, context=context) as response:  # noqa: S310
             return int(response.status)
     except urllib.error.HTTPError as e:
+        e.close()
         return int(e.code)
     except (OSError, ValueError):
         return None
