@@ -21,7 +21,7 @@ import pytest
 
 from codesign.charter import Stage, load_charter
 from codesign.charter.feedback import read_feedback
-from codesign.project import Project
+from codesign.project import Project, embedded_tracking_uri
 from codesign.synthetic import raw_extract
 
 pytestmark = pytest.mark.slow
@@ -213,11 +213,16 @@ def test_a_folder_that_is_not_a_demo_is_refused(tmp_path: Path) -> None:
 def test_promote_refuses_the_vendor_and_approves_the_pilot(demo: Demo, tmp_path: Path) -> None:
     from mlflow import MlflowClient
 
+    # codesign() points CODESIGN_TRACKING_URI at a dead address: promote is told the store.
+    store = embedded_tracking_uri(demo.project)
+
     vendor = codesign(
         "promote",
         "v3-vendor",
         "--project",
         str(demo.project),
+        "--tracking-uri",
+        store,
         "--json",
         home=demo.home,
         cwd=demo.folder,
@@ -232,7 +237,14 @@ def test_promote_refuses_the_vendor_and_approves_the_pilot(demo: Demo, tmp_path:
     assert not (demo.project / "decisions" / "promotions.json").exists()
 
     unknown = codesign(
-        "promote", "v9", "--project", str(demo.project), home=demo.home, cwd=demo.folder
+        "promote",
+        "v9",
+        "--project",
+        str(demo.project),
+        "--tracking-uri",
+        store,
+        home=demo.home,
+        cwd=demo.folder,
     )
     assert unknown.returncode == 2
     assert "expected one of: v1-rules, v2-gbm-pilot, v3-vendor" in unknown.stderr
@@ -245,6 +257,8 @@ def test_promote_refuses_the_vendor_and_approves_the_pilot(demo: Demo, tmp_path:
         "v2-gbm-pilot",
         "--project",
         str(demo.project),
+        "--tracking-uri",
+        store,
         "--model-uri",
         str(model),
         "--by",
@@ -261,5 +275,5 @@ def test_promote_refuses_the_vendor_and_approves_the_pilot(demo: Demo, tmp_path:
     decision = kept["promotions"][-1]
     assert decision["iteration"] == "v2-gbm-pilot"
     assert decision["decided_by"] == "Dr A. Martin"
-    assert decision["model_version"] == version.version
+    assert str(decision["model_version"]) == str(version.version)
     assert decision["standing"]["complete"] is True

@@ -73,7 +73,11 @@ def test_planted_identifiers_never_reach_a_report(run_cli, tmp_path: Path) -> No
     )
     predictions_file = tmp_path / "predictions.csv"
     predictions.to_csv(predictions_file, index=False)
-    track(predictions_file, project=project, options=IterationOptions(name="v1", data=extract))
+    # The gate failed on this extract; logging it anyway needs a recorded reason.
+    overridden = IterationOptions(
+        name="v1", data=extract, override_gate="planted identifiers, to check no report leaks one"
+    )
+    track(predictions_file, project=project, options=overridden)
 
     result = run_cli("report", "run", str(root), "--json")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -262,8 +262,9 @@ def test_without_credentials_the_error_is_clear_and_nothing_is_logged(
     monkeypatch.delenv("MLFLOW_TRACKING_PASSWORD", raising=False)
     result = run_cli("track", str(predictions_file), "--project", str(project), "--name", "anon")
     assert result.returncode == 2
+    # the first call is the check that the iteration's name is not taken yet
     assert result.stderr.startswith(
-        f"codesign: error: could not set up the experiment in the tracking store {server.url}: "
+        f"codesign: error: could not read iterations from the tracking store {server.url}: "
     )
     assert "401" in result.stderr
     assert "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD" in result.stderr
