@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 # Okabe & Ito (2008): distinguishable with any common colour blindness.
 BLUE: Final = "#0072B2"
@@ -95,6 +95,14 @@ def verdict_of(met: bool | None) -> Verdict:
     if met is None:
         return "not measured"
     return "met" if met else "not met"
+
+
+def verdict_counts(verdicts: Iterable[Verdict]) -> dict[Verdict, int]:
+    """How many of ``verdicts`` are met, not met and not measured (all three keys, in order)."""
+    counts: dict[Verdict, int] = {"met": 0, "not met": 0, "not measured": 0}
+    for verdict in verdicts:
+        counts[verdict] += 1
+    return counts
 
 
 def esc(value: object) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from pydantic import ValidationError
 
 from codesign.charter.registry import REGISTRY, SubgroupParams
-from codesign.presentation import CELL_STYLE, TABLE_STYLE, VERDICTS, esc, number
+from codesign.presentation import CELL_STYLE, TABLE_STYLE, VERDICTS, esc, number, verdict_counts
 from codesign.tracking.metrics import EvaluationData, implementation_for
 
 if TYPE_CHECKING:
@@ -90,10 +90,7 @@ class Evaluation:
 
     def counts(self) -> dict[Verdict, int]:
         """How many outcomes are met, not met and not measured."""
-        counts: dict[Verdict, int] = {"met": 0, "not met": 0, "not measured": 0}
-        for outcome in self.outcomes:
-            counts[outcome.verdict] += 1
-        return counts
+        return verdict_counts(outcome.verdict for outcome in self.outcomes)
 
     def _repr_html_(self) -> str:
         return evaluation_html(self, heading="Evaluation (not logged)")

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from codesign.charter.feedback import FeedbackKind, feedback_for
 from codesign.exceptions import CodesignError, TrackingError
-from codesign.presentation import format_number
+from codesign.presentation import format_number, verdict_counts
 from codesign.tracking.comparison import build_comparison
 from codesign.tracking.tags import TAG_DATA, TAG_GATE_OVERRIDE, TAG_PREDICTIONS
 
@@ -212,10 +212,7 @@ class Standing:
 
     def counts(self) -> dict[Verdict, int]:
         """How many outcomes are met, not met and not measured on the judged iteration."""
-        counts: dict[Verdict, int] = {"met": 0, "not met": 0, "not measured": 0}
-        for outcome in self.outcomes:
-            counts[outcome.verdict] += 1
-        return counts
+        return verdict_counts(outcome.verdict for outcome in self.outcomes)
 
     @property
     def complete(self) -> bool:
