@@ -1,4 +1,4 @@
-"""The MLflow side: URIs in messages and links, the reachability probe."""
+"""The MLflow side: URIs in messages and links, the reachability probe, a raced dataset insert."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import free_port
 
 from codesign.exceptions import TrackingError
-from codesign.tracking.store import database_driver, probe, redact, run_url
+from codesign.tracking.store import RunContent, database_driver, log_run, probe, redact, run_url
 
 
 def test_passwords_never_reach_messages_or_links() -> None:
@@ -55,3 +55,51 @@ def test_probe_refuses_a_closed_port() -> None:
         TrackingError, match=rf"cannot reach the tracking server http://127\.0\.0\.1:{port} \("
     ):
         probe(f"http://127.0.0.1:{port}")
+
+
+class _RacingClient:
+    """A stand-in for ``MlflowClient`` whose first dataset inserts hit a concurrent insert."""
+
+    def __init__(self, failures: int, message: str) -> None:
+        self.failures = failures
+        self.message = message
+        self.attempts = 0
+        self.status: str | None = None
+
+    def create_run(self, *_: object, **__: object) -> object:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(info=SimpleNamespace(run_id="r1"))
+
+    def log_batch(self, *_: object, **__: object) -> None:
+        pass
+
+    def log_inputs(self, *_: object, **__: object) -> None:
+        from mlflow.exceptions import MlflowException
+
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise MlflowException(self.message)
+
+    def set_terminated(self, _run_id: str, status: str) -> None:
+        self.status = status
+
+
+def _content() -> RunContent:
+    from codesign.tracking.datasets import gated_dataset
+
+    return RunContent(name="it-1", inputs=(gated_dataset("data.csv", "ab" * 32),))
+
+
+def test_a_dataset_raced_by_a_concurrent_iteration_is_retried() -> None:
+    duplicate = 'duplicate key value violates unique constraint "dataset_pk"'
+    client = _RacingClient(failures=2, message=duplicate)
+    assert log_run(client, "0", _content(), tracking_uri="http://x") == "r1"
+    assert (client.attempts, client.status) == (3, "FINISHED")
+
+
+def test_another_dataset_error_is_not_retried_and_the_run_is_marked_failed() -> None:
+    client = _RacingClient(failures=1, message="RESOURCE_DOES_NOT_EXIST: no such run")
+    with pytest.raises(TrackingError, match="no such run"):
+        log_run(client, "0", _content(), tracking_uri="http://x")
+    assert (client.attempts, client.status) == (1, "FAILED")

@@ -284,7 +284,7 @@ def log_run(client: Any, experiment_id: str, content: RunContent, *, tracking_ur
                 params=[Param(k, v) for k, v in content.params.items()],
             )
             if content.inputs:
-                client.log_inputs(run_id, datasets=[d.to_mlflow() for d in content.inputs])
+                _log_inputs(client, run_id, content.inputs)
             for path, text in content.artifacts.items():
                 client.log_text(run_id, text, path)
             for file, folder in content.files.items():
@@ -294,6 +294,39 @@ def log_run(client: Any, experiment_id: str, content: RunContent, *, tracking_ur
         _mark_failed(client, run_id)
         raise
     return run_id
+
+
+INPUT_ATTEMPTS: Final = 4
+_DUPLICATE_MARKERS: Final = ("duplicate key", "unique constraint", "integrityerror")
+
+
+def _log_inputs(client: Any, run_id: str, inputs: tuple[DatasetRecord, ...]) -> None:
+    """Log the dataset inputs, retrying when a concurrent iteration created the same dataset.
+
+    MLflow's SQL store looks a dataset up by (experiment, name, digest) and inserts it when it
+    is missing, in one transaction; two iterations of one team tracked at the same moment on
+    the same data both miss it and one insert hits the unique key. The transaction is rolled
+    back whole, and on the next attempt the dataset exists and is reused, so retrying is safe.
+    Any other error is raised at once.
+    """
+    from mlflow.exceptions import MlflowException
+    from sqlalchemy.exc import IntegrityError
+
+    datasets = [d.to_mlflow() for d in inputs]
+    for attempt in range(1, INPUT_ATTEMPTS + 1):
+        try:
+            client.log_inputs(run_id, datasets=datasets)
+            return
+        except (MlflowException, IntegrityError) as e:
+            if attempt == INPUT_ATTEMPTS or not _is_duplicate(e):
+                raise
+            logger.debug("dataset input raced a concurrent iteration; attempt %d", attempt + 1)
+            time.sleep(0.05 * attempt)
+
+
+def _is_duplicate(error: Exception) -> bool:
+    text = str(getattr(error, "message", None) or error).lower()
+    return any(marker in text for marker in _DUPLICATE_MARKERS)
 
 
 def _mark_failed(client: Any, run_id: str) -> None:
