@@ -24,6 +24,21 @@ def test_validate_defaults_to_current_folder(run_cli, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_validate_notes_a_pilot_without_go_decision(run_cli, tmp_path: Path) -> None:
+    text = preset_text("triage").replace("stage: co-design", "stage: pilot")
+    assert "stage: pilot" in text
+    (tmp_path / "codesign.yaml").write_text(text)
+    result = run_cli("charter", "validate", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "stage pilot without a go decision" in json.loads(result.stdout)["stage_problem"]
+    plain = run_cli("charter", "validate", cwd=tmp_path)
+    assert "note: stage pilot without a go decision" in plain.stdout
+    reason = text.replace("stage: pilot", "stage: pilot\n  stage_reason: Board decision")
+    (tmp_path / "codesign.yaml").write_text(reason)
+    backed = run_cli("charter", "validate", "--json", cwd=tmp_path)
+    assert json.loads(backed.stdout)["stage_problem"] is None
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

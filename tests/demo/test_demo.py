@@ -267,7 +267,8 @@ def test_promote_refuses_the_vendor_and_approves_the_pilot(demo: Demo, tmp_path:
         cwd=demo.folder,
     )
     assert pilot.returncode == 0, pilot.stdout + pilot.stderr
-    assert "Promoted: v2-gbm-pilot promoted on " in pilot.stdout
+    # the workshop moved the demo to pilot with a reason: the go decision moves it to scaled
+    assert "Promoted: v2-gbm-pilot promoted to scaled on " in pilot.stdout
     client = MlflowClient(tracking_uri=f"sqlite:///{demo.project}/mlruns/mlflow.db")
     version = client.get_model_version_by_alias(SLUG, "approved")
     assert version.source == str(model)

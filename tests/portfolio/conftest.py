@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from codesign.charter import Charter, load_charter
+from codesign.charter import Charter, Stage, load_charter
 from codesign.project import GateRecord, Project, record_gate_result
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -122,7 +122,7 @@ def _build(work: Path) -> Tree:
         work / "scaffolded",
     )
     tracked = copy_project(base, work / "tracked")
-    edit_charter(tracked, lambda c: setattr(c.use_case, "stage", "pilot"))
+    edit_charter(tracked, _pilot)
     track(
         levels(good=True), project=tracked, options=IterationOptions(name="v1", use_feedback=False)
     )
@@ -209,3 +209,9 @@ def _retired(charter: Charter) -> None:
 def _age(path: Path, moment: dt.datetime) -> None:
     stamp = moment.timestamp()
     os.utime(path, (stamp, stamp))
+
+
+def _pilot(charter: Charter) -> None:
+    """At pilot, as a board decided it (a deployed stage with no reason would be flagged)."""
+    charter.use_case.stage = Stage.PILOT
+    charter.use_case.stage_reason = "Pilot approved by the medical board"

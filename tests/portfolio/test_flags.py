@@ -64,6 +64,11 @@ def test_a_healthy_initiative_has_no_flag() -> None:
             F.REPORT_FAILED,
             "the last report run failed (2026-06-01 10:00 UTC)",
         ),
+        (
+            {"stage_problem": "stage pilot without a go decision: run `codesign promote`"},
+            F.STAGE_UNBACKED,
+            "stage pilot without a go decision",
+        ),
     ],
 )
 def test_each_rule(change: dict[str, object], code: FlagCode, message: str) -> None:

@@ -23,6 +23,7 @@ def test_edits_are_saved_and_empty_optional_fields_removed(use_case: UseCaseForm
     original = use_case.session.path.read_text()
     use_case.input("intended_users").value = "triage nurse,  charge nurse , "
     use_case.input("stage").value = "pilot"
+    use_case.input("stage_reason").value = "Pilot approved by the medical board"
     use_case.input("partner").value = ""
     assert use_case.input("intended_users").value == "triage nurse, charge nurse"
     use_case.save_bar.save_button.click()
@@ -34,6 +35,34 @@ def test_edits_are_saved_and_empty_optional_fields_removed(use_case: UseCaseForm
     assert "partner: Example Health AI" not in text
     assert "intended_users: [triage nurse, charge nurse]" in text
     assert comments(text) == comments(original)
+
+
+def test_a_move_to_pilot_needs_a_reason_or_a_go_decision(use_case: UseCaseForm) -> None:
+    before = use_case.session.path.read_bytes()
+    use_case.input("stage").value = "pilot"
+    error = use_case.fields.inputs["stage"].error
+    assert "go decision" in visible(error.value)
+    assert "Reason for the stage" in visible(error.value)
+    use_case.save_bar.save_button.click()
+    assert use_case.session.path.read_bytes() == before
+    assert "not saved" in use_case.save_bar.messages.text
+    use_case.input("stage_reason").value = "Pilot approved by the medical board on 2 October"
+    assert error.value == ""
+    use_case.save_bar.save_button.click()
+    use_case_saved = saved(use_case).use_case
+    assert (use_case_saved.stage, use_case_saved.stage_reason) == (
+        "pilot",
+        "Pilot approved by the medical board on 2 October",
+    )
+
+
+def test_a_stage_already_on_disk_does_not_block_other_edits(use_case: UseCaseForm) -> None:
+    charter = use_case.session.charter
+    charter.use_case.stage = "pilot"  # type: ignore[assignment]
+    use_case.session.saved_stage = charter.use_case.stage  # as if read so from the file
+    use_case.input("setting").value = "Paediatric emergency department"
+    use_case.save_bar.save_button.click()
+    assert saved(use_case).use_case.setting == "Paediatric emergency department"
 
 
 def test_empty_title_is_shown_next_to_the_field(use_case: UseCaseForm) -> None:

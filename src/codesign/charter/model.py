@@ -196,13 +196,18 @@ class Target:
 
 
 class Stage(StrEnum):
-    """Where an initiative stands; the portfolio groups by it."""
+    """Where an initiative stands; the portfolio groups by it (in this order)."""
 
     IDEA = "idea"
     CO_DESIGN = "co-design"
     PILOT = "pilot"
     SCALED = "scaled"
     RETIRED = "retired"
+
+    @property
+    def deployed(self) -> bool:
+        """A stage at which the tool is used on patients: reached only by a go decision."""
+        return self in (Stage.PILOT, Stage.SCALED)
 
 
 class UseCase(_Model):
@@ -220,6 +225,10 @@ class UseCase(_Model):
     """Which patients the tool is used on."""
     stage: Stage = Stage.IDEA
     """idea | co-design | pilot | scaled | retired."""
+    stage_reason: Text | None = None
+    """Why the use case is at ``pilot`` or ``scaled`` without a go decision: those stages are
+    reached through ``codesign promote`` (which records who, when and on which standing) or
+    with a reason written here, e.g. "pilot approved by the medical board on 2026-10-02"."""
     site: Name | None = None
     """Hospital or site running the use case."""
     partner: Name | None = None
@@ -715,6 +724,8 @@ class Charter(_Model):
         # leaves every existing charter's hash, and so its sign-offs, as they were.
         if data.get("consensus") is None:
             data.pop("consensus", None)
+        if data["use_case"].get("stage_reason") is None:
+            data["use_case"].pop("stage_reason", None)
         for outcome in data["outcomes"]:
             if outcome.get("consensus") is None:
                 outcome.pop("consensus", None)

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
+
+    from codesign.charter import Charter
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,6 +64,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(json.dumps({"valid": False, "path": str(path), "error": message, "issues": issues}))
         return 2
     charter = file.charter
+    stage_problem = _stage_problem(charter, path)
     summary = {
         "valid": True,
         "path": str(path),
@@ -70,6 +74,7 @@ def run_validate(args: argparse.Namespace) -> int:
         "charter_sha256": charter.content_sha256(),
         "signoffs_valid": len(charter.valid_signoffs()),
         "signoffs_outdated": len(charter.outdated_signoffs()),
+        "stage_problem": stage_problem,
     }
     if args.json:
         print(json.dumps(summary))
@@ -82,7 +87,23 @@ def run_validate(args: argparse.Namespace) -> int:
         outdated = len(charter.outdated_signoffs())
         if outdated:
             print(f"  note: {outdated} sign-off(s) predate the current content")
+        if stage_problem:
+            print(f"  note: {stage_problem}")
     return 0
+
+
+def _stage_problem(charter: Charter, path: Path) -> str | None:
+    """A deployed stage that neither a go decision of the project nor a reason backs."""
+    if not charter.use_case.stage.deployed:
+        return None
+    from codesign.config import CHARTER_FILENAME
+    from codesign.project import Project
+    from codesign.tracking.promotion import read_promotions, stage_standing
+
+    # A charter file outside a project (a template, a draft) has no go decisions of its own.
+    is_project = path.name == CHARTER_FILENAME
+    promotions = read_promotions(Project.at(path.parent)) if is_project else []
+    return stage_standing(charter, promotions).problem()
 
 
 def run_schema(_args: argparse.Namespace) -> int:

@@ -33,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--by", help="who takes the decision (default: the OS user)")
     parser.add_argument(
+        "--stage",
+        choices=("pilot", "scaled"),
+        help="where the decision moves the use case (default: pilot, then scaled)",
+    )
+    parser.add_argument(
         "--tracking-uri",
         metavar="URI",
         help="MLflow store (overrides CODESIGN_TRACKING_URI, then MLFLOW_TRACKING_URI)",
@@ -43,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Promote, or list what is missing."""
+    from codesign.charter import Stage
     from codesign.tracking.promotion import promote
 
     result = promote(
@@ -51,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         model_uri=args.model_uri,
         decided_by=args.by,
         tracking_uri=args.tracking_uri,
+        stage=None if args.stage is None else Stage(args.stage),
     )
     print(json.dumps(result.to_json()) if args.json else str(result))
     return 0 if result.promoted else 1

@@ -212,6 +212,7 @@ def _workshop(story: _Story) -> list[str]:
     charter = session.charter
     charter.outcomes.append(Outcome.model_validate(ALERT_OUTCOME))
     charter.use_case.stage = Stage.PILOT
+    charter.use_case.stage_reason = "Pilot of the in-house model agreed at the co-design workshop"
     session.edited()
     session.save()
     signed = []

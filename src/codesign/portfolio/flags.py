@@ -40,6 +40,7 @@ def flags_for(
         lambda i: _inactive(i, now, stale_after_days),
         _regressing,
         _report_failed,
+        _stage_unbacked,
     )
     found.extend(flag for rule in rules if (flag := rule(initiative)) is not None)
     return tuple(found)
@@ -115,3 +116,9 @@ def _report_failed(initiative: Initiative) -> Flag | None:
         FlagCode.REPORT_FAILED,
         f"the last report run failed{since}; its partial report says where it stopped",
     )
+
+
+def _stage_unbacked(initiative: Initiative) -> Flag | None:
+    if initiative.stage_problem is None:
+        return None
+    return Flag(FlagCode.STAGE_UNBACKED, initiative.stage_problem)

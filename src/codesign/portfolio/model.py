@@ -49,6 +49,8 @@ class FlagCode(StrEnum):
     """The latest iteration misses an outcome an earlier iteration met."""
     REPORT_FAILED = "report_failed"
     """The last report run failed (a cell, the kernel, a time limit): nobody got the report."""
+    STAGE_UNBACKED = "stage_unbacked"
+    """At pilot or scaled with neither a go decision (``codesign promote``) nor a reason."""
 
 
 FLAG_LABELS: Final[Mapping[FlagCode, str]] = {
@@ -60,6 +62,7 @@ FLAG_LABELS: Final[Mapping[FlagCode, str]] = {
     FlagCode.INACTIVE: "no recent activity",
     FlagCode.REGRESSING: "outcomes regressing",
     FlagCode.REPORT_FAILED: "last report failed",
+    FlagCode.STAGE_UNBACKED: "deployed without a go decision",
 }
 """Short plain-language names of the flags, for filters and badges."""
 
@@ -151,6 +154,9 @@ class Initiative:
     slug: str | None = None
     site: str | None = None
     stage: Stage | None = None
+    """The charter's stage, or a later go decision's when that is further on."""
+    stage_problem: str | None = None
+    """Set when the stage is pilot or scaled with neither a go decision nor a reason."""
     clinical_lead: str | None = None
     partner: str | None = None
     decision: DecisionOption | None = None

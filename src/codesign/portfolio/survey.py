@@ -53,7 +53,7 @@ from codesign.system import first_line, os_reason
 from codesign.timeutil import as_utc
 from codesign.tracking.comparison import build_comparison
 from codesign.tracking.gating import findings_by_category, gate_history
-from codesign.tracking.promotion import read_promotions
+from codesign.tracking.promotion import read_promotions, stage_standing
 from codesign.tracking.reading import read_iterations
 from codesign.tracking.standing import read_project_feedback, standing_of
 from codesign.tracking.store import sqlite_path
@@ -199,8 +199,11 @@ def _survey(
         )
         initiative = _with_iterations(initiative, comparison, standing)
     promotions = read_promotions(project)
+    stage = stage_standing(charter, promotions)
     initiative = dataclasses.replace(
         initiative,
+        stage=stage.stage,
+        stage_problem=stage.problem(),
         gate_history=_gate_runs(project),
         promotion=promotions[-1] if promotions else None,
     )

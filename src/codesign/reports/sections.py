@@ -50,11 +50,13 @@ from codesign.reports.markup import (
 )
 from codesign.tracking.comparison import build_comparison
 from codesign.tracking.gating import gate_history
-from codesign.tracking.promotion import read_promotions
+from codesign.tracking.promotion import read_promotions, stage_standing
 from codesign.tracking.reading import read_store
 from codesign.tracking.standing import standing_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from codesign.charter.feedback import FeedbackRecord
     from codesign.charter.model import Charter, Outcome
     from codesign.project import GateRecord
@@ -375,7 +377,7 @@ def summary_section(report: Report) -> Section:
         ("Site", use_case.site),
         ("Partner", use_case.partner),
         ("Clinical lead", charter.clinical_lead.name if charter.clinical_lead else None),
-        ("Stage", str(use_case.stage)),
+        ("Stage", _stage_text(charter, report.promotions)),
         ("Decision", str(charter.decision.choice) if charter.decision.choice else "not made yet"),
     ]
     rows = "".join(
@@ -434,6 +436,15 @@ def summary_section(report: Report) -> Section:
     if go is not None:
         text += f"\ngo decision: {go.summary()}"
     return Section(html, text)
+
+
+def _stage_text(charter: Charter, promotions: Sequence[Promotion]) -> str:
+    """The stage and what backs it: "pilot (go decision: ...)", or what is missing."""
+    stage = stage_standing(charter, list(promotions))
+    problem = stage.problem()
+    if problem is not None:
+        return f"{stage.stage.value}: {problem}"
+    return f"{stage.stage.value} ({stage.backing})" if stage.backing else stage.stage.value
 
 
 def scorecard_section(report: Report) -> Section:

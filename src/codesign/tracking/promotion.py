@@ -14,8 +14,15 @@ Otherwise nothing is written and :attr:`PromotionResult.missing` lists exactly w
 (``codesign promote`` exits 1). When a model is given (``--model-uri``), or the iteration's run
 logged one under ``model/``, it is registered in the MLflow Model Registry under the project's
 name and the alias ``approved`` is set on that version. The decision (who, when, which charter
-version, which standing, which model version) is appended to ``decisions/promotions.json`` in
-the project, which the report and the portfolio show.
+version, which standing, which model version, which stage) is appended to
+``decisions/promotions.json`` in the project, which the report and the portfolio show.
+
+Stages: ``pilot`` and ``scaled`` put the tool in front of patients, so they are reached through
+a go decision (the first moves the use case to ``pilot``, the next to ``scaled``) or with a
+reason written in the charter (``use_case.stage_reason``). :func:`stage_standing` states the
+stage a project is at and what backs it; a deployed stage with neither is flagged. The go
+decision does not rewrite the charter: the stage is part of what was signed, and a promotion
+must not make the sign-offs it relied on outdated.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from codesign.charter.model import Stage
 from codesign.exceptions import TrackingError
 from codesign.fileio import read_if_exists, update_file
 from codesign.project import Project, gate_result_for
@@ -64,6 +72,8 @@ class Promotion:
     model_name: str | None = None
     model_version: str | None = None
     model_uri: str | None = None
+    stage: Stage = Stage.PILOT
+    """The stage the decision moved the use case to (``pilot``, then ``scaled``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +86,7 @@ class Promotion:
             "model_version": self.model_version,
             "model_alias": ALIAS if self.model_version else None,
             "model_uri": self.model_uri,
+            "stage": self.stage.value,
             "standing": self.standing,
         }
 
@@ -92,6 +103,7 @@ class Promotion:
             model_name=data.get("model_name"),
             model_version=data.get("model_version"),
             model_uri=data.get("model_uri"),
+            stage=Stage(data.get("stage") or Stage.PILOT),
         )
 
     def summary(self) -> str:
@@ -102,8 +114,9 @@ class Promotion:
             else ""
         )
         return (
-            f"{self.iteration} promoted on {self.decided_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} "
-            f"UTC by {self.decided_by} (charter {self.charter_sha256[:12]}){model}"
+            f"{self.iteration} promoted to {self.stage.value} on "
+            f"{self.decided_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC by {self.decided_by} "
+            f"(charter {self.charter_sha256[:12]}){model}"
         )
 
 
@@ -144,18 +157,25 @@ def promote(
     model_uri: str | None = None,
     decided_by: str | None = None,
     tracking_uri: str | None = None,
+    stage: Stage | None = None,
     now: dt.datetime | None = None,
 ) -> PromotionResult:
     """Promote ``iteration`` if its standing is complete; otherwise say what is missing.
 
-    An unknown iteration is a :class:`TrackingError` (exit 2); a standing that is not complete
-    is a result with ``missing`` filled and nothing written (exit 1).
+    ``stage`` is where the decision moves the use case: by default the next deployed stage
+    (``pilot``, or ``scaled`` once a pilot was decided or recorded). An unknown iteration or a
+    stage other than ``pilot``/``scaled`` is a :class:`TrackingError` (exit 2); a standing that
+    is not complete is a result with ``missing`` filled and nothing written (exit 1).
     """
     where = project if isinstance(project, Project) else Project.at(project)
     if not iteration.strip():
         msg = "promote: give the name of an iteration (codesign compare lists them)"
         raise TrackingError(msg)
     charter = where.load_charter().charter
+    target = stage or next_stage(charter, read_promotions(where))
+    if not target.deployed:
+        msg = f"promote: a go decision moves a use case to pilot or scaled, not to {target.value}"
+        raise TrackingError(msg)
     uri = where.tracking_uri(tracking_uri)
     records = read_store(uri, where.slug_of(charter))
     standing = standing_of(
@@ -181,10 +201,63 @@ def promote(
         model_name=name,
         model_version=version,
         model_uri=source,
+        stage=target,
     )
     record_promotion(where, promotion)
     logger.info("%s", promotion.summary())
     return PromotionResult(iteration, standing, (), promotion)
+
+
+def next_stage(charter: Charter, promotions: list[Promotion]) -> Stage:
+    """The stage a new go decision moves to: ``pilot`` first, ``scaled`` once at pilot."""
+    at = stage_standing(charter, promotions).stage
+    return Stage.SCALED if at in (Stage.PILOT, Stage.SCALED) else Stage.PILOT
+
+
+@dataclass(frozen=True)
+class StageStanding:
+    """The stage a project is at, and what backs it when patients are exposed to the tool."""
+
+    stage: Stage
+    """The charter's stage, or the stage of a later go decision when that is further on."""
+    backing: str | None
+    """The go decision or the recorded reason behind a deployed stage; ``None`` if neither."""
+
+    @property
+    def backed(self) -> bool:
+        """Whether the stage needs nothing more: not deployed, or deployed on a decision."""
+        return not self.stage.deployed or self.backing is not None
+
+    def problem(self) -> str | None:
+        """What to do about a deployed stage that nothing backs; ``None`` when backed."""
+        if self.backed:
+            return None
+        return (
+            f"stage {self.stage.value} without a go decision: run `codesign promote ITERATION` "
+            "on an iteration whose standing is complete, or write why in use_case.stage_reason"
+        )
+
+
+_ORDER: Final = (Stage.IDEA, Stage.CO_DESIGN, Stage.PILOT, Stage.SCALED)
+
+
+def stage_standing(charter: Charter, promotions: list[Promotion]) -> StageStanding:
+    """The project's stage: the furthest of the charter's and its go decisions'.
+
+    A retired use case stays retired whatever was decided before. A deployed stage is backed by
+    the latest go decision that reached it, else by the charter's ``stage_reason``.
+    """
+    stage = charter.use_case.stage
+    if stage is Stage.RETIRED:
+        return StageStanding(stage, None)
+    for promotion in promotions:
+        if _ORDER.index(promotion.stage) > _ORDER.index(stage):
+            stage = promotion.stage
+    decided = [p for p in promotions if _ORDER.index(p.stage) >= _ORDER.index(stage)]
+    if stage.deployed and decided:
+        return StageStanding(stage, f"go decision: {decided[-1].summary()}")
+    reason = charter.use_case.stage_reason
+    return StageStanding(stage, f"reason recorded: {reason}" if stage.deployed and reason else None)
 
 
 def readiness(project: Project, charter: Charter, standing: Standing) -> list[str]:

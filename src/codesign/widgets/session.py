@@ -14,6 +14,11 @@ Two kinds of problems are told apart:
   never silently misses what someone typed;
 * *charter issues* the model has as a whole (two outcomes with the same id), found with the
   same validation as the loader and shown next to the fields they concern.
+
+One rule is the session's own: a move to ``pilot`` or ``scaled`` made in the forms puts the tool
+in front of patients, so it needs the go decision (``codesign promote``) or a written reason
+(``use_case.stage_reason``); without either the save is refused. A charter already at that stage
+on disk is left alone (the portfolio flags it), so other edits are never blocked by it.
 """
 
 from __future__ import annotations
@@ -26,15 +31,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from codesign.charter import charter_path, load_charter
-from codesign.exceptions import CharterError, CodesignError, ConflictError
+from codesign.exceptions import CharterError, CharterIssue, CodesignError, ConflictError
 from codesign.widgets.plain import when
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
-    from codesign.charter import Charter, CharterFile
-    from codesign.exceptions import CharterIssue
+    from codesign.charter import Charter, CharterFile, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +100,8 @@ class CharterSession:
         self.saved_content = file.charter.content_sha256() if not file.modified else ""
         """The content hash of the charter as saved on disk: sign-offs are judged against it, so
         an unsaved edit never marks one outdated."""
+        self.saved_stage: Stage = file.charter.use_case.stage
+        """The stage on disk: a move away from it to pilot or scaled needs a reason."""
         self._views: list[SessionView] = []
         self._state: SaveState | None = None
 
@@ -142,8 +148,25 @@ class CharterSession:
         try:
             self.file.validated()
         except CharterError as e:
-            return list(e.issues)
-        return []
+            return [*e.issues, *self.stage_issues()]
+        return self.stage_issues()
+
+    def stage_issues(self) -> list[CharterIssue]:
+        """The move to a deployed stage made here, when neither a reason nor a decision backs it."""
+        use_case = self.charter.use_case
+        if not use_case.stage.deployed or use_case.stage is self.saved_stage:
+            return []
+        from codesign.project import Project
+        from codesign.tracking.promotion import read_promotions, stage_standing
+
+        if stage_standing(self.charter, read_promotions(Project.at(self.path.parent))).backed:
+            return []
+        message = (
+            f"{use_case.stage.value} puts the tool in front of patients: it needs the go decision "
+            "(recorded with codesign promote) or the reason for the move, written in "
+            "'Reason for the stage'"
+        )
+        return [CharterIssue(loc="use_case.stage", message=message)]
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -163,6 +186,15 @@ class CharterSession:
             self.notice = ""
             self._publish()
             raise CharterError(msg, path=self.path, issues=pending)
+        stage = self.stage_issues()
+        if stage:
+            self.issues = tuple(stage)
+            for view in self._views:
+                view.show_issues(self.issues)
+            self.notice = ""
+            self._publish()
+            msg = f"{self.path.name} not saved: {stage[0].message}"
+            raise CharterError(msg, path=self.path, issues=stage)
         try:
             sha = self.file.save()
         except CharterError as e:
@@ -180,6 +212,7 @@ class CharterSession:
         self.conflict = None
         self.issues = ()
         self.saved_content = self.file.charter.content_sha256()
+        self.saved_stage = self.file.charter.use_case.stage
         now = dt.datetime.now(dt.UTC)
         self.notice = f"Saved to {self.path.name} at {when(now, self.charter)}."
         for view in self._views:
@@ -203,12 +236,13 @@ class CharterSession:
                 )
                 raise CharterError(msg, path=self.path, issues=pending)
             fresh, notes = self.file.rebase()
-            saved = load_charter(self.path).charter.content_sha256()
+            on_disk = load_charter(self.path).charter
         else:
             fresh, notes = self.file.reload(), []
-            saved = fresh.charter.content_sha256()
+            on_disk = fresh.charter
         self.file = fresh
-        self.saved_content = saved
+        self.saved_content = on_disk.content_sha256()
+        self.saved_stage = on_disk.use_case.stage
         self.conflict = None
         for view in self._views:
             view.refresh()

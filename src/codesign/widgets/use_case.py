@@ -90,6 +90,16 @@ def _use_case_inputs() -> list[Input]:
             read=lambda value: value,
             show=lambda stage: stage.value,
         ),
+        Input(
+            "stage_reason",
+            text(
+                "stage_reason",
+                "Reason for the stage",
+                "Pilot and scaled put the tool in front of patients: they follow the go "
+                "decision, or the reason written here",
+                placeholder="e.g. pilot approved by the medical board on 2 October",
+            ),
+        ),
         Input("site", text("site", "Site", "Hospital or site running it", layout=narrow)),
         Input("partner", text("partner", "Partner", "Partner organisation, if any", layout=narrow)),
     ]
