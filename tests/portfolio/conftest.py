@@ -121,6 +121,8 @@ def _build(work: Path) -> Tree:
         ProjectSpec.from_name("Nurse triage assistant", preset="triage", site="CHU Nord"),
         work / "scaffolded",
     )
+    # No required evidence: the evidence flag has tests of its own (and the sepsis project).
+    edit_charter(base, lambda c: setattr(c.evidence, "required", []))
     tracked = copy_project(base, work / "tracked")
     edit_charter(tracked, _pilot)
     track(

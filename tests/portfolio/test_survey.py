@@ -82,6 +82,22 @@ def test_a_healthy_initiative_has_its_fields_and_no_flag(rows: dict[str, Initiat
     assert good.problems == ()
 
 
+def test_required_evidence_that_is_missing_is_flagged_and_counted(
+    tree: Tree, tmp_path: Path
+) -> None:
+    from tests.portfolio.conftest import copy_project, edit_charter
+
+    project = copy_project(tree["good"], tmp_path / "share" / "triage")
+    edit_charter(project, lambda c: setattr(c.evidence, "required", ["annex-iv.1", "annex-iv.5"]))
+    (initiative,) = build_portfolio([tmp_path / "share"], PortfolioOptions(now=NOW)).initiatives
+    assert initiative.evidence is not None
+    assert initiative.evidence.total == 9 + 27 + 17  # Annex IV, TRIPOD+AI, DECIDE-AI items
+    assert initiative.evidence.required_missing == ("annex-iv.5",)
+    flag = next(f for f in initiative.flags if f.code is F.EVIDENCE_INCOMPLETE)
+    assert "annex-iv.5" in flag.message
+    assert "annex-iv.1" not in flag.message
+
+
 def test_regressing_outcomes_and_a_failed_gate_are_flagged(rows: dict[str, Initiative]) -> None:
     night = rows["regressing"]
     assert night.outcomes is not None

@@ -199,14 +199,67 @@ def test_open_signoffs_missing_and_outdated(project_copy: Path) -> None:
     assert "signed an earlier version on 2026-03-01" in html
 
 
+def test_the_risk_matrices_place_each_hazard_before_and_after_controls(report) -> None:
+    section = report.risks()
+    before, after = re.findall(r"<table.*?</table>", section.html, flags=re.S)[:2]
+    for hazard in report.charter.risks:
+        label = f"score {hazard.score}, {hazard.band}: "
+        assert re.search(rf'aria-label="{label}[^"]*\b{hazard.id}\b', before), hazard.id
+        residual = f"score {hazard.residual_score}, {hazard.residual_band}: "
+        assert re.search(rf'aria-label="{residual}[^"]*\b{hazard.id}\b', after), hazard.id
+    assert section.html.count("<td title=") == 2 * 25
+    assert "15–25 unacceptable" in section.html  # the legend: the tint is not the only carrier
+    assert section.text.startswith(f"{len(report.charter.risks)} hazard(s); before controls:")
+
+
+def test_a_hazard_without_residual_risk_is_listed_not_dropped(project_copy: Path) -> None:
+    file = load_charter(project_copy / "codesign.yaml")
+    file.charter.risks[0].residual_severity = None
+    file.charter.risks[0].residual_likelihood = None
+    file.save()
+    section = load_report(project_copy).risks()
+    assert f"Residual risk not assessed yet for: {file.charter.risks[0].id}" in section.html
+    assert "1 not assessed" in section.text
+
+
+def test_no_hazard_says_what_the_workshop_does(project_copy: Path) -> None:
+    file = load_charter(project_copy / "codesign.yaml")
+    file.charter.risks = []
+    file.save()
+    section = load_report(project_copy).risks()
+    assert "No hazard is logged yet" in section.html
+    assert "<table" not in section.html
+
+
+def test_the_evidence_section_counts_what_codesign_evidence_writes(
+    report, built_project: Path, tmp_path: Path
+) -> None:
+    from codesign.evidence import write_evidence
+
+    write_evidence(built_project, out=tmp_path / "evidence")
+    document = json.loads((tmp_path / "evidence" / "evidence.json").read_text())
+    section = report.evidence()
+    for framework in document["frameworks"]:
+        counts = framework["counts"]
+        assert (
+            f"{framework['title']}: {counts['evidenced']} evidenced, {counts['partial']} partial, "
+            f"{counts['missing']} missing"
+        ) in section.text
+    required = document["required_missing"]
+    if required:
+        assert f"{len(required)} item(s) the charter requires are not evidenced" in section.html
+        for item in required:
+            assert f"<code>{item}</code>" in section.html
+
+
 def test_the_report_kernel_imports_no_heavy_library(built_project: Path) -> None:
     """Reading iterations takes the SQLite path: no MLflow, GX, Papermill or pandas."""
     code = (
         "import json, sys\n"
         "from codesign.reports.sections import load_report\n"
         f"report = load_report({str(built_project)!r})\n"
-        "for name in ('summary', 'scorecard', 'trends', 'governance', 'decision', 'feedback',"
-        " 'signoffs'):\n"
+        "for name in ('summary', 'scorecard', 'trends', 'governance', 'risks', 'decision',"
+        " 'feedback', 'evidence', 'signoffs'):\n"
         "    getattr(report, name)()._repr_html_()\n"
         "heavy = ('mlflow', 'great_expectations', 'papermill', 'pandas', 'sklearn', 'nbconvert')\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"

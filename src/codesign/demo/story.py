@@ -66,6 +66,12 @@ ALERT_OUTCOME: Final[dict[str, object]] = {
 }
 """The outcome the nurses asked for in the workshop: alarm fatigue ends pilots."""
 SIGNERS: Final = ("clinical lead", "head triage nurse", "data protection officer")
+HAZARD_MONITORING: Final[dict[str, tuple[str, ...]]] = {
+    "H1": ("under_triage", "high_acuity_sensitivity"),
+    "H2": ("sex_gap",),
+    "H3": ("over_triage",),
+}
+"""The outcomes the workshop agrees will monitor each hazard of the triage preset."""
 """Roles of the stakeholders who sign the charter at the end of the workshop."""
 
 
@@ -213,6 +219,8 @@ def _workshop(story: _Story) -> list[str]:
     charter.outcomes.append(Outcome.model_validate(ALERT_OUTCOME))
     charter.use_case.stage = Stage.PILOT
     charter.use_case.stage_reason = "Pilot of the in-house model agreed at the co-design workshop"
+    for hazard in charter.risks:  # the outcomes the team agreed will watch each hazard
+        hazard.monitoring = list(HAZARD_MONITORING.get(hazard.id, ()))
     session.edited()
     session.save()
     signed = []

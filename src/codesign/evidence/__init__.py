@@ -8,7 +8,7 @@ listing concretely what is still missing.
 
 from codesign.evidence.assess import Evidence, Item, assess
 from codesign.evidence.build import EvidenceResult, write_evidence
-from codesign.evidence.facts import Facts, KeyMetric, gather, key_metrics
+from codesign.evidence.facts import Facts, KeyMetric, facts_of, gather, key_metrics
 
 __all__ = [
     "Evidence",
@@ -17,6 +17,7 @@ __all__ = [
     "Item",
     "KeyMetric",
     "assess",
+    "facts_of",
     "gather",
     "key_metrics",
     "write_evidence",

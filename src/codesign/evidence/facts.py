@@ -1,27 +1,31 @@
 """What a project's store holds, gathered once for every evidence document.
 
 Evidence is read, never computed: the charter, the latest governance gate result, the logged
-iterations (through tracking's fast read path), the report runs and the feedback file's size.
+iterations (through tracking's fast read path), the candidate's standing (the one judgement
+``compare``, the report, the portfolio and ``promote`` state), the report runs and the feedback
+file's size.
 Only counts, names the team chose (outcome ids, column names of the data contract) and values
 already aggregated by the tracking store are kept: never a row of data.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from codesign.exceptions import CodesignError, EvidenceError
 from codesign.project import Project, latest_gate_result, read_report_state
 from codesign.tracking.reading import read_store
+from codesign.tracking.standing import read_project_feedback, standing_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from codesign.charter.model import Category, Charter
     from codesign.project import GateRecord, ReportState
     from codesign.tracking.reading import IterationRecord
+    from codesign.tracking.standing import Standing
 
 FEEDBACK_SCAN_LIMIT = 64 << 20
 """Bytes of the feedback file read to count its records; beyond, the count says "at least"."""
@@ -51,6 +55,8 @@ class Facts:
     gate: GateRecord | None
     iterations: tuple[IterationRecord, ...]
     candidate: IterationRecord | None
+    standing: Standing
+    """The candidate's standing: what every other view states for it, value for value."""
     metrics: tuple[KeyMetric, ...]
     reports: ReportState
     feedback_records: int
@@ -79,30 +85,59 @@ def gather(
         msg = f"cannot gather evidence: {e}"
         raise EvidenceError(msg) from e
     candidate = _candidate(records, iteration, where)
+    standing = standing_of(
+        charter,
+        records,
+        iteration=None if candidate is None else candidate.name,
+        feedback=read_project_feedback(where),
+    )
+    return facts_of(where, charter, records, standing)
+
+
+def facts_of(
+    project: Project,
+    charter: Charter,
+    records: Sequence[IterationRecord],
+    standing: Standing,
+    *,
+    feedback_records: int | None = None,
+) -> Facts:
+    """The facts of a project whose charter, iterations and standing were already read.
+
+    For views that read them anyway (the report, the portfolio): they judge the evidence on the
+    same standing they show, without reading the store twice. The candidate is the standing's
+    judged iteration.
+    """
+    judged = standing.iteration
+    candidate = next(
+        (r for r in reversed(records) if judged is not None and r.run_id == judged.run_id), None
+    )
     return Facts(
-        project=where,
+        project=project,
         charter=charter,
-        gate=latest_gate_result(where),
-        iterations=records,
+        gate=latest_gate_result(project),
+        iterations=tuple(records),
         candidate=candidate,
-        metrics=key_metrics(charter, candidate),
-        reports=read_report_state(where),
-        feedback_records=_count_records(where.feedback_path),
-        charter_sha256=charter.content_sha256(),
+        standing=standing,
+        metrics=key_metrics(charter, standing),
+        reports=read_report_state(project),
+        feedback_records=(
+            _count_records(project.feedback_path) if feedback_records is None else feedback_records
+        ),
+        charter_sha256=standing.charter_sha256,
     )
 
 
-def key_metrics(charter: Charter, candidate: IterationRecord | None) -> tuple[KeyMetric, ...]:
-    """Every outcome's value on the candidate, judged against the charter's current target.
+def key_metrics(charter: Charter, standing: Standing) -> tuple[KeyMetric, ...]:
+    """Every outcome's value and verdict on the candidate, as its standing states them.
 
-    The one place evidence reads measured values: switch it to the shared "standing" of an
-    iteration when that exists, and every document follows.
+    The one place evidence reads measured values: a value is the candidate's own (never one
+    borrowed from another iteration), judged against the charter's current target.
     """
     rows: list[KeyMetric] = []
     for outcome in charter.outcomes:
-        value = candidate.value(outcome.id) if candidate is not None else None
-        if value is not None and not math.isfinite(value):
-            value = None
+        judged = standing.outcome(outcome.id)
+        value, met = (None, None) if judged is None else (judged.value, judged.met)
         rows.append(
             KeyMetric(
                 outcome=outcome.id,
@@ -110,8 +145,8 @@ def key_metrics(charter: Charter, candidate: IterationRecord | None) -> tuple[Ke
                 category=outcome.category,
                 metric=outcome.metric,
                 target=str(outcome.target),
-                value=value,
-                met=None if value is None else outcome.target.met(value),
+                value=value if met is not None else None,
+                met=met,
                 params=", ".join(f"{k}: {v}" for k, v in sorted(outcome.params.items())),
             )
         )

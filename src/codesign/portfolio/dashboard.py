@@ -66,6 +66,9 @@ class Row:
     outcomes_detail: str
     outcomes_sort: str
     outcomes_band: str
+    evidence_text: str
+    evidence_detail: str
+    evidence_sort: str
     governance: str
     governance_detail: str
     governance_sort: str
@@ -119,6 +122,7 @@ def _row(initiative: Initiative, out_dir: Path, portfolio: Portfolio) -> Row:
     report = initiative.report
     activity = initiative.last_activity
     outcomes_text, outcomes_detail, outcomes_sort = _outcomes(initiative)
+    evidence_text, evidence_detail, evidence_sort = _evidence(initiative)
     governance = initiative.governance or UNKNOWN_GOVERNANCE
     stage = initiative.stage.value if initiative.stage is not None else ""
     decision = initiative.decision_label if initiative.charter_read else ""
@@ -153,6 +157,9 @@ def _row(initiative: Initiative, out_dir: Path, portfolio: Portfolio) -> Row:
         governance_sort=str(GOVERNANCE_ORDER.get(governance, -1))
         if initiative.charter_read
         else "",
+        evidence_text=evidence_text,
+        evidence_detail=evidence_detail,
+        evidence_sort=evidence_sort,
         report_date=f"{report.created_at:%Y-%m-%d}" if report is not None else "",
         report_sort=report.created_at.isoformat() if report is not None else "",
         report_failed=initiative.report_status == "failed",
@@ -191,6 +198,21 @@ def _outcomes(initiative: Initiative) -> tuple[str, str, str]:
         detail += f"; go decision on {go.decided_at:%Y-%m-%d}"
     share = tally.share if tally.share is not None else 0.0
     return f"{tally.met} / {tally.total}", detail, f"{share:.6f}"
+
+
+def _evidence(initiative: Initiative) -> tuple[str, str, str]:
+    """Display text, detail and sort key of the evidence items the project holds."""
+    tally = initiative.evidence
+    if tally is None:
+        return (
+            ("?", "the iterations could not be read", "")
+            if initiative.charter_read
+            else ("", "", "")
+        )
+    detail = f"{tally.partial} partial, {tally.missing} missing"
+    if tally.required_missing:
+        detail += f"; {len(tally.required_missing)} required not evidenced"
+    return f"{tally.evidenced} / {tally.total}", detail, f"{tally.evidenced / tally.total:.6f}"
 
 
 def _place(path: Path, roots: tuple[Path, ...]) -> str:

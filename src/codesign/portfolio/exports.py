@@ -51,11 +51,18 @@ CSV_COLUMNS: Final = (
     "last_activity_kind",
     "flags",
     *(f"flag_{code.value}" for code in FlagCode),
+    "evidence_evidenced",
+    "evidence_partial",
+    "evidence_missing",
+    "evidence_required_missing",
     "problems",
     "slug",
     "path",
 )
-"""The CSV header, in order; its first line is also how a later run recognises the file."""
+"""The CSV header, in order."""
+CSV_MARK_COLUMNS: Final = CSV_COLUMNS[: CSV_COLUMNS.index("flags") + 1]
+"""The start of the header, how a later run recognises its own file: the columns after it (one
+per flag, evidence) grow with new versions, and an older file must still be replaced."""
 
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -122,6 +129,7 @@ def initiative_record(initiative: Initiative, out_dir: Path) -> dict[str, Any]:
             for run in initiative.gate_history
         ],
         "promotion": _promotion(initiative),
+        "evidence": initiative.evidence.to_json() if initiative.evidence is not None else None,
         "broken": initiative.broken,
         "problems": list(initiative.problems),
         "slug": initiative.slug,
@@ -175,9 +183,23 @@ def _csv_row(record: dict[str, Any]) -> list[str]:
         "regressing": "; ".join(record["regressing"]),
         "flags": "; ".join(codes),
         **{f"flag_{code.value}": "yes" if code.value in codes else "" for code in FlagCode},
+        **_evidence_cells(record["evidence"]),
         "problems": " | ".join(" ".join(p.split()) for p in record["problems"]),
     }
     return [_cell(flat[column]) for column in CSV_COLUMNS]
+
+
+def _evidence_cells(evidence: dict[str, Any] | None) -> dict[str, object]:
+    if evidence is None:
+        return dict.fromkeys(
+            ("evidence_evidenced", "evidence_partial", "evidence_missing"), None
+        ) | {"evidence_required_missing": None}
+    return {
+        "evidence_evidenced": evidence["evidenced"],
+        "evidence_partial": evidence["partial"],
+        "evidence_missing": evidence["missing"],
+        "evidence_required_missing": "; ".join(evidence["required_missing"]),
+    }
 
 
 def _cell(value: object) -> str:

@@ -41,6 +41,7 @@ def flags_for(
         _regressing,
         _report_failed,
         _stage_unbacked,
+        _evidence_incomplete,
     )
     found.extend(flag for rule in rules if (flag := rule(initiative)) is not None)
     return tuple(found)
@@ -122,3 +123,14 @@ def _stage_unbacked(initiative: Initiative) -> Flag | None:
     if initiative.stage_problem is None:
         return None
     return Flag(FlagCode.STAGE_UNBACKED, initiative.stage_problem)
+
+
+def _evidence_incomplete(initiative: Initiative) -> Flag | None:
+    lacking = initiative.evidence.required_missing if initiative.evidence is not None else ()
+    if not lacking:
+        return None
+    return Flag(
+        FlagCode.EVIDENCE_INCOMPLETE,
+        f"{len(lacking)} evidence item(s) the charter requires are not evidenced: "
+        f"{', '.join(lacking)} (codesign evidence lists what each lacks)",
+    )

@@ -51,6 +51,8 @@ class FlagCode(StrEnum):
     """The last report run failed (a cell, the kernel, a time limit): nobody got the report."""
     STAGE_UNBACKED = "stage_unbacked"
     """At pilot or scaled with neither a go decision (``codesign promote``) nor a reason."""
+    EVIDENCE_INCOMPLETE = "evidence_incomplete"
+    """An evidence item the charter requires (``evidence.required``) is not evidenced."""
 
 
 FLAG_LABELS: Final[Mapping[FlagCode, str]] = {
@@ -63,6 +65,7 @@ FLAG_LABELS: Final[Mapping[FlagCode, str]] = {
     FlagCode.REGRESSING: "outcomes regressing",
     FlagCode.REPORT_FAILED: "last report failed",
     FlagCode.STAGE_UNBACKED: "deployed without a go decision",
+    FlagCode.EVIDENCE_INCOMPLETE: "required evidence missing",
 }
 """Short plain-language names of the flags, for filters and badges."""
 
@@ -142,6 +145,30 @@ class Activity:
 
 
 @dataclass(frozen=True)
+class EvidenceTally:
+    """How much of what regulators ask for the project holds (``codesign evidence``'s items)."""
+
+    evidenced: int
+    partial: int
+    missing: int
+    required_missing: tuple[str, ...] = ()
+    """Ids of the items the charter requires that are not evidenced (``annex-iv.5``...)."""
+
+    @property
+    def total(self) -> int:
+        return self.evidenced + self.partial + self.missing
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "evidenced": self.evidenced,
+            "partial": self.partial,
+            "missing": self.missing,
+            "total": self.total,
+            "required_missing": list(self.required_missing),
+        }
+
+
+@dataclass(frozen=True)
 class Initiative:
     """One project of the portfolio, as the AI office sees it.
 
@@ -175,6 +202,8 @@ class Initiative:
     """Every gate result the project keeps, newest first."""
     promotion: Promotion | None = None
     """The latest go decision (``codesign promote``), if any."""
+    evidence: EvidenceTally | None = None
+    """Evidence items over every framework; ``None`` when the iterations could not be read."""
     governance: GateStatus | None = None
     """The latest gate result's status; ``None`` when it could not be read."""
     governance_checked_at: dt.datetime | None = None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 from codesign.exceptions import FileReadError, PortfolioError
 from codesign.fileio import MIB, MUST_NOT_EXIST, atomic_write, read_user_file, sha256_bytes
 from codesign.portfolio.dashboard import render_dashboard
-from codesign.portfolio.exports import CSV_COLUMNS, GENERATOR, portfolio_csv, portfolio_json
+from codesign.portfolio.exports import CSV_MARK_COLUMNS, GENERATOR, portfolio_csv, portfolio_json
 from codesign.system import os_reason
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ JSON_NAME: Final = "portfolio.json"
 _MARKS: Final = {
     HTML_NAME: f'<meta name="generator" content="{GENERATOR}">'.encode(),
     JSON_NAME: f'{{\n  "generator": "{GENERATOR}"'.encode(),
-    CSV_NAME: ",".join(CSV_COLUMNS).encode(),
+    CSV_NAME: ",".join(CSV_MARK_COLUMNS).encode(),
 }
 """What an earlier run's file holds near its start, by file name."""
 _MARK_WINDOW: Final = 1024

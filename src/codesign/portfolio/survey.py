@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ from codesign.portfolio.flags import flags_for
 from codesign.portfolio.model import (
     DEFAULT_STALE_AFTER_DAYS,
     Activity,
+    EvidenceTally,
     GateRun,
     Initiative,
     LatestIteration,
@@ -198,6 +200,9 @@ def _survey(
             charter, records, feedback=read_project_feedback(project), comparison=comparison
         )
         initiative = _with_iterations(initiative, comparison, standing)
+        initiative = dataclasses.replace(
+            initiative, evidence=_evidence(project, charter, records, standing, problems)
+        )
     promotions = read_promotions(project)
     stage = stage_standing(charter, promotions)
     initiative = dataclasses.replace(
@@ -260,6 +265,30 @@ def _from_charter(project: Project, charter: Charter, current_sha256: str) -> In
         outcomes_total=len(charter.outcomes),
         signoffs_valid=valid,
         signoffs_outdated=len(charter.signoffs) - valid,
+    )
+
+
+def _evidence(
+    project: Project,
+    charter: Charter,
+    records: list[IterationRecord],
+    standing: Standing,
+    problems: list[str],
+) -> EvidenceTally | None:
+    """The evidence items, judged on the standing the portfolio shows (as ``codesign evidence``)."""
+    from codesign.evidence import assess, facts_of
+
+    try:
+        evidence = assess(facts_of(project, charter, records, standing))
+    except CodesignError as e:  # an unknown required item: the charter's own mistake
+        problems.append(str(e))
+        return None
+    counts = Counter(item.status for f in evidence.frameworks for item in f.items)
+    return EvidenceTally(
+        evidenced=counts["evidenced"],
+        partial=counts["partial"],
+        missing=counts["missing"],
+        required_missing=tuple(item.id for item in evidence.required_missing()),
     )
 
 

@@ -163,6 +163,8 @@ class Report:
     """Every gate result kept, newest first: a failed run stays visible after a later pass."""
     promotions: tuple[Promotion, ...] = ()
     """The go decisions recorded by ``codesign promote``, oldest first."""
+    records: tuple[IterationRecord, ...] = ()
+    """The iterations as read from the store, oldest first (the comparison's rows)."""
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -210,6 +212,7 @@ class Report:
             standing=standing,
             gate_history=tuple(gate_history(project)),
             promotions=tuple(read_promotions(project)),
+            records=() if comparison is None else comparison.records,
         )
 
     @property
@@ -288,6 +291,30 @@ class Report:
     def signoffs(self) -> Section:
         """Who approved this version of the charter, and whose approval is still open."""
         return signoffs_section(self)
+
+    def risks(self) -> Section:
+        """The hazard log: a 5×5 risk matrix before and after controls, then each hazard."""
+        from codesign.reports.risk_matrix import risks_html
+
+        return Section(*risks_html(self.charter, self.standing))
+
+    def evidence(self) -> Section:
+        """Evidenced, partial and missing items per framework, and the gaps to close first."""
+        from codesign.reports import evidence_summary
+
+        if self.standing is None:
+            return Section(*evidence_summary.unavailable(self.iterations_error or "no store"))
+        try:
+            evidence = evidence_summary.judge(
+                self.project,
+                self.charter,
+                self.records,
+                self.standing,
+                len(self.feedback_records),
+            )
+        except CodesignError as e:  # an unknown required item: said in place
+            return Section(*evidence_summary.unavailable(e))
+        return Section(*evidence_summary.evidence_html(evidence))
 
 
 def load_report(
