@@ -13,6 +13,7 @@ from codesign.fileio import (
     REPLACE_ANY,
     atomic_write,
     check_regular_file,
+    output_folder,
     project_folder,
     read_if_exists,
     read_user_file,
@@ -175,3 +176,18 @@ def test_project_folder_makes_real_folders_and_the_root_may_be_a_link(tmp_path: 
     assert (real / "governance" / "results").is_dir()
     atomic_write(made / "x.json", b"{}", expected_sha256=REPLACE_ANY, within=tmp_path / "share")
     assert (real / "governance" / "results" / "x.json").read_bytes() == b"{}"
+
+
+def test_an_output_folder_is_made_and_must_be_a_real_folder(tmp_path: Path) -> None:
+    made = output_folder(tmp_path / "out" / "evidence", what="evidence folder")
+    assert made.is_dir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(FileWriteError, match="is a symbolic link; the evidence folder must be"):
+        output_folder(tmp_path / "link", what="evidence folder")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(FileWriteError, match="is a file, expected a folder for the portfolio"):
+        output_folder(tmp_path / "file", what="portfolio")
+    with pytest.raises(FileWriteError, match="cannot create the folder"):
+        output_folder(tmp_path / "file" / "below")
+    assert list((tmp_path / "elsewhere").iterdir()) == []

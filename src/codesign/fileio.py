@@ -241,6 +241,37 @@ def project_folder(root: Path, relative: Path | str, *, create: bool = True) -> 
     return current
 
 
+def output_folder(folder: Path, *, what: str = "output folder") -> Path:
+    """``folder`` made if missing, for files a command writes where the user said (``--out``).
+
+    Unlike :func:`project_folder`, the folder may be anywhere; it must itself be a real folder:
+    a symbolic link or a file in its place is a :class:`FileWriteError` naming ``what`` it was
+    meant to be, and nothing is written.
+    """
+    try:
+        info = os.lstat(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        info = None  # made below, or said below why it cannot be
+    except OSError as e:
+        msg = f"{folder}: cannot use the {what} ({os_reason(e)})"
+        raise FileWriteError(msg) from e
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        msg = (
+            f"{folder}: is a symbolic link; the {what} must be a real folder (nothing was written)"
+        )
+        raise FileWriteError(msg)
+    if info is not None and not stat.S_ISDIR(info.st_mode):
+        kind = "a file" if stat.S_ISREG(info.st_mode) else _kind(info.st_mode)
+        msg = f"{folder}: is {kind}, expected a folder for the {what} (nothing was written)"
+        raise FileWriteError(msg)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        msg = f"{folder}: cannot create the folder ({os_reason(e)})"
+        raise FileWriteError(msg) from e
+    return folder
+
+
 def check_inside(path: Path, root: Path) -> None:
     """Raise :class:`FileWriteError` unless ``path``'s folder resolves to a place under ``root``.
 

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from codesign.charter.consensus import check_score, tally
 from codesign.charter.model import Category, Name, Text
 from codesign.exceptions import ConflictError, DataError, FileWriteError
-from codesign.fileio import MUST_NOT_EXIST, REPLACE_ANY, atomic_write, update_file
+from codesign.fileio import MUST_NOT_EXIST, REPLACE_ANY, atomic_write, project_folder, update_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -284,17 +284,12 @@ class RatingStore:
 
 def make_folder(root: Path, folder: Path) -> None:
     """Create ``folder`` inside the project ``root``; refuse a symlink on the way."""
-    part = root
-    for name in folder.relative_to(root).parts:
-        part = part / name
-        if part.is_symlink():
-            msg = f"{part}: is a symbolic link; the workshop writes only inside the project"
-            raise FileWriteError(msg)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        root.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        msg = f"{folder}: cannot create the folder ({e.strerror or e})"
+        msg = f"{root}: cannot create the folder ({e.strerror or e})"
         raise FileWriteError(msg) from e
+    project_folder(root, folder.relative_to(root))
 
 
 def refuse_symlink(path: Path) -> None:

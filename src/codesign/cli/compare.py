@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from codesign.cli.options import add_json, add_project, add_tracking_uri
 
 if TYPE_CHECKING:
     import argparse
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "missed) is flagged. Exit 0."
         ),
     )
-    parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
+    add_project(parser)
     parser.add_argument(
         "--iteration",
         metavar="NAME",
@@ -34,12 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="iterations shown in the table (default: 6; 0 for all); --json gives all",
     )
-    parser.add_argument(
-        "--tracking-uri",
-        metavar="URI",
-        help="MLflow store (overrides CODESIGN_TRACKING_URI, then MLFLOW_TRACKING_URI)",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    add_tracking_uri(parser)
+    add_json(parser)
     parser.set_defaults(handler=run)
 
 

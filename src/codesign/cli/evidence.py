@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codesign.cli.options import add_project, add_tracking_uri
+
 if TYPE_CHECKING:
     import argparse
 
@@ -22,16 +24,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "charter requires (evidence.required) is not evidenced; 2 on bad input."
         ),
     )
-    parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
+    add_project(parser)
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default: PROJECT/evidence)"
     )
     parser.add_argument(
         "--iteration", metavar="NAME", help="candidate iteration (default: the latest logged)"
     )
-    parser.add_argument(
-        "--tracking-uri", metavar="URI", help="MLflow store (overrides CODESIGN_TRACKING_URI)"
-    )
+    add_tracking_uri(parser)
     parser.add_argument(
         "--check",
         action="store_true",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codesign.cli.workshop import port_number
+from codesign.cli.options import add_server
 
 if TYPE_CHECKING:
     import argparse
@@ -24,12 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "prefer `codesign workshop` (forms only, no code)."
         ),
     )
-    parser.add_argument("--project", default=".", help="project folder (default: current folder)")
-    parser.add_argument("--port", type=port_number, default=0, help="port (default: a free one)")
-    parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    parser.add_argument(
-        "--allow-root", action="store_true", help="run even as root (containers, CI)"
-    )
+    add_server(parser)
     parser.set_defaults(handler=run)
 
 
@@ -38,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from codesign.jupyter.lab import LabOptions, lab_command, run_lab
     from codesign.project import Project
 
-    project = Project.at(Path(args.project))
+    project = Project.at(args.project)
     options = LabOptions(
         port=args.port, open_browser=not args.no_browser, allow_root=args.allow_root
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from codesign.cli.options import add_json, add_project, add_tracking_uri
 
 if TYPE_CHECKING:
     import argparse
@@ -25,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("iteration", metavar="ITERATION", help="the iteration's name")
-    parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
+    add_project(parser)
     parser.add_argument(
         "--model-uri",
         metavar="URI",
@@ -37,12 +38,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=("pilot", "scaled"),
         help="where the decision moves the use case (default: pilot, then scaled)",
     )
-    parser.add_argument(
-        "--tracking-uri",
-        metavar="URI",
-        help="MLflow store (overrides CODESIGN_TRACKING_URI, then MLFLOW_TRACKING_URI)",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    add_tracking_uri(parser)
+    add_json(parser)
     parser.set_defaults(handler=run)
 
 

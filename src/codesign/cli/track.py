@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codesign.cli.options import add_json, add_project, add_tracking_uri
+
 if TYPE_CHECKING:
     import argparse
 
@@ -35,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PREDICTIONS",
         help="CSV or Parquet file (leave out to measure the feedback records only)",
     )
-    parser.add_argument("--project", type=Path, help="project folder (default: the current one)")
+    add_project(parser)
     parser.add_argument("--name", help="the iteration's name (default: file name and UTC time)")
     feedback = parser.add_mutually_exclusive_group()
     feedback.add_argument(
@@ -59,13 +61,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "recorded with the iteration and shown wherever its numbers appear",
     )
     parser.add_argument("--author", help="who ran the iteration (default: the OS user)")
-    parser.add_argument(
-        "--tracking-uri",
-        metavar="URI",
-        help="MLflow store (overrides CODESIGN_TRACKING_URI, then MLFLOW_TRACKING_URI, then the "
-        "project's embedded store)",
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    add_tracking_uri(parser)
+    add_json(parser)
     parser.set_defaults(handler=run)
 
 

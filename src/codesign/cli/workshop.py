@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codesign.cli.options import add_server
+
 if TYPE_CHECKING:
     import argparse
 
@@ -22,9 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "URLs are printed once the pages answer. Ctrl-C or SIGTERM stops it."
         ),
     )
-    parser.add_argument("--project", default=".", help="project folder (default: current folder)")
-    parser.add_argument("--port", type=port_number, default=0, help="port (default: a free one)")
-    parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    add_server(parser)
     parser.add_argument(
         "--lan",
         metavar="ADDRESS",
@@ -32,24 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--certfile", type=Path, help="TLS certificate (PEM), with --keyfile")
     parser.add_argument("--keyfile", type=Path, help="TLS private key (PEM), with --certfile")
-    parser.add_argument(
-        "--allow-root", action="store_true", help="run even as root (containers, CI)"
-    )
     parser.set_defaults(handler=run)
-
-
-def port_number(text: str) -> int:
-    """A ``--port`` value: 1 to 65535, or 0 for a free one."""
-    import argparse
-
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        msg = f"expected a port number from 1 to 65535 (0: a free one), got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return port
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from codesign.project import Project
 
-    project = Project.at(Path(args.project))
+    project = Project.at(args.project)
     project.load_charter()  # a broken charter is told now, not on the first page view
     workshop = workshop_command(
         project,

@@ -19,8 +19,7 @@ from codesign.evidence.model_card import model_card_xml
 from codesign.evidence.render import annex_markdown, evidence_json, framework_html
 from codesign.evidence.word import annex_docx
 from codesign.exceptions import EvidenceError, FileWriteError
-from codesign.fileio import REPLACE_ANY, atomic_write
-from codesign.system import os_reason
+from codesign.fileio import REPLACE_ANY, atomic_write, output_folder
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -99,17 +98,10 @@ def write_evidence(
 
 def _prepare(folder: Path) -> None:
     """Create the output folder; refuse a symlink or a file in its place."""
-    if folder.is_symlink():
-        msg = f"{folder}: is a symbolic link; evidence is written only into a real folder"
-        raise EvidenceError(msg)
-    if folder.exists() and not folder.is_dir():
-        msg = f"{folder}: exists and is not a folder"
-        raise EvidenceError(msg)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        msg = f"{folder}: cannot create the evidence folder ({os_reason(e)})"
-        raise EvidenceError(msg) from e
+        output_folder(folder, what="evidence folder")
+    except FileWriteError as e:
+        raise EvidenceError(str(e)) from e
     for name in FILES:
         target = folder / name
         if target.exists() and not target.is_symlink() and not target.is_file():

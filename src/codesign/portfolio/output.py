@@ -14,11 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from codesign.exceptions import FileReadError, PortfolioError
-from codesign.fileio import MIB, MUST_NOT_EXIST, atomic_write, read_user_file, sha256_bytes
+from codesign.exceptions import FileReadError, FileWriteError, PortfolioError
+from codesign.fileio import (
+    MIB,
+    MUST_NOT_EXIST,
+    atomic_write,
+    output_folder,
+    read_user_file,
+    sha256_bytes,
+)
 from codesign.portfolio.dashboard import render_dashboard
 from codesign.portfolio.exports import CSV_MARK_COLUMNS, GENERATOR, portfolio_csv, portfolio_json
-from codesign.system import os_reason
 
 if TYPE_CHECKING:
     from codesign.fileio import Overwrite
@@ -72,15 +78,10 @@ def write_portfolio(portfolio: Portfolio, out_dir: Path | str) -> PortfolioFiles
 
 
 def _folder(folder: Path) -> Path:
-    if folder.exists() and not folder.is_dir():
-        msg = f"--out {folder}: is a file, expected a folder for the portfolio"
-        raise PortfolioError(msg)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        msg = f"--out {folder}: cannot create the folder ({os_reason(e)})"
-        raise PortfolioError(msg) from e
-    return folder
+        return output_folder(folder, what="portfolio")
+    except FileWriteError as e:
+        raise PortfolioError(f"--out {e}") from e
 
 
 def _replaceable(path: Path) -> str | Overwrite:
