@@ -37,8 +37,12 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Test files run on TEST_JOBS workers (pytest-xdist), each file's tests on one worker, so
+# a file's module fixtures (a demo, a server) are built once. TEST_JOBS=0 runs in one process.
+TEST_JOBS ?= 3
+
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_JOBS) --dist loadfile
 
 lab: install
 	test -d $(DEMO_PROJECT) || $(BIN)/codesign demo --dir $(DEMO_DIR)
