@@ -241,6 +241,106 @@ class Cell:
                 widget.layout = wanted
 
 
+def setter(
+    widget: ipw.ValueWidget, convert: Callable[[Any], Any] = lambda v: v
+) -> Callable[[Any], None]:
+    """A cell's ``show``: fill ``widget`` from the model's value, converted for display."""
+
+    def show(value: Any) -> None:
+        widget.value = convert(value)
+
+    return show
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _as_choice(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def text_cell(
+    name: str,
+    header: str,
+    *,
+    tooltip: str,
+    width: str,
+    flex: str | None = None,
+    min_width: str | None = None,
+    placeholder: str = "",
+    read: Callable[[str], Any] = optional_text,
+    show: Callable[[Any], str] = _as_text,
+    css: str | None = None,
+) -> Cell:
+    """A text column: what is typed is ``read`` into the field, the field ``show``-n back.
+
+    ``css`` is a class put on the input, for the page's styles and for tests to find it.
+    """
+    layout = (
+        _ui.shared_layout(flex=flex, min_width=min_width)
+        if flex
+        else _ui.shared_layout(width, min_width=min_width)
+        if min_width
+        else _ui.shared_layout(width)
+    )
+    widget = _ui.text(placeholder=placeholder, tooltip=tooltip, layout=layout)
+    if css:
+        widget.add_class(css)
+    return Cell(
+        name,
+        header,
+        widget,
+        (widget,),
+        lambda: read(widget.value),
+        setter(widget, show),
+        width=width,
+        flex=flex,
+    )
+
+
+def choice_cell(
+    name: str,
+    header: str,
+    options: Sequence[tuple[str, Any]],
+    *,
+    tooltip: str,
+    width: str,
+    read: Callable[[Any], Any] = lambda v: v,
+    show: Callable[[Any], Any] = _as_choice,
+    css: str | None = None,
+) -> Cell:
+    """A closed list: (label, value) pairs; the value chosen is ``read`` into the field."""
+    widget = ipw.Dropdown(options=list(options), tooltip=tooltip, layout=_ui.shared_layout(width))
+    if css:
+        widget.add_class(css)
+    return Cell(
+        name,
+        header,
+        widget,
+        (widget,),
+        lambda: read(widget.value),
+        setter(widget, show),
+        width=width,
+    )
+
+
+def check_cell(name: str, header: str, *, tooltip: str, width: str, label: str = "") -> Cell:
+    """A yes/no column; ``label`` is the text beside the box (its accessible name too)."""
+    widget = ipw.Checkbox(
+        description=label, tooltip=tooltip, indent=False, layout=_ui.shared_layout(width)
+    )
+    return Cell(
+        name,
+        header,
+        widget,
+        (widget,),
+        lambda: bool(widget.value),
+        setter(widget, bool),
+        width=width,
+    )
+
+
 class RecordRow(Generic[M]):
     """One record (an outcome, a stakeholder, a criterion) as a row of inputs.
 

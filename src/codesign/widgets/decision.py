@@ -17,7 +17,7 @@ import ipywidgets as ipw
 from codesign.charter.model import DEFAULT_CRITERIA, Criterion, DecisionOption
 from codesign.charter.tables import decision_table
 from codesign.widgets import _ui
-from codesign.widgets.binding import Cell, FieldSet, Input, RecordRow, RecordTable
+from codesign.widgets.binding import Cell, FieldSet, Input, RecordRow, RecordTable, setter
 from codesign.widgets.savebar import SaveBar
 from codesign.widgets.session import SessionView
 
@@ -73,7 +73,7 @@ class CriterionRow(RecordRow[Criterion]):
                 name,
                 (name,),
                 lambda: name.value,
-                _setter(name, str),
+                setter(name, str),
                 width="12em",
                 flex="1 1 12em",
             ),
@@ -83,7 +83,7 @@ class CriterionRow(RecordRow[Criterion]):
                 weight,
                 (weight,),
                 lambda: weight.value,
-                _setter(weight, float),
+                setter(weight, float),
                 width="6em",
             ),
         ]
@@ -107,13 +107,6 @@ class CriterionRow(RecordRow[Criterion]):
                 )
             )
         return cells
-
-
-def _setter(widget: ipw.ValueWidget, convert: Callable[[Any], Any]) -> Callable[[Any], None]:
-    def show(value: Any) -> None:
-        widget.value = convert(value)
-
-    return show
 
 
 def _reader(widget: ipw.Dropdown) -> Callable[[], Any]:

@@ -25,7 +25,15 @@ from codesign.charter.registry import REGISTRY, MetricKind
 from codesign.charter.tables import outcomes_table
 from codesign.presentation import esc
 from codesign.widgets import _ui
-from codesign.widgets.binding import Cell, Input, RecordRow, RecordTable, head, optional_text
+from codesign.widgets.binding import (
+    Cell,
+    Input,
+    RecordRow,
+    RecordTable,
+    head,
+    optional_text,
+    setter,
+)
 from codesign.widgets.plain import EntryError, read_number
 from codesign.widgets.savebar import SaveBar
 
@@ -159,7 +167,7 @@ class OutcomeRow(RecordRow[Outcome]):
                 title,
                 (title,),
                 lambda: title.value,
-                _set(title),
+                setter(title),
                 width="14em",
                 flex="1 1 14em",
             ),
@@ -169,7 +177,7 @@ class OutcomeRow(RecordRow[Outcome]):
                 category,
                 (category,),
                 lambda: category.value,
-                _set(category, lambda v: v.value),
+                setter(category, lambda v: v.value),
                 width="8.5em",
             ),
             Cell(
@@ -178,7 +186,7 @@ class OutcomeRow(RecordRow[Outcome]):
                 metric,
                 (metric,),
                 lambda: metric.value,
-                _set(metric),
+                setter(metric),
                 width="13em",
             ),
             Cell(
@@ -196,7 +204,7 @@ class OutcomeRow(RecordRow[Outcome]):
                 owner,
                 (owner,),
                 lambda: optional_text(owner.value),
-                _set(owner, lambda v: v or ""),
+                setter(owner, lambda v: v or ""),
                 width="11em",
             ),
         ]
@@ -448,15 +456,6 @@ class OutcomeRow(RecordRow[Outcome]):
                 f"For {spec.title.lower()}, {better} is better: the usual target is {usual}."
             )
         return hints
-
-
-def _set(
-    widget: ipw.ValueWidget, convert: typing.Callable[[Any], Any] = lambda v: v
-) -> typing.Callable[[Any], None]:
-    def show(value: Any) -> None:
-        widget.value = convert(value)
-
-    return show
 
 
 def _param_text(value: Any) -> str:

@@ -6,7 +6,6 @@ what, outcomes, governance and change; the partner owns the how, models and infr
 
 from __future__ import annotations
 
-import typing
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import ipywidgets as ipw
@@ -16,17 +15,18 @@ from codesign.charter.tables import stakeholders_table
 from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import (
-    Cell,
     FieldSet,
     Input,
     RecordRow,
     RecordTable,
-    optional_text,
+    choice_cell,
+    text_cell,
     text_list,
 )
 from codesign.widgets.savebar import SaveBar
 
 if TYPE_CHECKING:
+    from codesign.widgets.binding import Cell
     from codesign.widgets.session import CharterSession
 
 SIDE_LABELS: Final = (
@@ -111,71 +111,42 @@ class StakeholderRow(RecordRow[Stakeholder]):
     model = Stakeholder
 
     def make_cells(self) -> list[Cell]:
-        name = _ui.text(
-            placeholder="Name",
-            tooltip="The person's name",
-            layout=_ui.shared_layout(flex="1 1 12em", min_width="9em"),
-        )
-        role = _ui.text(
-            placeholder="Role, e.g. clinical lead",
-            tooltip="Their role in the use case",
-            layout=_ui.shared_layout("16em"),
-        )
-        side = ipw.Dropdown(
-            options=SIDE_LABELS,
-            tooltip="Hospital (why & what) or partner (how)",
-            layout=_ui.shared_layout("13em"),
-        )
-        organisation = _ui.text(
-            placeholder="Organisation (optional)",
-            tooltip="Their organisation, if not the hospital",
-            layout=_ui.shared_layout("14em"),
-        )
-        for widget, label in (
-            (name, "name"),
-            (role, "role"),
-            (side, "side"),
-            (organisation, "organisation"),
-        ):
-            widget.add_class(f"codesign-stakeholder-{label}")
-
-        def put(
-            widget: ipw.ValueWidget, convert: typing.Callable[[Any], Any]
-        ) -> typing.Callable[[Any], None]:
-            def show(value: Any) -> None:
-                widget.value = convert(value)
-
-            return show
-
         return [
-            Cell(
+            text_cell(
                 "name",
                 "Name",
-                name,
-                (name,),
-                lambda: name.value,
-                put(name, str),
+                placeholder="Name",
+                tooltip="The person's name",
                 width="12em",
                 flex="1 1 12em",
+                min_width="9em",
+                read=lambda value: value,
+                css="codesign-stakeholder-name",
             ),
-            Cell("role", "Role", role, (role,), lambda: role.value, put(role, str), width="16em"),
-            Cell(
+            text_cell(
+                "role",
+                "Role",
+                placeholder="Role, e.g. clinical lead",
+                tooltip="Their role in the use case",
+                width="16em",
+                read=lambda value: value,
+                css="codesign-stakeholder-role",
+            ),
+            choice_cell(
                 "side",
                 "Side",
-                side,
-                (side,),
-                lambda: side.value,
-                put(side, lambda v: v.value),
+                SIDE_LABELS,
+                tooltip="Hospital (why & what) or partner (how)",
                 width="13em",
+                css="codesign-stakeholder-side",
             ),
-            Cell(
+            text_cell(
                 "organisation",
                 "Organisation",
-                organisation,
-                (organisation,),
-                lambda: optional_text(organisation.value),
-                put(organisation, lambda v: v or ""),
+                placeholder="Organisation (optional)",
+                tooltip="Their organisation, if not the hospital",
                 width="14em",
+                css="codesign-stakeholder-organisation",
             ),
         ]
 
