@@ -6,8 +6,8 @@ view and shows only the outputs. The project comes from ``CODESIGN_PROJECT`` (se
 server for its kernels). Sections are built when first opened, so a page is ready in the time
 its first section takes.
 
-* facilitator: outcome consensus (live), outcomes, use case and people, decision, sign-offs,
-  feedback so far;
+* facilitator: outcome consensus (live), outcomes, use case and people, what it is for
+  (intended use), risks to patients (the hazard log), decision, sign-offs, feedback so far;
 * participant: "I am ...", then rate outcomes, questionnaires, sign-off.
 
 Pages keep to the width they are given (phones included): labels wrap instead of being cut and
@@ -116,6 +116,8 @@ def facilitator_view(project: Path | str, *, live: bool = True) -> ipw.VBox:
             ("Outcome consensus", lambda: ConsensusBoard(store, session, live=live).widget),
             ("Outcomes", lambda: widget_of(workshop.outcomes)),
             ("Use case and people", lambda: widget_of(workshop.use_case)),
+            ("What it is for", lambda: widget_of(workshop.intended_use)),
+            ("Risks to patients", lambda: widget_of(workshop.risks)),
             ("Build, buy or partner", lambda: widget_of(workshop.decision)),
             ("Sign-offs", lambda: _signoff_status(session)),
             ("Feedback so far", lambda: _feedback_so_far(root)),
