@@ -11,7 +11,9 @@ its first section takes.
 * participant: "I am ...", then rate outcomes, questionnaires, sign-off.
 
 Pages keep to the width they are given (phones included): labels wrap instead of being cut and
-rows wrap instead of scrolling sideways (the small style sheet below).
+rows wrap instead of scrolling sideways (the small style sheet below). Text areas grow with what
+they hold (no sentence hidden behind a scrollbar), and forms marked ``codesign-stacked`` put each
+label above its input.
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ PAGE_CSS: Final = """
 .codesign-page button:focus-visible, .codesign-page select:focus-visible,
 .codesign-page input:focus-visible { outline: 3px solid #0072b2; outline-offset: 1px; }
 .codesign-page table { display: block; max-width: 100%; overflow-x: auto; }
+.codesign-page textarea { font-family: inherit; field-sizing: content; min-height: 2.6em;
+  max-height: 18em; }
+.codesign-stacked .widget-inline-hbox { flex-direction: column; align-items: stretch; }
+.codesign-stacked .widget-inline-hbox > .widget-label { width: auto !important;
+  max-width: 100%; margin-bottom: 2px; }
+.codesign-stacked .widget-inline-hbox > :not(.widget-label) { flex: 0 0 auto; max-width: 100%; }
+.codesign-stacked select { min-height: var(--jp-widgets-inline-height, 28px); }
 .codesign-nav .jupyter-button { margin: 2px; }
 .codesign-page .widget-vbox > .jupyter-button { align-self: flex-start; }
 </style>

@@ -276,6 +276,7 @@ class IntendedUseForm:
             layout=_ui.shared_layout(width="100%"),
         )
         self.widget.add_class("codesign-intended-use-form")
+        self.widget.add_class("codesign-stacked")
 
     def input(self, name: str) -> ipw.ValueWidget:
         """The input of an intended use field (``purpose``, ``out_of_scope``...)."""
@@ -336,25 +337,32 @@ class HazardRow(RecordRow[Hazard]):
         def line(*parts: ipw.Widget) -> ipw.HBox:
             return ipw.HBox(
                 list(parts),
-                layout=_ui.shared_layout(width="100%", flex_flow="row wrap", align_items="center"),
+                layout=_ui.shared_layout(
+                    width="100%", flex_flow="row wrap", align_items="flex-start"
+                ),
             )
 
-        first = line(by_name["id"], by_name["hazard"], self.controls_box)
+        spacer = ipw.Box(layout=_ui.shared_layout(flex="1 1 0"))
+        # Remove sits at the card's top, Add at the end of the new hazard's card.
+        first = line(by_name["id"], *(() if draft else (spacer, self.controls_box)))
         self.line.close()  # the base class's one-line layout: a card shows the fields instead
         self.line = first
         self.box.children = (
             first,
+            by_name["hazard"],
             line(by_name["cause"], by_name["effect"]),
             line(by_name["severity"], by_name["likelihood"], self.risk),
             line(by_name["controls"]),
             line(by_name["residual_severity"], by_name["residual_likelihood"], self.residual_risk),
             by_name["monitoring"],
             self.notes,
+            *((line(spacer, self.controls_box),) if draft else ()),
         )
         self.box.layout = _ui.shared_layout(
             width="100%", border=f"1px solid {LINE}", padding="4px 6px", margin="0 0 8px 0"
         )
         self.box.add_class("codesign-hazard-new" if draft else "codesign-hazard-row")
+        self.box.add_class("codesign-stacked")
         self.show_risk()
 
     # cells
@@ -368,8 +376,11 @@ class HazardRow(RecordRow[Hazard]):
     def make_cells(self) -> list[Cell]:
         style = _ui.label_style("10em")
         full = _ui.shared_layout(width="100%")
-        half = _ui.shared_layout(flex="1 1 24em", min_width="0", max_width="100%")
-        level = _ui.shared_layout(flex="0 1 22em", min_width="0", max_width="100%")
+        # Fields side by side keep a gap (padding: the page's boxes count it in their width).
+        gap = "0 0.75em 2px 0"
+        whole = _ui.shared_layout(width="100%", padding=gap)
+        half = _ui.shared_layout(flex="1 1 24em", min_width="0", max_width="100%", padding=gap)
+        level = _ui.shared_layout(flex="0 1 22em", min_width="0", max_width="100%", padding=gap)
 
         def text(name: str, label: str, tip: str, placeholder: str = "", rows: int = 0) -> Any:
             widget = _ui.text(
@@ -498,14 +509,21 @@ class HazardRow(RecordRow[Hazard]):
                 box.value = outcome in value
 
         fields: list[tuple[str, str, ipw.ValueWidget, Callable[[], Any], Any, ipw.Layout]] = [
-            ("id", "Id", id_input, read_id, show_text(id_input), _ui.shared_layout("17em")),
+            (
+                "id",
+                "Id",
+                id_input,
+                read_id,
+                show_text(id_input),
+                _ui.shared_layout("17em", max_width="100%", padding=gap),
+            ),
             (
                 "hazard",
                 "What can go wrong",
                 hazard,
                 lambda: hazard.value,
                 show_text(hazard),
-                _ui.shared_layout(flex="1 1 30em", min_width="0", max_width="100%"),
+                whole,
             ),
             ("cause", "Why", cause, lambda: optional_text(cause.value), show_text(cause), half),
             (
@@ -525,7 +543,7 @@ class HazardRow(RecordRow[Hazard]):
                 show_level(likelihood),
                 level,
             ),
-            ("controls", "Controls", controls, self._read_controls, show_controls, full),
+            ("controls", "Controls", controls, self._read_controls, show_controls, whole),
             (
                 "residual_severity",
                 "Severity after",
