@@ -248,3 +248,24 @@ def _walk(widget):  # type: ignore[no-untyped-def]
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_a_hazard_added_to_a_format_1_charter_saves_it_as_format_2(format_1: Workshop) -> None:
+    assert format_1.session is not None
+    original = format_1.session.path.read_text()
+    risks = format_1.risks
+    assert isinstance(risks, RiskForm)
+    assert list(risks.new.outcome_boxes) == ["sens", "sex_gap"]
+    risks.new.cells[1].inputs[0].value = "A septic patient is not flagged"
+    risks.new.level_inputs[0].value = 5
+    risks.new.level_inputs[1].value = 2
+    risks.new.outcome_boxes["sens"].value = True
+    risks.table.add_button.click()
+    risks.save_bar.save_button.click()
+    text = format_1.session.path.read_text()
+    assert "schema_version: 2" in text
+    assert comments(text) == comments(original)
+    hazard = load_charter(format_1.session.path).charter.risks[0]
+    assert (hazard.id, hazard.band, hazard.monitoring) == ("H1", "ALARP", ["sens"])
+    assert not format_1.session.file.modified
+    assert risks.save_bar.status_text.startswith("Saved to codesign.yaml")
