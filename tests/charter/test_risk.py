@@ -131,3 +131,19 @@ def test_format_1_becomes_format_2_when_a_new_field_is_set(tmp_path: Path, data_
     assert charter.risks[0].band == "ALARP"
     assert charter.intended_use is not None
     assert charter.intended_use.purpose == "Flag sepsis early"
+
+
+def test_a_hazard_appended_in_place_saves_as_format_2_and_leaves_nothing_unsaved(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    from codesign.charter.risk import Hazard
+
+    path = tmp_path / "codesign.yaml"
+    shutil.copy(data_dir / "charter-format-1.yaml", path)
+    file = load_charter(path)
+    file.charter.risks.append(Hazard(id="H1", hazard="Missed sepsis", severity=5, likelihood=2))
+    file.save()
+    assert "schema_version: 2" in path.read_text(encoding="utf-8")
+    assert file.charter.schema_version == 2
+    assert not file.modified
+    assert file.charter.content_sha256() == load_charter(path).charter.content_sha256()

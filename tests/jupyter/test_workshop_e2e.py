@@ -243,10 +243,17 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
                 ("Outcomes", ".codesign-outcome-editor", "facilitator-outcomes"),
                 ("Use case and people", ".codesign-use-case-form", "facilitator-use-case"),
                 ("Sign-offs", "table", "facilitator-signoffs"),
+                ("Risks to patients", ".codesign-hazard-row", "facilitator-risks"),
             ):
                 facilitator.get_by_role("button", name=section, exact=True).click()
                 facilitator.locator(marker).first.wait_for()
                 check_page(facilitator, shot)
+            hazard = facilitator.locator(".codesign-hazard-row").first
+            expect(hazard.get_by_label("What can go wrong")).to_have_value(
+                "A high-acuity patient is suggested a less urgent level"
+            )
+            expect(hazard).to_contain_text("15 of 25, ✗ unacceptable")
+            facilitator.get_by_role("button", name="Sign-offs", exact=True).click()
             expect(facilitator.get_by_text("E. Durand").first).to_be_visible()
 
             # reloading any page shows ready forms, no action needed

@@ -115,6 +115,12 @@ class CharterFile:
                 raise
             raise _explain_conflict(e, self) from None
         self.loaded_sha256 = new_sha
+        if self.charter.schema_version != charter.schema_version:
+            # A format 2 field filled in place (a hazard appended to ``risks``) upgrades the
+            # version written; the live model takes it too, or it would differ from the file
+            # forever after (always "modified", its hash never the saved one). __dict__: as the
+            # model's own upgrade, without re-validating the whole charter.
+            self.charter.__dict__["schema_version"] = charter.schema_version
         self._baseline = _dump(charter)
         logger.info("saved %s", self.path)
         return new_sha

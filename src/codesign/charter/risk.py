@@ -45,6 +45,12 @@ ALARP_MAX: Final = 12
 above (e.g. major and likely) are unacceptable."""
 
 
+SEVERITY_WORDS: Final = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "catastrophic"}
+"""Each severity level in words, as the forms and the report name it."""
+LIKELIHOOD_WORDS: Final = {1: "very rare", 2: "rare", 3: "possible", 4: "likely", 5: "very likely"}
+"""Each likelihood level in words, as the forms and the report name it."""
+
+
 def band_of(score: int) -> Band:
     """The acceptability band of a risk score (severity × likelihood, 1–25)."""
     if score <= ACCEPTABLE_MAX:

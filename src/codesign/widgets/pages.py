@@ -6,12 +6,14 @@ view and shows only the outputs. The project comes from ``CODESIGN_PROJECT`` (se
 server for its kernels). Sections are built when first opened, so a page is ready in the time
 its first section takes.
 
-* facilitator: outcome consensus (live), outcomes, use case and people, decision, sign-offs,
-  feedback so far;
+* facilitator: outcome consensus (live), outcomes, use case and people, what it is for
+  (intended use), risks to patients (the hazard log), decision, sign-offs, feedback so far;
 * participant: "I am ...", then rate outcomes, questionnaires, sign-off.
 
 Pages keep to the width they are given (phones included): labels wrap instead of being cut and
-rows wrap instead of scrolling sideways (the small style sheet below).
+rows wrap instead of scrolling sideways (the small style sheet below). Text areas grow with what
+they hold (no sentence hidden behind a scrollbar), and forms marked ``codesign-stacked`` put each
+label above its input.
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ PAGE_CSS: Final = """
 .codesign-page button:focus-visible, .codesign-page select:focus-visible,
 .codesign-page input:focus-visible { outline: 3px solid #0072b2; outline-offset: 1px; }
 .codesign-page table { display: block; max-width: 100%; overflow-x: auto; }
+.codesign-page textarea { font-family: inherit; field-sizing: content; min-height: 2.6em;
+  max-height: 18em; }
+.codesign-stacked .widget-inline-hbox { flex-direction: column; align-items: stretch; }
+.codesign-stacked .widget-inline-hbox > .widget-label { width: auto !important;
+  max-width: 100%; margin-bottom: 2px; }
+.codesign-stacked .widget-inline-hbox > :not(.widget-label) { flex: 0 0 auto; max-width: 100%; }
+.codesign-stacked select { min-height: var(--jp-widgets-inline-height, 28px); }
 .codesign-nav .jupyter-button { margin: 2px; }
 .codesign-page .widget-vbox > .jupyter-button { align-self: flex-start; }
 </style>
@@ -116,6 +125,8 @@ def facilitator_view(project: Path | str, *, live: bool = True) -> ipw.VBox:
             ("Outcome consensus", lambda: ConsensusBoard(store, session, live=live).widget),
             ("Outcomes", lambda: widget_of(workshop.outcomes)),
             ("Use case and people", lambda: widget_of(workshop.use_case)),
+            ("What it is for", lambda: widget_of(workshop.intended_use)),
+            ("Risks to patients", lambda: widget_of(workshop.risks)),
             ("Build, buy or partner", lambda: widget_of(workshop.decision)),
             ("Sign-offs", lambda: _signoff_status(session)),
             ("Feedback so far", lambda: _feedback_so_far(root)),

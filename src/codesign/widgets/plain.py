@@ -99,6 +99,7 @@ def day(moment: dt.date | dt.datetime, charter: Charter | None) -> str:
 _PLACES: Final = (
     (re.compile(r"^outcomes\[(\d+)\]\.?(.*)$"), ("outcomes",), "title", "Outcome"),
     (re.compile(r"^stakeholders\[(\d+)\]\.?(.*)$"), ("stakeholders",), "name", "Person"),
+    (re.compile(r"^risks\[(\d+)\]\.?(.*)$"), ("risks",), "id", "Hazard"),
     (
         re.compile(r"^data_contract\.columns\[(\d+)\]\.?(.*)$"),
         ("data_contract", "columns"),

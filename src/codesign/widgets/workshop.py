@@ -5,6 +5,8 @@ A notebook opens the workshop once and shows its forms in the cells below::
     workshop = Workshop.open(project_dir)
     workshop.use_case      # use case and stakeholders
     workshop.outcomes      # what success means
+    workshop.intended_use  # what it is for, and must not be used for
+    workshop.risks         # the hazard log: risks to patients and their controls
     workshop.decision      # build, buy or partner
     workshop.signoff       # approval of the charter as it is
 
@@ -31,6 +33,7 @@ from codesign.system import first_line
 from codesign.widgets import _ui
 from codesign.widgets.decision import DecisionForm
 from codesign.widgets.outcomes import OutcomeEditor
+from codesign.widgets.risks import IntendedUseForm, RiskForm
 from codesign.widgets.session import CharterSession
 from codesign.widgets.signoff import SignOffForm
 from codesign.widgets.use_case import UseCaseForm
@@ -124,6 +127,16 @@ class Workshop:
     def outcomes(self) -> OutcomeEditor | Problem:
         """The outcome editor."""
         return self._form(OutcomeEditor)
+
+    @functools.cached_property
+    def intended_use(self) -> IntendedUseForm | Problem:
+        """What it is for, who uses it, where, and what it must not be used for."""
+        return self._form(IntendedUseForm)
+
+    @functools.cached_property
+    def risks(self) -> RiskForm | Problem:
+        """The hazard log: what could harm a patient, its controls, its risk before and after."""
+        return self._form(RiskForm)
 
     @functools.cached_property
     def decision(self) -> DecisionForm | Problem:
