@@ -107,7 +107,7 @@ def test_adding_a_hazard_parses_its_controls(risks: RiskForm) -> None:
     new.cells[1].inputs[0].value = "Alarms ignored after too many false ones"
     new.level_inputs[0].value = 3
     new.level_inputs[1].value = 4
-    new.controls_input.value = "Weekly review of alerts (B. Lefèvre);\nthreshold audit ; "
+    new.controls_input.value = "Weekly review of alerts (B. Lefèvre)\n\nthreshold audit; monthly "
     risks.table.add_button.click()
     assert risks.table.messages.text.startswith("Added;")
     risks.save_bar.save_button.click()
@@ -115,26 +115,27 @@ def test_adding_a_hazard_parses_its_controls(risks: RiskForm) -> None:
     assert hazard.id == "H4"
     assert [(c.measure, c.owner) for c in hazard.controls] == [
         ("Weekly review of alerts", "B. Lefèvre"),
-        ("threshold audit", None),
+        ("threshold audit; monthly", None),
     ]
     assert (
         risks.rows[-1].controls_input.value
-        == "Weekly review of alerts (B. Lefèvre);\nthreshold audit"
+        == "Weekly review of alerts (B. Lefèvre)\nthreshold audit; monthly"
     )
     assert comments(risks.session.path.read_text()) == comments(original)
     assert new.id_input.placeholder == "H5"
 
 
 def test_controls_text_is_read_as_measures_and_owners() -> None:
-    assert parse_controls("a (x); b\nc ( y ) ;; ") == [
+    """One measure a line: a semicolon inside a measure (the triage preset's H1) stays in it."""
+    assert parse_controls("a (x)\n b; not split\n\nc ( y ) ") == [
         {"measure": "a", "owner": "x"},
-        {"measure": "b"},
+        {"measure": "b; not split"},
         {"measure": "c", "owner": "y"},
     ]
 
 
 def test_an_unrelated_edit_keeps_the_controls_as_written(risks: RiskForm) -> None:
-    # H1's first measure holds a ";": unchanged text is not parsed again
+    # unchanged text is not parsed again: the controls stay exactly as written
     before = risks.session.charter.risks[0].controls
     risks.rows[0].level_inputs[1].value = 2
     assert risks.session.charter.risks[0].controls == before

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from codesign.charter.risk import band_of
+from codesign.charter.risk import LIKELIHOOD_WORDS, SEVERITY_WORDS, band_of
 from codesign.presentation import (
     GREEN_TEXT,
     GREY_TEXT,
@@ -43,8 +43,6 @@ BAND_STYLE: Final[dict[Band, tuple[str, str, str]]] = {
     "unacceptable": ("#F9DCCB", VERMILLION_TEXT, "unacceptable"),
 }
 """Cell tint (light Okabe–Ito green, orange, vermillion), text colour (AA on the tint) and word."""
-SEVERITY_WORDS: Final = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "catastrophic"}
-LIKELIHOOD_WORDS: Final = {1: "very rare", 2: "rare", 3: "possible", 4: "likely", 5: "very likely"}
 
 Placed = dict[tuple[int, int], list[str]]
 """(severity, likelihood) → hazard ids in that cell."""

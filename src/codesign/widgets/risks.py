@@ -9,7 +9,7 @@ Two workshop forms on the same binding and the same save as the others:
   charter keeps every byte and its hash.
 * :class:`RiskForm`: the hazard log (ISO 14971 / DCB0129) as a :class:`RecordTable`, one card
   per hazard: what can go wrong, why, the effect on the patient, severity and likelihood in
-  words, the controls typed as ``measure (owner); measure (owner)``, the levels once the
+  words, the controls typed one per line as ``measure (owner)``, the levels once the
   controls are in place, and the outcomes that watch for it (ticked from the charter's
   outcomes, never typed). The risk score and its band are computed by
   :class:`~codesign.charter.risk.Hazard` and shown read-only, in words and colour.
@@ -73,12 +73,13 @@ def lines(value: str) -> list[str]:
 
 
 def parse_controls(text: str) -> list[dict[str, str]]:
-    """``measure (owner); measure (owner)`` (or one per line) as controls; the owner is optional.
+    """One measure per line as controls; the owner is optional, in brackets at the line's end.
 
-    A part ending in brackets names its owner there: ``Nurse confirms level 1-2 (B. Lefèvre)``.
+    ``Nurse confirms level 1-2 (B. Lefèvre)``. Lines, not semicolons, separate measures: a
+    measure is a sentence and may hold a semicolon of its own.
     """
     controls: list[dict[str, str]] = []
-    for part in re.split(r"[;\n]", text):
+    for part in text.splitlines():
         stripped = part.strip()
         if not stripped:
             continue
@@ -91,8 +92,8 @@ def parse_controls(text: str) -> list[dict[str, str]]:
 
 
 def controls_text(controls: Sequence[Control]) -> str:
-    """Controls as they are typed: ``measure (owner);`` one per line."""
-    return ";\n".join(f"{c.measure} ({c.owner})" if c.owner else c.measure for c in controls)
+    """Controls as they are typed: ``measure (owner)``, one per line."""
+    return "\n".join(f"{c.measure} ({c.owner})" if c.owner else c.measure for c in controls)
 
 
 def risk_html(label: str, score: int | None, band: Band | None) -> str:
@@ -446,9 +447,9 @@ class HazardRow(RecordRow[Hazard]):
         controls = text(
             "controls",
             "What reduces the risk",
-            "Each measure, and who owns it in brackets; separate measures with ;",
-            "e.g. The nurse confirms every level 1-2 suggestion (B. Lefèvre); "
-            "no suggestion without vital signs (D. Rossi)",
+            "One measure per line, and who owns it in brackets at the end of the line",
+            "e.g. The nurse confirms every level 1-2 suggestion (B. Lefèvre)\n"
+            "No suggestion without vital signs (D. Rossi)",
             rows=3,
         )
         residual_severity = dropdown(
