@@ -7,7 +7,8 @@ server for its kernels). Sections are built when first opened, so a page is read
 its first section takes.
 
 * facilitator: outcome consensus (live), outcomes, use case and people, what it is for
-  (intended use), risks to patients (the hazard log), decision, sign-offs, feedback so far;
+  (intended use), risks to patients (the hazard log), the data it uses (the data contract),
+  decision, sign-offs, feedback so far;
 * participant: "I am ...", then rate outcomes, questionnaires, sign-off.
 
 Pages keep to the width they are given (phones included): labels wrap instead of being cut and
@@ -127,6 +128,7 @@ def facilitator_view(project: Path | str, *, live: bool = True) -> ipw.VBox:
             ("Use case and people", lambda: widget_of(workshop.use_case)),
             ("What it is for", lambda: widget_of(workshop.intended_use)),
             ("Risks to patients", lambda: widget_of(workshop.risks)),
+            ("The data it uses", lambda: widget_of(workshop.contract)),
             ("Build, buy or partner", lambda: widget_of(workshop.decision)),
             ("Sign-offs", lambda: _signoff_status(session)),
             ("Feedback so far", lambda: _feedback_so_far(root)),

@@ -31,6 +31,7 @@ from codesign.exceptions import CharterError, CodesignError
 from codesign.project import Project
 from codesign.system import first_line
 from codesign.widgets import _ui
+from codesign.widgets.contract import ContractForm
 from codesign.widgets.decision import DecisionForm
 from codesign.widgets.outcomes import OutcomeEditor
 from codesign.widgets.risks import IntendedUseForm, RiskForm
@@ -137,6 +138,11 @@ class Workshop:
     def risks(self) -> RiskForm | Problem:
         """The hazard log: what could harm a patient, its controls, its risk before and after."""
         return self._form(RiskForm)
+
+    @functools.cached_property
+    def contract(self) -> ContractForm | Problem:
+        """The data contract: the columns the data must have, read from a file or typed."""
+        return self._form(ContractForm)
 
     @functools.cached_property
     def decision(self) -> DecisionForm | Problem:
