@@ -243,11 +243,19 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
                 ("Outcomes", ".codesign-outcome-editor", "facilitator-outcomes"),
                 ("Use case and people", ".codesign-use-case-form", "facilitator-use-case"),
                 ("Sign-offs", "table", "facilitator-signoffs"),
+                ("The data it uses", ".codesign-column-name", "facilitator-data"),
                 ("Risks to patients", ".codesign-hazard-row", "facilitator-risks"),
             ):
                 facilitator.get_by_role("button", name=section, exact=True).click()
                 facilitator.locator(marker).first.wait_for()
                 check_page(facilitator, shot)
+            facilitator.set_viewport_size(PHONE)  # the facilitator's hazard log on a phone
+            check_page(facilitator, "facilitator-phone-risks")
+            facilitator.get_by_role("button", name="The data it uses", exact=True).click()
+            facilitator.locator(".codesign-column-name").first.wait_for()
+            check_page(facilitator, "facilitator-phone-data")
+            facilitator.set_viewport_size(DESKTOP)
+            facilitator.get_by_role("button", name="Risks to patients", exact=True).click()
             hazard = facilitator.locator(".codesign-hazard-row").first
             expect(hazard.get_by_label("What can go wrong")).to_have_value(
                 "A high-acuity patient is suggested a less urgent level"

@@ -138,7 +138,8 @@ def column_notes(
             f'overflow-wrap: anywhere"><span style="color: {colour}; font-weight: {weight}; '
             f'font-size: 90%">{note}</span></div>'
         )
-    return f'<div style="display: flex; width: 100%">{"".join(cells)}</div>'
+    row = "".join(cells)
+    return f'<div class="codesign-column-notes" style="display: flex; width: 100%">{row}</div>'
 
 
 class Messages:

@@ -373,6 +373,7 @@ class RecordRow(Generic[M]):
             [*(cell.widget for cell in self.cells), self.controls_box],
             layout=_ui.shared_layout(width="100%", align_items="center"),
         )
+        self.line.add_class("codesign-record-line")  # one input a line on a phone
         self.box = ipw.VBox(
             [self.line, self.notes], layout=_ui.shared_layout(width="100%", margin="0 0 4px 0")
         )
@@ -540,6 +541,7 @@ class RecordTable(SessionView, Generic[M]):
         self.body = ipw.VBox([row.box for row in self.rows], layout=_ui.shared_layout(width="100%"))
         self.draft = self.make_row(draft=True)
         self.heading = ipw.HTML(self.draft.header(), layout=_ui.shared_layout(width="100%"))
+        self.heading.add_class("codesign-record-heading")
         self.undo_button = _ui.button(
             "Undo remove",
             tooltip=f"Put back the {self.noun} removed last",

@@ -50,10 +50,11 @@ PHI_LABELS: Final = (
     ("usual: scan text", DEFAULT_PHI),
     ("scan for identifiers", PhiMode.SCAN.value),
     ("must not be in the data", PhiMode.FORBIDDEN.value),
-    ("not scanned (no identifiers)", PhiMode.ALLOWED.value),
+    ("not scanned", PhiMode.ALLOWED.value),
 )
 """What the gate does about names, phone numbers, NIR... in the column; "usual" scans text
-columns and leaves the others."""
+columns and leaves the others; "not scanned" is for a column that holds no identifier (a
+pseudonymised key, a measurement)."""
 
 
 def read_bound(text: str, *, which: str, column: str) -> float | None:
@@ -194,8 +195,7 @@ class ContractTable(RecordTable[Column]):
     """The contract's columns, one row each; new columns from the last row or from a file."""
 
     noun: ClassVar[str] = "column"
-    reorder: ClassVar[bool] = True
-    controls_width: ClassVar[str] = "8.5em"
+    controls_width: ClassVar[str] = "6em"
 
     def __init__(self, session: CharterSession) -> None:
         super().__init__(session, ("data_contract", "columns"))

@@ -83,6 +83,14 @@ PAGE_CSS: Final = """
 .codesign-stacked select { min-height: var(--jp-widgets-inline-height, 28px); }
 .codesign-nav .jupyter-button { margin: 2px; }
 .codesign-page .widget-vbox > .jupyter-button { align-self: flex-start; }
+@media (max-width: 640px) {
+  /* a table's row on a phone: one input a line, each saying what it is (placeholder, label) */
+  .codesign-page .codesign-record-heading { display: none; }
+  .codesign-page .codesign-record-line > * { flex: 1 1 100% !important; width: 100% !important;
+    max-width: 100%; }
+  .codesign-page .codesign-column-notes { flex-direction: column; }
+  .codesign-page .codesign-column-notes > div { width: auto !important; }
+}
 </style>
 """
 
