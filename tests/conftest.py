@@ -37,6 +37,25 @@ _ISOLATED_ENV = (
 )
 
 
+FIRST: tuple[str, ...] = ("scaffold/test_wheel.py", "reports/test_kernel_race.py")
+"""The longest files, started first: with files spread over workers (``make test`` runs
+pytest-xdist ``--dist loadfile``), a long file started last would finish alone."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order the files longest first: the named ones, then those with slow or e2e tests."""
+
+    def weight(item: pytest.Item) -> int:
+        path = item.path.as_posix()
+        named = [index for index, name in enumerate(FIRST) if path.endswith(name)]
+        if named:
+            return named[0]
+        heavy = item.get_closest_marker("slow") or item.get_closest_marker("e2e")
+        return len(FIRST) if heavy else len(FIRST) + 1
+
+    items.sort(key=weight)  # stable: each file's tests keep their order
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
