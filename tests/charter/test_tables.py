@@ -102,3 +102,14 @@ def test_feedback_rows_carry_each_score() -> None:
     ]
     scores = [r["score"] for r in feedback_table(records).records()]
     assert scores == ["SUS 100", "trust 4", "1.5 min saved", "not accurate"]
+
+
+def test_signoff_times_are_written_as_the_caller_shows_them() -> None:
+    import zoneinfo
+
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    charter = parse_charter(preset_text("triage"))
+    charter.sign("A. Martin", "clinical lead", at=dt.datetime(2026, 11, 25, 14, 5, tzinfo=dt.UTC))
+    assert signoffs_table(charter).records()[0]["signed at"] == "2026-11-25T14:05:00+00:00"
+    local = signoffs_table(charter, moment=lambda at: f"{at.astimezone(paris):%d %b %H:%M}")
+    assert local.records()[0]["signed at"] == "25 Nov 15:05"

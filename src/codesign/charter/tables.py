@@ -10,6 +10,7 @@ only; no function here reads patient data.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from codesign.charter.registry import REGISTRY
 from codesign.presentation import esc
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from codesign.charter.feedback import FeedbackRecord
     from codesign.charter.model import Charter, Column, DataContract, Decision
@@ -149,11 +150,17 @@ def decision_table(decision: Decision) -> Table:
     )
 
 
-def signoffs_table(charter: Charter, current: str | None = None) -> Table:
+def signoffs_table(
+    charter: Charter,
+    current: str | None = None,
+    *,
+    moment: Callable[[dt.datetime], str] = dt.datetime.isoformat,
+) -> Table:
     """Who approved the charter, and whether it changed since (an outdated sign-off).
 
     ``current`` is the content hash sign-offs are judged against: a form passes the saved
-    version's, so an edit not yet saved outdates nothing.
+    version's, so an edit not yet saved outdates nothing. ``moment`` writes the time of each
+    sign-off (ISO 8601 by default; the workshop pages, in the project's time zone).
     """
     current = current or charter.content_sha256()
     return _table(
@@ -162,7 +169,7 @@ def signoffs_table(charter: Charter, current: str | None = None) -> Table:
             (
                 s.name,
                 s.role,
-                s.signed_at.isoformat(),
+                moment(s.signed_at),
                 "valid" if s.charter_sha256 == current else "outdated: the charter changed since",
             )
             for s in charter.signoffs

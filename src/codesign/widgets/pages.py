@@ -36,7 +36,7 @@ from codesign.widgets import _ui
 from codesign.widgets._ui import Sections
 from codesign.widgets.consensus import ConsensusBoard, RatingForm
 from codesign.widgets.participants import IdentityPicker
-from codesign.widgets.plain import day
+from codesign.widgets.plain import day, when
 from codesign.widgets.signoff import ParticipantSignOff
 from codesign.widgets.workshop import Problem, Workshop
 
@@ -171,7 +171,11 @@ def _signoff_status(session: CharterSession) -> ipw.Widget:
             ],
             "inherit",
         )
-        table.value = signoffs_table(session.charter, session.saved_content)._repr_html_()
+        table.value = signoffs_table(
+            session.charter,
+            session.saved_content,
+            moment=lambda at: when(at, session.charter),
+        )._repr_html_()
 
     refresh = _ui.button("Refresh", tooltip="Read the sign-offs saved since", icon="refresh")
     refresh.on_click(lambda _b: _ui.guarded(messages, "reading the sign-offs")(show)())

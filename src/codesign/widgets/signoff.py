@@ -182,7 +182,9 @@ class SignOffForm(SessionView):
         self.version.value = _ui.message_html(
             [f"The saved charter: {status}.{pending}"], _ui.MUTED_COLOUR
         )
-        self.table.value = signoffs_table(charter, saved)._repr_html_()
+        self.table.value = signoffs_table(
+            charter, saved, moment=lambda at: when(at, charter)
+        )._repr_html_()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         table = signoffs_table(self.session.charter)
