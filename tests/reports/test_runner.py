@@ -162,7 +162,8 @@ def test_a_report_past_its_time_limit_is_stopped(batch) -> None:
     failed = result(batch, "slow")
     assert "in the section “Governance gate”" in failed.message
     assert f"it timed out after {TIME_LIMIT:g} s and its kernel was killed" in failed.message
-    assert TIME_LIMIT <= failed.seconds < TIME_LIMIT + 30
+    # stopped at the limit, not after the cell's 600 s (kernel starts take longer on a busy machine)
+    assert TIME_LIMIT <= failed.seconds < TIME_LIMIT + 120
     nb = nbformat.read(failed.notebook, as_version=4)
     assert _outputs_by_source(nb)["report.trends()"]
 
