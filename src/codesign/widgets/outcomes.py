@@ -30,9 +30,11 @@ from codesign.widgets.binding import (
     Input,
     RecordRow,
     RecordTable,
+    choice_cell,
     head,
     optional_text,
     setter,
+    text_cell,
 )
 from codesign.widgets.plain import EntryError, read_number
 from codesign.widgets.savebar import SaveBar
@@ -114,20 +116,32 @@ class OutcomeRow(RecordRow[Outcome]):
         self.box.add_class("codesign-outcome-row" if not draft else "codesign-outcome-new")
 
     def make_cells(self) -> list[Cell]:
-        title = _ui.text(
+        title = text_cell(
+            "title",
+            "Outcome",
             placeholder="What success means, in plain words",
             tooltip="What success means, in plain words",
-            layout=_ui.shared_layout(flex="1 1 14em", min_width="10em"),
+            width="14em",
+            flex="1 1 14em",
+            min_width="10em",
+            read=lambda value: value,
+            css="codesign-outcome-title",
         )
-        category = ipw.Dropdown(
-            options=[(label, c.value) for c, label in CATEGORY_LABELS.items()],
+        category = choice_cell(
+            "category",
+            "Category",
+            [(label, c.value) for c, label in CATEGORY_LABELS.items()],
             tooltip="What kind of success: accuracy, safety, usability, time saved...",
-            layout=_ui.shared_layout("8.5em"),
+            width="8.5em",
+            css="codesign-outcome-category",
         )
-        metric = ipw.Dropdown(
-            options=_metric_options(),
+        metric = choice_cell(
+            "metric",
+            "Measured by",
+            _metric_options(),
             tooltip="How it is measured; the explanation shows under the row",
-            layout=_ui.shared_layout("13em"),
+            width="13em",
+            css="codesign-outcome-metric",
         )
         op = ipw.Dropdown(
             options=OPERATORS,
@@ -143,16 +157,9 @@ class OutcomeRow(RecordRow[Outcome]):
             continuous_update=False,
             layout=_ui.shared_layout("11em"),
         )
-        for widget, name in (
-            (title, "title"),
-            (category, "category"),
-            (metric, "metric"),
-            (op, "target-op"),
-            (number, "target-number"),
-            (owner, "owner"),
-        ):
+        for widget, name in ((op, "target-op"), (number, "target-number"), (owner, "owner")):
             widget.add_class(f"codesign-outcome-{name}")
-        self.metric_input = metric
+        self.metric_input = metric.inputs[0]
         self.op_input, self.number_input, self.owner_input = op, number, owner
         self.table.offer_owners(owner)
         target = ipw.HBox([op, number], layout=_ui.shared_layout("14.6em", flex="none"))
@@ -161,34 +168,9 @@ class OutcomeRow(RecordRow[Outcome]):
             op.value, number.value = value.op, value.number
 
         return [
-            Cell(
-                "title",
-                "Outcome",
-                title,
-                (title,),
-                lambda: title.value,
-                setter(title),
-                width="14em",
-                flex="1 1 14em",
-            ),
-            Cell(
-                "category",
-                "Category",
-                category,
-                (category,),
-                lambda: category.value,
-                setter(category, lambda v: v.value),
-                width="8.5em",
-            ),
-            Cell(
-                "metric",
-                "Measured by",
-                metric,
-                (metric,),
-                lambda: metric.value,
-                setter(metric),
-                width="13em",
-            ),
+            title,
+            category,
+            metric,
             Cell(
                 "target",
                 "Target",
