@@ -56,7 +56,7 @@ def test_trust_time_motion_and_review_records(feedback: FeedbackForms) -> None:
     assert "Mean trust: 3.5 / 5 (2 of 5 answered)" in visible(feedback.trust.score.value)
     feedback.trust_save.click()
     feedback.task.widget.value = "triage of one patient"
-    feedback.minutes_with.widget.value = "3.5"
+    feedback.minutes_with.widget.value = "3,5"  # a French decimal comma
     feedback.minutes_without.widget.value = "5"
     assert "Saves 1.5 minutes on this task." in visible(feedback.saved_minutes.value)
     feedback.timing_save.click()

@@ -32,7 +32,7 @@ from codesign.exceptions import CodesignError
 from codesign.presentation import esc
 from codesign.project import Project
 from codesign.widgets import _ui
-from codesign.widgets.binding import Input, field_messages
+from codesign.widgets.binding import Input, field_messages, optional_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -91,6 +91,48 @@ class Questionnaire:
             answer.value = None
 
 
+_LABELS: Final = _ui.label_style("8em")
+"""One label width for the feedback forms, so their inputs line up."""
+
+
+def _choice(
+    name: str,
+    label: str,
+    options: list[tuple[str, str | None]],
+    tooltip: str,
+    *,
+    value: str | None = None,
+) -> Input:
+    """A closed list with its label; the first option (none chosen) unless ``value``."""
+    widget = ipw.Dropdown(
+        description=label,
+        options=options,
+        **({"index": 0} if value is None else {"value": value}),
+        tooltip=tooltip,
+        style=_LABELS,
+        layout=_ui.shared_layout(width="100%", max_width="28em"),
+    )
+    return Input(name, widget, read=lambda chosen: chosen)
+
+
+def _decimal(text: str) -> str | None:
+    """What was typed, a French decimal comma read as a point (``3,5`` is 3.5 minutes)."""
+    typed = optional_text(text)
+    return None if typed is None else typed.replace(",", ".")
+
+
+def _minutes(name: str, label: str, example: str, tooltip: str) -> Input:
+    """A number of minutes, typed; a decimal comma is a decimal point."""
+    widget = _ui.text(
+        description=label,
+        placeholder=f"minutes, {example}",
+        tooltip=tooltip,
+        style=_LABELS,
+        layout=_ui.shared_layout("18em"),
+    )
+    return Input(name, widget, read=_decimal)
+
+
 class FeedbackForms:
     """The feedback forms of one project, with the responses recorded so far."""
 
@@ -105,50 +147,8 @@ class FeedbackForms:
     ) -> None:
         self.project = project
         self.messages = _ui.Messages()
-        style = _ui.label_style("8em")
-        roles = _roles(charter)
-        if respondent_role is not None and respondent_role not in roles:
-            roles.append(respondent_role)
-        # Closed lists only: a free-text role is where "Marie Dupont, infirmière" lands.
-        self.role = Input(
-            "respondent_role",
-            ipw.Dropdown(
-                description="Your role",
-                options=[("choose your role", None), *((role, role) for role in roles)],
-                **({"index": 0} if respondent_role is None else {"value": respondent_role}),
-                disabled=respondent_role is not None,
-                tooltip="Your role; responses are recorded by role, never by name",
-                style=style,
-                layout=_ui.shared_layout(width="100%", max_width="28em"),
-            ),
-            read=lambda value: value,
-        )
-        names = list(iterations) if iterations is not None else logged_iterations(project)
-        self.iteration = Input(
-            "iteration",
-            ipw.Dropdown(
-                description="Iteration",
-                options=[("not about one iteration", None), *((n, n) for n in reversed(names))],
-                index=0,
-                tooltip="The model iteration the feedback is about, as logged",
-                style=style,
-                layout=_ui.shared_layout(width="100%", max_width="28em"),
-            ),
-            read=lambda value: value,
-        )
-        self.session_name = Input(
-            "session",
-            ipw.Dropdown(
-                description="Session",
-                options=[("not given", None), *((name, name) for name in SESSIONS)],
-                index=0,
-                tooltip="The workshop or pilot session the answers come from",
-                style=style,
-                layout=_ui.shared_layout(width="100%", max_width="28em"),
-            ),
-            read=lambda value: value,
-        )
         self._names = {s.name.casefold() for s in charter.stakeholders} if charter else set()
+        self._context(charter, respondent_role, iterations)
         self.sus = Questionnaire(
             SUS_ITEMS, "1 = strongly disagree … 5 = strongly agree", self._show_sus_score
         )
@@ -157,76 +157,7 @@ class FeedbackForms:
         )
         self.sus_save = self._save_button("Save this SUS response", self.save_sus)
         self.trust_save = self._save_button("Save this trust response", self.save_trust)
-        self.task = Input(
-            "task",
-            ipw.Combobox(
-                description="Task",
-                placeholder="e.g. triage of one patient",
-                options=self._tasks(),
-                tooltip="The task that was timed",
-                continuous_update=False,
-                style=style,
-                layout=_ui.shared_layout("28em"),
-            ),
-        )
-        self.minutes_with = Input(
-            "minutes_with",
-            _ui.text(
-                description="With the tool",
-                placeholder="minutes, e.g. 3.5",
-                tooltip="Minutes the task took with the tool",
-                style=style,
-                layout=_ui.shared_layout("18em"),
-            ),
-        )
-        self.minutes_without = Input(
-            "minutes_without",
-            _ui.text(
-                description="Without it",
-                placeholder="minutes, e.g. 5",
-                tooltip="Minutes the same task takes without the tool",
-                style=style,
-                layout=_ui.shared_layout("18em"),
-            ),
-        )
-        self.saved_minutes = ipw.HTML()
-        for item in (self.minutes_with, self.minutes_without):
-            item.widget.observe(lambda _change: self._show_minutes(), names="value")
-        self.timing_save = self._save_button("Save this timing", self.save_timing)
-        self.accurate = Input(
-            "accurate",
-            ipw.RadioButtons(
-                options=[("accurate", True), ("not accurate", False)],
-                value=None,
-                description="The output was",
-                orientation="horizontal",
-                style=style,
-                tooltip="Accurate: no clinically significant error",
-            ),
-            read=lambda value: value,
-        )
-        self.review_save = self._save_button("Save this review", self.save_review)
-        review = ipw.VBox(
-            [
-                ipw.HTML(
-                    _ui.message_html(
-                        ["Was the tool's output accurate, with no clinically significant error?"],
-                        _ui.MUTED_COLOUR,
-                    )
-                ),
-                self.accurate.box,
-                self.review_save,
-            ]
-        )
-        timing = ipw.VBox(
-            [
-                self.task.box,
-                self.minutes_with.box,
-                self.minutes_without.box,
-                self.saved_minutes,
-                self.timing_save,
-            ]
-        )
+        timing, review = self._timing(), self._review()
         # Buttons, not tabs: they wrap on a phone where a tab bar would cut its titles.
         self.tabs = _ui.Sections(
             [
@@ -237,17 +168,112 @@ class FeedbackForms:
             ]
         )
         self.responses = ipw.HTML()
-        self.widget = ipw.VBox(
+        self.widget = self._layout(show_responses=show_responses)
+        self._show_sus_score()
+        self._show_trust_score()
+        _ui.guarded(self.messages, "reading the responses")(self.show_responses)()
+
+    # --- building the forms ------------------------------------------------------------------
+
+    def _context(
+        self, charter: Charter | None, role: str | None, iterations: Sequence[str] | None
+    ) -> None:
+        """Who answers (a role), about which iteration, in which session: closed lists only."""
+        roles = _roles(charter)
+        if role is not None and role not in roles:
+            roles.append(role)
+        # A free-text role is where "Marie Dupont, infirmière" lands: a list, always.
+        self.role = _choice(
+            "respondent_role",
+            "Your role",
+            [("choose your role", None), *((r, r) for r in roles)],
+            "Your role; responses are recorded by role, never by name",
+            value=role,
+        )
+        self.role.widget.disabled = role is not None
+        names = list(iterations) if iterations is not None else logged_iterations(self.project)
+        self.iteration = _choice(
+            "iteration",
+            "Iteration",
+            [("not about one iteration", None), *((n, n) for n in reversed(names))],
+            "The model iteration the feedback is about, as logged",
+        )
+        self.session_name = _choice(
+            "session",
+            "Session",
+            [("not given", None), *((name, name) for name in SESSIONS)],
+            "The workshop or pilot session the answers come from",
+        )
+
+    def _timing(self) -> ipw.VBox:
+        """Time-motion: the task (from the list of tasks seen so far) and minutes with/without."""
+        self.task = Input(
+            "task",
+            ipw.Combobox(
+                description="Task",
+                placeholder="e.g. triage of one patient",
+                options=self._tasks(),
+                tooltip="The task that was timed",
+                continuous_update=False,
+                style=_LABELS,
+                layout=_ui.shared_layout("28em"),
+            ),
+        )
+        self.minutes_with = _minutes(
+            "minutes_with", "With the tool", "e.g. 3.5", "Minutes the task took with the tool"
+        )
+        self.minutes_without = _minutes(
+            "minutes_without",
+            "Without it",
+            "e.g. 5",
+            "Minutes the same task takes without the tool",
+        )
+        self.saved_minutes = ipw.HTML()
+        for item in (self.minutes_with, self.minutes_without):
+            item.widget.observe(lambda _change: self._show_minutes(), names="value")
+        self.timing_save = self._save_button("Save this timing", self.save_timing)
+        return ipw.VBox(
             [
-                ipw.HTML(
-                    _ui.message_html(
-                        [
-                            "Answer as yourself, by role: no names, and no comments (a comment is "
-                            "where a patient's name slips in)."
-                        ],
-                        _ui.MUTED_COLOUR,
-                    )
-                ),
+                self.task.box,
+                self.minutes_with.box,
+                self.minutes_without.box,
+                self.saved_minutes,
+                self.timing_save,
+            ]
+        )
+
+    def _review(self) -> ipw.VBox:
+        """Review of an output: accurate or not, no comment."""
+        self.accurate = Input(
+            "accurate",
+            ipw.RadioButtons(
+                options=[("accurate", True), ("not accurate", False)],
+                value=None,
+                description="The output was",
+                orientation="horizontal",
+                style=_LABELS,
+                tooltip="Accurate: no clinically significant error",
+            ),
+            read=lambda value: value,
+        )
+        self.review_save = self._save_button("Save this review", self.save_review)
+        question = "Was the tool's output accurate, with no clinically significant error?"
+        return ipw.VBox(
+            [
+                ipw.HTML(_ui.message_html([question], _ui.MUTED_COLOUR)),
+                self.accurate.box,
+                self.review_save,
+            ]
+        )
+
+    def _layout(self, *, show_responses: bool) -> ipw.VBox:
+        intro = (
+            "Answer as yourself, by role: no names, and no comments (a comment is where a "
+            "patient's name slips in)."
+        )
+        widget = ipw.VBox(
+            [
+                ipw.HTML(_ui.message_html([intro], _ui.MUTED_COLOUR)),
                 self.role.box,
                 self.iteration.box,
                 self.session_name.box,
@@ -257,10 +283,8 @@ class FeedbackForms:
             ],
             layout=_ui.shared_layout(width="100%"),
         )
-        self.widget.add_class("codesign-feedback-forms")
-        self._show_sus_score()
-        self._show_trust_score()
-        _ui.guarded(self.messages, "reading the responses")(self.show_responses)()
+        widget.add_class("codesign-feedback-forms")
+        return widget
 
     @classmethod
     def open(cls, project_dir: Path | str = ".") -> FeedbackForms:
@@ -419,7 +443,8 @@ class FeedbackForms:
 
     def _show_minutes(self) -> None:
         try:
-            saved = float(self.minutes_without.widget.value) - float(self.minutes_with.widget.value)
+            without = float(_decimal(self.minutes_without.widget.value) or "")
+            saved = without - float(_decimal(self.minutes_with.widget.value) or "")
         except ValueError:
             self.saved_minutes.value = ""
             return
