@@ -217,11 +217,38 @@ def test_a_ragged_row_deep_in_a_big_file_names_the_line(
 
 def test_an_unterminated_quote_is_named_without_its_content(project: Path, tmp_path: Path) -> None:
     path = tmp_path / "quote.csv"
-    path.write_text('encounter_id,age\nE1,54\nE2,"60\n', encoding="utf-8")
-    with pytest.raises(GovernanceError, match="not a readable CSV file") as error:
+    path.write_text('encounter_id,age\nE1,54\nE2,"60\nE3,61\n', encoding="utf-8")
+    with pytest.raises(GovernanceError, match=r"not a readable CSV file \(at line 3\)") as error:
         run_gate(path, project)
     assert str(error.value).startswith(str(path))
+    assert "60" not in str(error.value).replace(str(path), "")
     _nothing_written(project)
+
+
+def test_a_bare_quote_inside_a_value_is_not_an_error(project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "inches.csv"
+    path.write_text("encounter_id,age,nurse_note\nE1,54,taille 5'10\"\nE2,60,ok\n")
+    result = run_gate(path, project, GateOptions(data_docs=False))
+    assert result.rows == 2
+
+
+def test_a_late_windows_1252_byte_reads_the_file_as_windows_1252(
+    project: Path, clean_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """The sample says UTF-8; a byte 1 MB in says otherwise: read again, as pandas did."""
+    frame = clean_frame.copy()
+    frame["chief_complaint"] = frame["chief_complaint"].astype(object)
+    frame.loc[len(frame) - 1, "chief_complaint"] = "Fièvre"
+    text = frame.to_csv(index=False)
+    head, tail = text.rsplit("\n", 2)[0], "\n".join(text.rsplit("\n", 2)[1:])
+    filler = frame.head(1).to_csv(index=False, header=False) * 8_000  # past the 64 KiB sample
+    path = tmp_path / "late.csv"
+    path.write_bytes(
+        head.encode("ascii", "replace") + b"\n" + filler.encode() + tail.encode("cp1252")
+    )
+    result = run_gate(path, project, GateOptions(data_docs=False, batch_rows=5_000))
+    assert result.rows == len(frame) + 8_000
+    assert result.record.data_sha256 == sha256_file(path)
 
 
 def test_fifos_and_symlink_loops_are_refused(project: Path, tmp_path: Path) -> None:

@@ -220,6 +220,7 @@ class FileReader:
         self.progress = progress
         self.hints = hints or ReadHints()
         self.rows = 0
+        self._parsed_rows = 0
         self._digest: str | None = None
         self._columns: dict[str, ColumnKind] | None = None
         self._first: pd.DataFrame | None = None
@@ -455,12 +456,8 @@ class FileReader:
         if pending:
             table = pa.Table.from_batches(pending)
             yield self._frame(table, layout, parsed, pending=[], reader=reader, invalid=invalid)
-        if quotes.count % 2:
-            msg = (
-                f"{self.path}: not a readable CSV file: a quoted value is never closed "
-                "(a quote character opened and no closing one); was the file cut short?"
-            )
-            raise GovernanceError(msg)
+        if quotes.count % 2:  # odd: a quote left open, or a bare quote inside a value
+            self._refuse_unclosed_quote(dialect)
         while hashing.read(_READ_BYTES):  # bytes after the last record count in the hash too
             pass
         self._digest = hashing.digest.hexdigest()
@@ -480,6 +477,8 @@ class FileReader:
         except (pa.ArrowException, OSError, EOFError, ValueError) as e:
             raise self._csv_error(e, dialect, invalid) from None
         self._check_rows(invalid)
+        if chunk is not None:
+            self._parsed_rows += chunk.num_rows
         return chunk
 
     def _frame(
@@ -542,6 +541,37 @@ class FileReader:
             "a column's kind differs from what its first rows showed",
         )
 
+    def _refuse_unclosed_quote(self, dialect: CsvDialect) -> None:
+        """Refuse a file whose last quoted value runs to its end (pyarrow takes it as a value).
+
+        The csv module, strict, tells a quote never closed from a bare quote inside a value
+        (``5'10"``, accepted); this pass reads the file once more, only when its count of
+        quote characters is odd.
+        """
+        import csv
+
+        with open_user_file(self.path) as raw:
+            binary: BinaryIO = raw
+            if is_gzip(self.path):
+                import gzip
+
+                binary = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+            errors = "replace" if dialect.encoding == "cp1252" else "strict"
+            text = io.TextIOWrapper(binary, encoding=dialect.encoding, errors=errors, newline="")
+            reader = csv.reader(text, delimiter=dialect.delimiter, strict=True)
+            start = 1
+            try:
+                for _ in reader:
+                    start = reader.line_num + 1
+            except csv.Error as e:
+                if "unexpected end of data" not in str(e):
+                    return
+                msg = (
+                    f"{self.path}: not a readable CSV file (at line {start}): a quoted value "
+                    "starting there is never closed; was the file cut short?"
+                )
+                raise GovernanceError(msg) from None
+
     def _check_rows(self, invalid: list[int | None]) -> None:
         if invalid:
             known = [n for n in invalid if n is not None]
@@ -567,7 +597,7 @@ class FileReader:
             return Reread(dataclasses.replace(self.hints, encoding="cp1252"), "not UTF-8")
         if isinstance(error, UnicodeDecodeError) and dialect is not None:
             return GovernanceError(f"{self.path}: not {dialect.encoding} text throughout")
-        after = self.rows + 1
+        after = self._parsed_rows + 1  # the header is line 1
         return GovernanceError(
             f"{self.path}: not a readable CSV file after line {after} ({type(error).__name__}); "
             "check its quotes and separators"
