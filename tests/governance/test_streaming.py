@@ -262,3 +262,19 @@ def test_fifos_and_symlink_loops_are_refused(project: Path, tmp_path: Path) -> N
         run_gate(loop, project)
     assert "symbolic links" in str(error.value)
     _nothing_written(project)
+
+
+def test_data_docs_show_the_merged_result_once(
+    project: Path, clean_frame: pd.DataFrame, write_csv
+) -> None:
+    frame = clean_frame.copy()
+    frame.loc[[5, 300], "age"] = [150, 140]  # one in the first batch, one in the ninth
+    result = run_gate(write_csv(frame), project, GateOptions(batch_rows=37))
+    assert counts(result) == {("age", "range"): 2}
+    docs = project / "governance" / "data_docs"
+    pages = [p for p in docs.rglob("*.html") if "validations" in p.parts]
+    assert len(pages) == 1
+    page = pages[0].read_text(encoding="utf-8")
+    assert "2 unexpected" in page
+    leftovers = [p.name for p in (project / "governance").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
