@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
+import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, BinaryIO, Final
 
 from codesign.exceptions import DataError
 from codesign.system import os_reason
@@ -64,11 +66,43 @@ def sniff_csv(path: Path, what: str = "file") -> CsvDialect:
         raise DataError(msg)
     try:
         with path.open("rb") as stream:
-            sample = stream.read(SAMPLE_BYTES)
+            sample = read_sample(stream, compressed=is_gzip(path))
     except OSError as e:
         msg = f"{path}: cannot read the file ({os_reason(e)})"
         raise DataError(msg) from e
+    except (EOFError, zlib.error):
+        msg = f"{path}: not a readable gzip file (cut short or damaged)"
+        raise DataError(msg) from None
     return sniff_bytes(sample, str(path), what)
+
+
+def is_gzip(path: Path) -> bool:
+    """Whether a CSV file is gzip-compressed (``extract.csv.gz``): read through :mod:`gzip`."""
+    return path.name.lower().endswith(".gz")
+
+
+def read_sample(stream: BinaryIO, *, compressed: bool = False) -> bytes:
+    """The first :data:`SAMPLE_BYTES` bytes of a CSV stream, decompressed if ``compressed``.
+
+    Raises ``OSError``, or ``EOFError``/``zlib.error`` for a damaged gzip stream.
+    """
+    if not compressed:
+        return stream.read(SAMPLE_BYTES)
+    with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
+        return unzipped.read(SAMPLE_BYTES)
+
+
+def header_names(sample: bytes, dialect: CsvDialect) -> list[str] | None:
+    """The names on a CSV sample's first line (quotes understood), or None if it is cut.
+
+    ``None`` when the sample is a full :data:`SAMPLE_BYTES` without a line break: a header
+    longer than that cannot be read from the sample.
+    """
+    text = _decode_sample(sample, dialect.encoding)
+    if len(sample) >= SAMPLE_BYTES and "\n" not in text:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
+    return next(reader, [])
 
 
 def sniff_bytes(sample: bytes, source: str = "<csv>", what: str = "file") -> CsvDialect:

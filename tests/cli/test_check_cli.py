@@ -85,3 +85,52 @@ def test_no_contract_exit_2(tmp_path: Path, run_cli) -> None:
     result = run_cli("check", "x.csv", cwd=tmp_path)
     assert result.returncode == 2
     assert "data_contract declares no columns" in result.stderr
+
+
+def test_progress_only_on_a_terminal(tmp_path: Path, run_cli, monkeypatch) -> None:
+    """Rows, bytes and time on a terminal's stderr; nothing in a pipe or with -q."""
+    import io
+    from types import SimpleNamespace
+
+    from codesign.cli import check
+
+    project = make_project(tmp_path / "p")
+    data = tmp_path / "extract.csv"
+    ed_extract(120, seed=3).to_csv(data, index=False)
+    piped = run_cli("check", str(data), "--project", str(project))
+    assert piped.returncode == 0, piped.stderr
+    assert "rows" not in piped.stderr
+    assert "\x1b" not in piped.stderr + piped.stdout
+    quiet = run_cli("check", str(data), "--project", str(project), "-q")
+    assert quiet.stderr == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for quiet_flag, shown in ((False, True), (True, False)):
+        terminal = Terminal()
+        monkeypatch.setattr("sys.stderr", terminal)
+        args = SimpleNamespace(data=str(data), project=str(project), json=True, quiet=quiet_flag)
+        assert check.run(args) == 0
+        text = terminal.getvalue()
+        assert ("120 rows" in text) is shown, text
+        if shown:
+            assert "checking" in text
+            assert "encounter_id" not in text  # never a column name, never a value
+            first_id = str(ed_extract(120, seed=3).loc[0, "encounter_id"])
+            assert first_id not in text
+
+
+def test_a_garbled_file_exits_2_naming_the_line(tmp_path: Path, run_cli) -> None:
+    project = make_project(tmp_path / "p")
+    lines = ed_extract(50, seed=1).to_csv(index=False).splitlines(keepends=True)
+    lines[40] = lines[40].rstrip("\n") + ",extra,fields\n"
+    data = tmp_path / "garbled.csv"
+    data.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("check", str(data), "--project", str(project), "--json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "garbled.csv: not a readable CSV file (at line 41)" in result.stderr
+    assert not (project / "governance" / "results").exists()
+    assert not (project / "governance" / "data_docs").exists()

@@ -1,7 +1,8 @@
 """The governance gate: one call checks data against the project's data contract.
 
-:func:`run_gate` loads the charter, opens the data (a file, or a PostgreSQL table in place),
-plans the checks from the contract, runs them through Great Expectations, publishes Data Docs
+:func:`run_gate` loads the charter, opens the data (a file, read in bounded batches, or a
+PostgreSQL table in place), plans the checks from the contract, runs them through Great
+Expectations, publishes Data Docs
 under ``governance/data_docs/`` and keeps the result for the tracking layer
 (:func:`codesign.project.record_gate_result`, keyed by the data's hash), so an iteration logged
 on data that failed or skipped the gate is marked as such.
@@ -16,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from codesign.exceptions import GovernanceError
 from codesign.governance import docs
+from codesign.governance.batches import DEFAULT_BATCH_ROWS, Reread
 from codesign.governance.plan import plan_checks, reported_category
 from codesign.governance.result import GateResult
-from codesign.governance.sources import parse_source
+from codesign.governance.sources import Batch, TableSource, parse_source
 from codesign.project import (
     FINDING_CATEGORIES,
     GateFinding,
@@ -28,10 +30,13 @@ from codesign.project import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
+    from codesign.charter.model import DataContract
+    from codesign.governance.batches import ReadHints, ReadProgress
     from codesign.governance.gx import Outcome
-    from codesign.governance.sources import Batch
+    from codesign.governance.sources import FileSource
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +45,16 @@ _ORDER = {category: i for i, category in enumerate(FINDING_CATEGORIES)}
 
 @dataclass(frozen=True)
 class GateOptions:
-    """What a gate run writes besides its result object."""
+    """What a gate run writes besides its result object, and how it reads a file."""
 
     record: bool = True
     """Keep the result in ``governance/results/`` for the tracking layer."""
     data_docs: bool = True
     """Publish Great Expectations Data Docs in ``governance/data_docs/``."""
+    batch_rows: int = DEFAULT_BATCH_ROWS
+    """A file is checked in batches of at most this many rows (memory stays bounded)."""
+    progress: Callable[[ReadProgress], None] | None = None
+    """Called as a file is read: rows and bytes so far, never a value or a column name."""
 
 
 def run_gate(
@@ -71,17 +80,13 @@ def run_gate(
         )
         raise GovernanceError(msg)
     source = parse_source(data)
-    batch = source.open(contract)
-    checks = plan_checks(contract, batch.columns)
-    logger.info(
-        "checking %s (%d rows) with %d expectations", source.display, batch.rows, len(checks)
-    )
-
-    from codesign.governance import gx
-
     index: Path | None = None
     with docs.staging(project.governance_dir) as site:
-        outcomes = gx.validate(source, batch, checks, site)
+        if isinstance(source, TableSource):
+            batch = source.open(contract)
+            outcomes = _validate_table(source, batch, contract, site)
+        else:
+            batch, outcomes = _validate_file(source, contract, options, site)
         findings = findings_from(outcomes, batch)
         if options.data_docs:
             index = docs.publish(site, project.governance_dir)
@@ -99,6 +104,41 @@ def run_gate(
     return GateResult(
         record=record, data_docs=index, record_path=record_path, title=charter.use_case.title
     )
+
+
+def _validate_table(
+    source: TableSource, batch: Batch, contract: DataContract, site: Path
+) -> list[Outcome]:
+    from codesign.governance import gx
+
+    checks = plan_checks(contract, batch.columns)
+    logger.info(
+        "checking %s (%d rows) with %d expectations", source.display, batch.rows, len(checks)
+    )
+    return gx.validate(source, batch, checks, site)
+
+
+def _validate_file(
+    source: FileSource, contract: DataContract, options: GateOptions, site: Path
+) -> tuple[Batch, list[Outcome]]:
+    """Stream the file through the checks; read it again if its first rows misled the plan."""
+    from codesign.governance import gx
+
+    hints: ReadHints | None = None
+    while True:
+        reader = source.reader(
+            contract, batch_rows=options.batch_rows, progress=options.progress, hints=hints
+        )
+        try:
+            with reader:
+                checks = plan_checks(contract, reader.columns)
+                logger.info("checking %s with %d expectations", source.display, len(checks))
+                outcomes = gx.validate_batches(source, reader, checks, site)
+        except Reread as again:
+            hints = again.hints
+            continue
+        batch = Batch(rows=reader.rows, columns=reader.columns, data_sha256=reader.data_sha256)
+        return batch, outcomes
 
 
 def findings_from(outcomes: list[Outcome], batch: Batch) -> list[GateFinding]:

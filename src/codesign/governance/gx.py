@@ -1,5 +1,8 @@
 """Running the plan through Great Expectations: context, data source, suite, checkpoint, docs.
 
+A table is validated in one run, inside the database (:func:`validate`); a file batch by batch,
+the counts merged into one result (:func:`validate_batches`).
+
 Everything Great Expectations is touched here and in :mod:`codesign.governance.expectations`.
 The context is ephemeral: the suite is rebuilt from the charter on each run (the charter is the
 source of truth, so no second copy of the contract is stored), and Data Docs are written to a
@@ -23,9 +26,11 @@ from codesign.config import quiet_telemetry
 from codesign.exceptions import GovernanceError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
     from types import ModuleType
+
+    import pandas as pd
 
     from codesign.governance.plan import Check
     from codesign.governance.sources import Batch, Source
@@ -152,6 +157,240 @@ def validate(source: Source, batch: Batch, checks: list[Check], docs_dir: Path) 
     return outcomes
 
 
+def validate_batches(
+    source: Source, frames: Iterable[pd.DataFrame], checks: list[Check], docs_dir: Path
+) -> list[Outcome]:
+    """Run ``checks`` on an extract batch by batch; merge the counts; build Data Docs once.
+
+    Each batch is validated by the same suite. Counts add up across batches (rows, missing
+    values, unexpected values), and success is decided on the sums with Great Expectations' own
+    rule (``mostly``); a uniqueness check counts the rows whose value appears in any other row
+    of any batch (:class:`_Repeats`). The last batch runs through the checkpoint, and the Data
+    Docs show the merged result, as one run on the whole file would. Raises like
+    :func:`validate`.
+    """
+    gx = load()
+    with _library_quiet():
+        context = _context(gx, docs_dir)
+        datasource = context.data_sources.add_pandas(name="extract")
+        asset = datasource.add_dataframe_asset(name=source.asset_name)
+        batch_definition = asset.add_batch_definition_whole_dataframe("whole file")
+        expectations = [_expectation(check, index) for index, check in enumerate(checks)]
+        suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=SUITE_NAME, data=batch_definition, suite=suite)
+        )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=RUN_NAME,
+                validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[SITE_NAME])],
+                result_format=RESULT_FORMAT,
+            )
+        )
+        run_id = gx.RunIdentifier(run_name=RUN_NAME, run_time=dt.datetime.now(dt.UTC))
+        merged = _Merged(checks)
+        batches = iter(frames)
+        current = next(batches, None)
+        if current is None:  # pragma: no cover - the reader refuses a file without rows
+            msg = f"{source.display}: no rows to check"
+            raise GovernanceError(msg)
+        for following in batches:
+            merged.add_frame(current)
+            try:
+                items = definition.run(
+                    checkpoint_id=checkpoint.id,
+                    batch_parameters={"dataframe": current},
+                    result_format=RESULT_FORMAT,
+                    run_id=run_id,
+                ).results
+            except Exception as e:  # translate at the boundary; the cause may quote data
+                raise _translate(source, e) from None
+            merged.add([(_index(item), _outcome(item, checks)) for item in items])
+            current = following
+        merged.add_frame(current)
+        try:
+            result = checkpoint.run(batch_parameters={"dataframe": current}, run_id=run_id)
+        except Exception as e:
+            raise _translate(source, e) from None
+        del current
+        (key, validation), *_ = result.run_results.items()
+        merged.add([(_index(item), _outcome(item, checks)) for item in validation.results])
+        if merged.batches > 1:
+            merged.rewrite(validation)
+            context.validation_results_store.set(key, validation)
+            from great_expectations.data_context.types.resource_identifiers import (
+                ExpectationSuiteIdentifier,
+            )
+
+            context.build_data_docs(
+                site_names=[SITE_NAME],
+                resource_identifiers=[key, ExpectationSuiteIdentifier(name=SUITE_NAME)],
+                dry_run=False,
+                build_index=True,
+            )
+    return merged.outcomes()
+
+
+class _Merged:
+    """Outcomes of every batch so far, summed per check."""
+
+    def __init__(self, checks: list[Check]) -> None:
+        self.checks = checks
+        self.batches = 0
+        self.success: dict[int, bool] = {}
+        self.result: dict[int, dict[str, Any]] = {}
+        self.counts: dict[int, list[int | None]] = {}
+        self.repeats = {
+            i: _Repeats() for i, check in enumerate(checks) if check.category == "unique"
+        }
+
+    def add_frame(self, frame: pd.DataFrame) -> None:
+        for index, repeats in self.repeats.items():
+            column = self.checks[index].column
+            if column is not None and column in frame.columns:
+                repeats.add(frame[column])
+
+    def add(self, outcomes: list[tuple[int, Outcome]]) -> None:
+        self.batches += 1
+        for index, outcome in outcomes:
+            self.success[index] = outcome.success
+            self.result[index] = outcome.result
+            if "element_count" not in outcome.result:
+                continue
+            counts = [
+                outcome.result.get("element_count"),
+                outcome.result.get("missing_count"),
+                outcome.result.get("unexpected_count"),
+            ]
+            before = self.counts.get(index)
+            self.counts[index] = (
+                counts
+                if before is None
+                else [
+                    None if a is None or b is None else a + b
+                    for a, b in zip(before, counts, strict=True)
+                ]
+            )
+
+    def merged(self, index: int) -> tuple[bool, dict[str, Any]]:
+        """The success and result of one check over every batch."""
+        counts = self.counts.get(index)
+        if self.batches == 1 or counts is None:
+            return self.success[index], self.result[index]
+        element, missing, unexpected = counts
+        if index in self.repeats:
+            unexpected = self.repeats[index].count()
+        return _map_result(self.checks[index], int(element or 0), missing, unexpected)
+
+    def outcomes(self) -> list[Outcome]:
+        """One outcome per check, in the order Great Expectations reported them."""
+        return [Outcome(self.checks[index], *self.merged(index)) for index in self.result]
+
+    def rewrite(self, validation: Any) -> None:
+        """Put the merged counts into the last batch's suite result (for the Data Docs)."""
+        for item in validation.results:
+            item.success, item.result = self.merged(_index(item))
+        evaluated = len(validation.results)
+        successful = sum(1 for item in validation.results if item.success)
+        validation.success = successful == evaluated
+        validation.statistics.update(
+            {
+                "evaluated_expectations": evaluated,
+                "successful_expectations": successful,
+                "unsuccessful_expectations": evaluated - successful,
+                "success_percent": successful / evaluated * 100 if evaluated else None,
+            }
+        )
+
+
+def _map_result(
+    check: Check, element: int, missing: int | None, unexpected: int | None
+) -> tuple[bool, dict[str, Any]]:
+    """Success and result of a column map expectation from counts, as Great Expectations does.
+
+    With ``missing`` (most map expectations) success is judged on the non-missing values; without
+    (``expect_column_values_to_not_be_null``, whose unexpected values are the missing ones) on
+    every row.
+    """
+    from great_expectations.expectations.expectation import _format_map_output, _mostly_success
+    from great_expectations.expectations.expectation_configuration import parse_result_format
+
+    mostly = float(check.kwargs.get("mostly", 1.0))
+    nonnull = None if missing is None else element - missing
+    if unexpected is None or element == 0 or nonnull == 0:
+        success = True
+    elif nonnull is None:
+        success = (element - unexpected) / element >= mostly
+    else:
+        success = _mostly_success(nonnull, unexpected, mostly)
+    output = _format_map_output(
+        result_format=parse_result_format(RESULT_FORMAT),
+        success=success,
+        element_count=element,
+        nonnull_count=nonnull,
+        unexpected_count=unexpected,
+    )
+    return success, dict(output["result"])
+
+
+class _Repeats:
+    """Which rows of a column hold a value another row holds too, across every batch.
+
+    16 bytes a row are kept, never a text: a number's own 64 bits (exact), or a 128-bit hash of a
+    text (two different texts share one with a probability below 10**-20 for a billion rows),
+    so a repeat between the first and the last batch is found in bounded memory.
+    """
+
+    _KEYS: Final = ("codesign-unique1", "codesign-unique2")
+
+    def __init__(self) -> None:
+        self.parts: list[Any] = []
+
+    def add(self, column: pd.Series) -> None:
+        import numpy as np
+        import pandas as pd
+        from pandas.api import types
+
+        present = column[column.notna()]
+        if types.is_bool_dtype(present.dtype) or types.is_integer_dtype(present.dtype):
+            self._numbers(present.to_numpy(dtype="int64"), tag=0)
+        elif types.is_float_dtype(present.dtype):
+            floats = present.to_numpy(dtype="float64")
+            with np.errstate(invalid="ignore"):
+                whole = np.isfinite(floats) & (np.floor(floats) == floats)
+            whole &= np.abs(np.where(whole, floats, 0.0)) < 2.0**63
+            # 5.0 in one batch and 5 in another are the same value: whole numbers as integers
+            self._numbers(floats[whole].astype("int64"), tag=0)
+            self._numbers(floats[~whole], tag=1)
+        else:
+            texts = present.astype("str").to_numpy(dtype=object)
+            hashes = np.empty((len(texts), 2), dtype="uint64")
+            for i, key in enumerate(self._KEYS):
+                hashes[:, i] = pd.util.hash_array(texts, hash_key=key, categorize=False)
+            self.parts.append(hashes)
+
+    def _numbers(self, values: Any, *, tag: int) -> None:
+        """Numbers are kept exactly: their 64 bits, and whether they are integers or floats."""
+        import numpy as np
+
+        keys = np.empty((len(values), 2), dtype="uint64")
+        keys[:, 0] = values.view("uint64")
+        keys[:, 1] = tag
+        self.parts.append(keys)
+
+    def count(self) -> int:
+        """Rows whose value appears in another row (each of them counted)."""
+        import numpy as np
+
+        if not self.parts:
+            return 0
+        hashes = np.concatenate(self.parts)
+        self.parts = [hashes]
+        _, counts = np.unique(hashes.view("V16").ravel(), return_counts=True)
+        return int(counts[counts > 1].sum())
+
+
 def _translate(source: Source, error: Exception) -> GovernanceError:
     from codesign.governance.sources import TableSource
 
@@ -218,10 +457,13 @@ def _expectation(check: Check, index: int) -> Any:
     return implementation(**check.kwargs, meta={_CHECK_META: index})
 
 
+def _index(item: Any) -> int:
+    """The position in the plan of the check an expectation result is for."""
+    return int((item.expectation_config.meta or {})[_CHECK_META])
+
+
 def _outcome(item: Any, checks: list[Check]) -> Outcome:
-    config = item.expectation_config
-    index = int((config.meta or {})[_CHECK_META])
-    check = checks[index]
+    check = checks[_index(item)]
     info = item.exception_info or {}
     raised = bool(info.get("raised_exception")) if isinstance(info, dict) else False
     if raised:

@@ -10,39 +10,56 @@ columns and their kinds) and the key its result is kept under:
   database). The same rows give the same key whatever their order; a changed, added or removed
   row changes it. Only the count and the fingerprint leave the database.
 
-Files are read with pandas. Text, undeclared and PHI-scanned columns of a CSV are read as text,
-so a phone number keeps its leading zero. Tables are never extracted: only their schema, count
+Files are read in bounded batches (:mod:`.batches`), so an extract of any size fits in memory;
+text, undeclared and PHI-scanned columns of a CSV are read as text, so a phone number keeps its
+leading zero. Tables are never extracted: only their schema, count
 and fingerprint are read here, and Great Expectations' SQL engine runs the checks in the database.
 Credentials in a table URL never appear in a message: :attr:`TableSource.display` omits them.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from codesign.charter.model import ColumnType, PhiMode
 from codesign.exceptions import GovernanceError
-from codesign.fileio import sha256_file
-from codesign.governance.columns import position_name, shown_names
+from codesign.governance.batches import (
+    CSV_SUFFIXES,
+    DEFAULT_BATCH_ROWS,
+    PARQUET_SUFFIXES,
+    ColumnKind,
+    FileReader,
+    Reread,
+)
+from codesign.governance.columns import shown_names
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from codesign.charter.model import DataContract
+    from codesign.governance.batches import ReadHints, ReadProgress
 
 logger = logging.getLogger(__name__)
 
+__all__ = [
+    "CSV_SUFFIXES",
+    "PARQUET_SUFFIXES",
+    "Batch",
+    "ColumnKind",
+    "FileSource",
+    "Source",
+    "TableSource",
+    "parse_source",
+]
+
 TABLE_SCHEMES: Final = ("postgresql", "postgres", "postgresql+psycopg2")
-CSV_SUFFIXES: Final = (".csv", ".tsv", ".txt")
-PARQUET_SUFFIXES: Final = (".parquet", ".pq")
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 _CONNECT_TIMEOUT_S: Final = 10
 _FINGERPRINT_SQL: Final = (
@@ -50,15 +67,6 @@ _FINGERPRINT_SQL: Final = (
     "::text FROM {table} AS t"
 )
 """Row count and order-independent fingerprint; ``{table}`` is a validated, quoted name."""
-
-
-class ColumnKind(StrEnum):
-    """How a column is stored, which decides which checks apply to it."""
-
-    NUMERIC = "numeric"
-    BOOLEAN = "boolean"
-    TEMPORAL = "temporal"
-    TEXT = "text"
 
 
 @dataclass(frozen=True)
@@ -89,34 +97,38 @@ class FileSource:
     def asset_name(self) -> str:
         return self.path.name
 
-    def open(self, contract: DataContract) -> Batch:
-        """Read the file; raises :class:`GovernanceError` naming the file when it cannot."""
-        path = self.path
-        if not path.exists():
-            msg = f"{path}: no such file"
-            raise GovernanceError(msg)
-        if not path.is_file():
-            msg = f"{path}: not a file (expected a CSV or Parquet file)"
-            raise GovernanceError(msg)
-        if path.stat().st_size == 0:
-            msg = f"{path}: the file is empty (expected a CSV or Parquet extract with rows)"
-            raise GovernanceError(msg)
-        frame = _read_parquet(path) if _is_parquet(path) else _read_csv(path, contract)
-        if len(frame.columns) == 0 or len(frame) == 0:
-            msg = f"{path}: no rows to check (the extract has a header at most)"
-            raise GovernanceError(msg)
-        repeated = [i for i, twice in enumerate(frame.columns.duplicated()) if twice]
-        if repeated:
-            msg = f"{path}: the name of {_repeated(repeated)} repeats an earlier column's name"
-            raise GovernanceError(msg)
-        frame.columns = shown_names([str(c) for c in frame.columns], contract)
-        frame = _numpy_numbers(frame)
-        return Batch(
-            rows=len(frame),
-            columns={str(c): _pandas_kind(frame[c]) for c in frame.columns},
-            data_sha256=sha256_file(path),
-            frame=frame,
+    def reader(
+        self,
+        contract: DataContract,
+        *,
+        batch_rows: int | None = DEFAULT_BATCH_ROWS,
+        progress: Callable[[ReadProgress], None] | None = None,
+        hints: ReadHints | None = None,
+    ) -> FileReader:
+        """The file in batches of at most ``batch_rows`` rows (see :mod:`.batches`)."""
+        return FileReader(
+            self.path, contract, batch_rows=batch_rows, progress=progress, hints=hints
         )
+
+    def open(self, contract: DataContract) -> Batch:
+        """Read the whole file as one frame (small files, notebooks); the gate streams it.
+
+        Raises :class:`GovernanceError` naming the file when it cannot be read.
+        """
+        import pandas as pd
+
+        hints = None
+        while True:
+            try:
+                with self.reader(contract, batch_rows=None, hints=hints) as reader:
+                    frames = list(reader)
+                    columns = reader.columns
+            except Reread as again:
+                hints = again.hints
+                continue
+            break
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        return Batch(rows=reader.rows, columns=columns, data_sha256=reader.data_sha256, frame=frame)
 
 
 @dataclass(frozen=True)
@@ -261,143 +273,7 @@ def _parse_table_url(text: str) -> TableSource:
     return TableSource(connection_url=connection_url, display=display, table=table, schema=schema)
 
 
-# --- files -------------------------------------------------------------------------------------
-
-
-def _is_parquet(path: Path) -> bool:
-    if path.suffix.lower() in PARQUET_SUFFIXES:
-        return True
-    if path.suffix.lower() in CSV_SUFFIXES or path.name.lower().endswith((".csv.gz", ".csv.zip")):
-        return False
-    with path.open("rb") as stream:
-        if stream.read(4) == b"PAR1":
-            return True
-    msg = (
-        f"{path}: unsupported format {path.suffix or '(no extension)'} (expected .csv or .parquet)"
-    )
-    raise GovernanceError(msg)
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
-    import pandas as pd
-    import pyarrow as pa
-
-    try:
-        frame: pd.DataFrame = pd.read_parquet(path)
-    except (pa.ArrowException, OSError, ValueError) as e:
-        msg = f"{path}: not a readable Parquet file ({type(e).__name__})"
-        raise GovernanceError(msg) from None
-    return frame
-
-
-def _read_csv(path: Path, contract: DataContract) -> pd.DataFrame:
-    import pandas as pd
-
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            sample = _sample(path, encoding)
-            delimiter = _delimiter(sample, path)
-            _refuse_repeated_names(sample, delimiter, path)
-            header = pd.read_csv(path, sep=delimiter, nrows=0, encoding=encoding)
-            dtypes = dict.fromkeys(_text_columns(list(header.columns), contract), "str")
-            frame: pd.DataFrame = pd.read_csv(
-                path, sep=delimiter, dtype=dtypes, encoding=encoding, low_memory=False
-            )
-        except UnicodeDecodeError:
-            logger.info("%s is not UTF-8; reading it as Windows-1252", path)
-            continue
-        except pd.errors.EmptyDataError:
-            msg = f"{path}: the file holds no CSV header nor rows"
-            raise GovernanceError(msg) from None
-        except (pd.errors.ParserError, ValueError) as e:
-            where = re.search(r"line \d+", str(e))
-            msg = f"{path}: not a readable CSV file{f' (at {where.group()})' if where else ''}"
-            raise GovernanceError(msg) from None
-        if encoding != "utf-8-sig":
-            logger.warning("%s: read as Windows-1252 text (not UTF-8)", path)
-        return frame
-    msg = f"{path}: not a readable CSV file (unknown text encoding)"  # pragma: no cover
-    raise GovernanceError(msg)
-
-
-def _sample(path: Path, encoding: str) -> str:
-    import gzip
-
-    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding=encoding, newline="") as stream:
-        return str(stream.read(64 * 1024))
-
-
-def _refuse_repeated_names(sample: str, delimiter: str, path: Path) -> None:
-    """pandas would silently rename a repeated column to ``name.1``: refuse it instead."""
-    names = next(csv.reader(sample.splitlines()[:1] or [""], delimiter=delimiter), [])
-    repeated = [i for i, name in enumerate(names) if name in names[:i]]
-    if repeated:
-        msg = f"{path}: the name of {_repeated(repeated)} repeats an earlier column's name"
-        raise GovernanceError(msg)
-
-
-def _repeated(positions: list[int]) -> str:
-    """Columns named twice, by position: their names could be data (see :mod:`.columns`)."""
-    return ", ".join(position_name(i) for i in positions)
-
-
-def _delimiter(sample: str, path: Path) -> str:
-    if path.suffix.lower() == ".tsv":
-        return "\t"
-    try:
-        return csv.Sniffer().sniff(sample.split("\n", 50)[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def _text_columns(columns: list[str], contract: DataContract) -> list[str]:
-    """Columns a CSV must be read as text: text, categories, scanned and undeclared ones."""
-    texts: list[str] = []
-    for name in columns:
-        declared = contract.column(str(name))
-        if (
-            declared is None
-            or declared.type in (ColumnType.TEXT, ColumnType.CATEGORY)
-            or declared.phi_mode is not PhiMode.ALLOWED
-        ):
-            texts.append(name)
-    return texts
-
-
-def _numpy_numbers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Nullable integer and float columns as numpy ``int64``/``float64`` (NaN when missing).
-
-    Vectorised checks (Great Expectations' included) take their fast path on numpy dtypes and
-    fall back to a Python call per value on pandas' nullable ones.
-    """
-    from pandas.api import types
-    from pandas.api.extensions import ExtensionDtype
-
-    converted = {}
-    for name in frame.columns:
-        dtype = frame[name].dtype
-        numeric = types.is_integer_dtype(dtype) or types.is_float_dtype(dtype)
-        if isinstance(dtype, ExtensionDtype) and numeric:
-            column = frame[name]
-            if types.is_integer_dtype(dtype) and not column.hasnans:
-                converted[name] = column.to_numpy(dtype="int64")
-            else:
-                converted[name] = column.to_numpy(dtype="float64", na_value=float("nan"))
-    return frame.assign(**converted) if converted else frame
-
-
-def _pandas_kind(column: pd.Series) -> ColumnKind:
-    from pandas.api import types
-
-    dtype = column.dtype
-    if types.is_bool_dtype(dtype):
-        return ColumnKind.BOOLEAN
-    if types.is_numeric_dtype(dtype):
-        return ColumnKind.NUMERIC
-    if types.is_datetime64_any_dtype(dtype):
-        return ColumnKind.TEMPORAL
-    return ColumnKind.TEXT
+# --- files ---------------------------------------------------------------------------------------
 
 
 def _sql_kind(sql_type: Any) -> ColumnKind:
