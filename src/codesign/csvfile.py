@@ -52,6 +52,10 @@ class CsvDialect:
         text = data.decode(self.encoding, errors=errors)
         return text.removeprefix("\ufeff")
 
+    def decode_start(self, data: bytes) -> str:
+        """The text of a file's first bytes; a character cut at the end is dropped."""
+        return _decode_sample(data, self.encoding)
+
 
 def sniff_csv(path: Path, what: str = "file") -> CsvDialect:
     """The dialect of the CSV file at ``path``, from its first :data:`SAMPLE_BYTES` bytes.

@@ -107,3 +107,10 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
         read_columns(fifo)
     with pytest.raises(CodesignError, match="not found"):
         read_columns(tmp_path / "missing.csv")
+
+
+def test_a_stray_byte_past_the_sniffed_start_does_not_stop_the_reading(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    body = "".join(f"{i},ok\n" for i in range(12000))  # past the 64 KB the dialect is read from
+    path.write_bytes(("n,flag\n" + body).encode() + b"12001,caf\xe9\n")
+    assert kinds(read_columns(path)) == {"n": T.INTEGER, "flag": T.CATEGORY}

@@ -123,7 +123,10 @@ def _csv_columns(path: Path) -> list[ColumnGuess]:
     except OSError as e:
         msg = f"{path}: cannot read the file ({os_reason(e)})"
         raise DataError(msg) from e
-    text = dialect.decode(data) if len(data) < SAMPLE_LIMIT else _decode_start(data, dialect)
+    try:
+        text = dialect.decode(data) if len(data) < SAMPLE_LIMIT else dialect.decode_start(data)
+    except UnicodeDecodeError:  # a stray byte past the sniffed start: types need no exactness
+        text = data.decode(dialect.encoding, errors="replace").removeprefix("\ufeff")
     rows = list(_rows(text, dialect.delimiter, complete=len(data) < SAMPLE_LIMIT))
     if not rows or not any(cell.strip() for cell in rows[0]):
         msg = f"{path}: no header line; expected the column names on the first line"
@@ -142,15 +145,6 @@ def _csv_columns(path: Path) -> list[ColumnGuess]:
         )
         for i, name in enumerate(header)
     ]
-
-
-def _decode_start(data: bytes, dialect: object) -> str:
-    """The text of the first bytes of a long file; a character cut at the end is dropped."""
-    import codecs
-
-    encoding = str(getattr(dialect, "encoding", "utf-8"))
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    return decoder.decode(data, final=False).removeprefix("\ufeff")
 
 
 def _rows(text: str, delimiter: str, *, complete: bool) -> list[list[str]]:
