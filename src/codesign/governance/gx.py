@@ -122,6 +122,27 @@ def _library_quiet() -> Iterator[None]:
             logging.getLogger(name).setLevel(level)
 
 
+def _checkpoint(
+    gx: Any, context: Any, batch_definition: Any, checks: list[Check]
+) -> tuple[Any, Any]:
+    """The suite of ``checks`` on ``batch_definition``, and the checkpoint that runs it and
+    updates the Data Docs; returns the checkpoint and its validation definition."""
+    expectations = [_expectation(check, index) for index, check in enumerate(checks)]
+    suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=SUITE_NAME, data=batch_definition, suite=suite)
+    )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=RUN_NAME,
+            validation_definitions=[definition],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[SITE_NAME])],
+            result_format=RESULT_FORMAT,
+        )
+    )
+    return checkpoint, definition
+
+
 def validate(source: Source, batch: Batch, checks: list[Check], docs_dir: Path) -> list[Outcome]:
     """Run ``checks`` on the batch through a Great Expectations checkpoint; build Data Docs.
 
@@ -132,19 +153,7 @@ def validate(source: Source, batch: Batch, checks: list[Check], docs_dir: Path) 
     with _library_quiet():
         context = _context(gx, docs_dir)
         batch_definition, parameters = _batch_definition(context, source, batch)
-        expectations = [_expectation(check, index) for index, check in enumerate(checks)]
-        suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations))
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=SUITE_NAME, data=batch_definition, suite=suite)
-        )
-        checkpoint = context.checkpoints.add(
-            gx.Checkpoint(
-                name=RUN_NAME,
-                validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[SITE_NAME])],
-                result_format=RESULT_FORMAT,
-            )
-        )
+        checkpoint, _ = _checkpoint(gx, context, batch_definition, checks)
         run_id = gx.RunIdentifier(run_name=RUN_NAME, run_time=dt.datetime.now(dt.UTC))
         try:
             result = checkpoint.run(batch_parameters=parameters, run_id=run_id)
@@ -175,19 +184,7 @@ def validate_batches(
         datasource = context.data_sources.add_pandas(name="extract")
         asset = datasource.add_dataframe_asset(name=source.asset_name)
         batch_definition = asset.add_batch_definition_whole_dataframe("whole file")
-        expectations = [_expectation(check, index) for index, check in enumerate(checks)]
-        suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations))
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=SUITE_NAME, data=batch_definition, suite=suite)
-        )
-        checkpoint = context.checkpoints.add(
-            gx.Checkpoint(
-                name=RUN_NAME,
-                validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[SITE_NAME])],
-                result_format=RESULT_FORMAT,
-            )
-        )
+        checkpoint, definition = _checkpoint(gx, context, batch_definition, checks)
         run_id = gx.RunIdentifier(run_name=RUN_NAME, run_time=dt.datetime.now(dt.UTC))
         merged = _Merged(checks)
         batches = iter(frames)

@@ -285,18 +285,7 @@ def text_cell(
         else _ui.shared_layout(width)
     )
     widget = _ui.text(placeholder=placeholder, tooltip=tooltip, layout=layout)
-    if css:
-        widget.add_class(css)
-    return Cell(
-        name,
-        header,
-        widget,
-        (widget,),
-        lambda: read(widget.value),
-        setter(widget, show),
-        width=width,
-        flex=flex,
-    )
+    return _one_input(name, header, widget, read, show, width=width, flex=flex, css=css)
 
 
 def choice_cell(
@@ -312,6 +301,21 @@ def choice_cell(
 ) -> Cell:
     """A closed list: (label, value) pairs; the value chosen is ``read`` into the field."""
     widget = ipw.Dropdown(options=list(options), tooltip=tooltip, layout=_ui.shared_layout(width))
+    return _one_input(name, header, widget, read, show, width=width, css=css)
+
+
+def _one_input(
+    name: str,
+    header: str,
+    widget: ipw.ValueWidget,
+    read: Callable[[Any], Any],
+    show: Callable[[Any], Any],
+    *,
+    width: str,
+    flex: str | None = None,
+    css: str | None = None,
+) -> Cell:
+    """A column of one input: its value ``read`` into the field, the field ``show``-n in it."""
     if css:
         widget.add_class(css)
     return Cell(
@@ -322,6 +326,7 @@ def choice_cell(
         lambda: read(widget.value),
         setter(widget, show),
         width=width,
+        flex=flex,
     )
 
 
@@ -330,15 +335,7 @@ def check_cell(name: str, header: str, *, tooltip: str, width: str, label: str =
     widget = ipw.Checkbox(
         description=label, tooltip=tooltip, indent=False, layout=_ui.shared_layout(width)
     )
-    return Cell(
-        name,
-        header,
-        widget,
-        (widget,),
-        lambda: bool(widget.value),
-        setter(widget, bool),
-        width=width,
-    )
+    return _one_input(name, header, widget, bool, bool, width=width)
 
 
 class RecordRow(Generic[M]):
