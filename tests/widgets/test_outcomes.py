@@ -293,3 +293,18 @@ def test_metric_options_are_explained_in_words(outcomes: OutcomeEditor) -> None:
     labels = {item.widget.description for item in row.detail_inputs.values()}
     assert "Alert when the risk score is at least" in labels
     assert "Triage levels counted as high acuity" in labels
+
+
+def test_each_input_of_a_row_is_named_for_its_outcome(outcomes: OutcomeEditor) -> None:
+    """Its accessible name: a screen reader (and get_by_role) tells the rows apart."""
+    row = outcomes.table.rows[0]
+    title = outcomes.session.charter.outcomes[0].title
+    names = [widget.tooltip for cell in row.cells for widget in cell.inputs]
+    assert names == [
+        f"Outcome for: {title}",
+        f"Category for: {title}",
+        f"Measured by for: {title}",
+        f"Target for: {title} (at least or at most)",
+        f"Target for: {title} (number)",
+        f"Owner for: {title}",
+    ]

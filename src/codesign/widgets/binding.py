@@ -228,6 +228,8 @@ class Cell:
     """Fill the inputs from the model's value."""
     width: str
     flex: str | None = None
+    parts: tuple[str, ...] = ()
+    """For a column of several inputs, what each one is ("minimum", "maximum")."""
     normal: tuple[ipw.Layout, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -433,10 +435,25 @@ class RecordRow(Generic[M]):
         try:
             for cell in self.cells:
                 cell.show(getattr(record, cell.name))
+            self.name_inputs(record)
             self.shown(record)
         finally:
             self._filling = False
         self.render()
+
+    def name_inputs(self, record: M) -> None:
+        """Give each input the name of what it is and for which record ("Target for: Catch
+        every high-acuity patient"): its tooltip, which is its accessible name, so a screen
+        reader, a keyboard user and ``get_by_role(..., name=...)`` tell the rows apart."""
+        label = _label_text(record)
+        if label is None:
+            return
+        for cell in self.cells:
+            parts = cell.parts or ("",) * len(cell.inputs)
+            for widget, part in zip(cell.inputs, parts, strict=True):
+                wanted = f"{cell.header} for: {label}" + (f" ({part})" if part else "")
+                if widget.tooltip != wanted:
+                    widget.tooltip = wanted
 
     def shown(self, record: M) -> None:
         """Fill inputs beyond the cells (details), inside :meth:`show`."""
@@ -718,9 +735,15 @@ class RecordTable(SessionView, Generic[M]):
         ]
 
 
-def _label(record: BaseModel) -> str:
+def _label_text(record: BaseModel) -> str | None:
+    """What people call a record: its title, name or id."""
     for name in ("title", "name", "id"):
         value = getattr(record, name, None)
         if isinstance(value, str):
-            return f'"{value}"'
-    return "the entry"
+            return value
+    return None
+
+
+def _label(record: BaseModel) -> str:
+    text = _label_text(record)
+    return f'"{text}"' if text is not None else "the entry"

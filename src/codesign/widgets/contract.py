@@ -124,6 +124,7 @@ class ColumnRow(RecordRow[Column]):
                 self._range,
                 self._show_range,
                 width="9.6em",
+                parts=("minimum", "maximum"),
             ),
             text_cell(
                 "allowed",
@@ -181,11 +182,6 @@ class ColumnRow(RecordRow[Column]):
             self.render()
             return None
         return super().validate()
-
-    def shown(self, record: Column) -> None:
-        for cell in self.cells:
-            for widget in cell.inputs:
-                widget.tooltip = f"{cell.header} of column “{record.name}”"
 
     def cleared(self) -> None:
         self.low.value = self.high.value = ""

@@ -179,6 +179,7 @@ class OutcomeRow(RecordRow[Outcome]):
                 lambda: f"{op.value} {self.target_number()}",
                 show_target,
                 width="14.6em",
+                parts=("at least or at most", "number"),
             ),
             Cell(
                 "owner",
