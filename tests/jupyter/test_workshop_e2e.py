@@ -254,6 +254,11 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             facilitator.get_by_role("button", name="The data it uses", exact=True).click()
             facilitator.locator(".codesign-column-name").first.wait_for()
             check_page(facilitator, "facilitator-phone-data")
+            # every input of a table row is named for its record (its title attribute)
+            expect(facilitator.get_by_title("Column for: age")).to_have_value("age")
+            expect(facilitator.get_by_title("Range (numbers) for: age (maximum)")).to_have_value(
+                "120"
+            )
             facilitator.set_viewport_size(DESKTOP)
             facilitator.get_by_role("button", name="Risks to patients", exact=True).click()
             hazard = facilitator.locator(".codesign-hazard-row").first

@@ -443,8 +443,8 @@ class RecordRow(Generic[M]):
 
     def name_inputs(self, record: M) -> None:
         """Give each input the name of what it is and for which record ("Target for: Catch
-        every high-acuity patient"): its tooltip, which is its accessible name, so a screen
-        reader, a keyboard user and ``get_by_role(..., name=...)`` tell the rows apart."""
+        every high-acuity patient"), as its tooltip: the input's ``title`` attribute, which
+        tells the rows apart on hover and to assistive technology that reads titles."""
         label = _label_text(record)
         if label is None:
             return
