@@ -25,7 +25,7 @@ from tests.conftest import CHROMIUM_ARGS, free_port
 from codesign.scaffold import ProjectSpec, create_project
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +60,56 @@ OVERFLOW_JS = """
 }
 """
 
+# Text that does not reach WCAG AA contrast against what is behind it: 4.5:1, or 3:1 for large
+# text (24px, or 18.66px bold). Colours are blended over the first opaque background up the tree.
+CONTRAST_JS = """
+() => {
+  const rgba = (text) => {
+    const m = text.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return [0, 0, 0, 0];
+    const p = m[1].split(',').map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]));
+  const background = (el) => {
+    const layers = [];
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const colour = rgba(getComputedStyle(node).backgroundColor);
+      if (colour[3] > 0) layers.push(colour);
+      if (colour[3] >= 1) break;
+    }
+    let result = [255, 255, 255];
+    for (const layer of layers.reverse()) result = over(layer, result);
+    return result;
+  };
+  const luminance = (c) => {
+    const [r, g, b] = c.map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const bad = [];
+  for (const el of document.querySelectorAll('.codesign-page *')) {
+    if (!el.offsetParent || el.closest('[disabled]')) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const field = ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) && el.value;
+    if (!own && !field) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;  // visually hidden labels
+    const style = getComputedStyle(el);
+    const back = background(el);
+    const fore = over(rgba(style.color), back);
+    const [hi, lo] = [luminance(fore), luminance(back)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5))
+      bad.push(ratio.toFixed(2) + ' ' + el.tagName + ' "' +
+        (el.value || el.textContent).trim().slice(0, 40) + '"');
+  }
+  return bad.slice(0, 20);
+}
+"""
+
 
 def open_page(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
     context = browser.new_context(viewport=viewport)
@@ -87,6 +137,8 @@ def check_page(page: Page, name: str) -> None:
     assert page.get_by_text("model not found").count() == 0
     problems = page.evaluate(OVERFLOW_JS)
     assert problems == [], (name, problems)
+    contrast = page.evaluate(CONTRAST_JS)
+    assert contrast == [], (name, "text under WCAG AA contrast", contrast)
 
 
 def choose(page: Page, who: str) -> None:
@@ -104,6 +156,32 @@ def rate(page: Page, title: str, score: int, target: str = "") -> None:
     field = page.get_by_label(f"Target for: {title}")
     field.fill(target)
     field.press("Tab")
+
+
+def tab_to(page: Page, target: Locator) -> None:
+    """Press Tab until ``target`` has the focus: it is reachable from the keyboard, in order."""
+    for _ in range(120):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reaches {target}")
+
+
+def rate_by_keyboard(page: Page, title: str, score: int, target: str = "") -> None:
+    """``rate``, with the keys only: Tab to the importance, type its number, Tab, the target."""
+    importance = page.get_by_label(f"Importance of: {title}")
+    tab_to(page, importance)
+    page.keyboard.type(str(score))  # a closed list picks the option its first letters start
+    page.keyboard.press("Tab")
+    field = page.get_by_label(f"Target for: {title}", exact=True)
+    expect_focused(field)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(target)
+    page.keyboard.press("Tab")
+
+
+def expect_focused(target: Locator) -> None:
+    assert target.evaluate("el => el === document.activeElement"), target
 
 
 @pytest.fixture
@@ -154,7 +232,15 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             alice.get_by_role("button", name="Continue").click()
             expect(alice.get_by_text("Choose your name in the list")).to_be_visible()
             choose(alice, "Dr A. Martin, clinical lead")
-            choose(bruno, "B. Lefèvre, head triage nurse")
+            # Bruno uses the keyboard only, from the page's first control on
+            picker = bruno.get_by_label("I am")
+            tab_to(bruno, picker)
+            bruno.keyboard.type("B. L")
+            expect(picker).to_have_value(re.compile(".+"))
+            assert "Lefèvre" in picker.evaluate("el => el.selectedOptions[0].text")
+            tab_to(bruno, bruno.get_by_role("button", name="Continue"))
+            bruno.keyboard.press("Enter")
+            bruno.locator(".codesign-rating-form").wait_for()
             # the phone participant is not in the charter: adds themselves from closed lists
             phone.get_by_label("I am").select_option(label="I am not in the list: add me")
             phone.get_by_label("Your name").fill("E. Durand")
@@ -168,9 +254,10 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             expect(alice.get_by_text("Saved: 2 rating(s) for round 1")).to_be_visible()
 
             # a target off the metric's scale: refused next to the field, nothing saved
-            rate(bruno, FIRST, 9, "95")
-            rate(bruno, SECOND, 5)
-            bruno.get_by_role("button", name="Save my ratings").click()
+            rate_by_keyboard(bruno, FIRST, 9, "95")
+            rate_by_keyboard(bruno, SECOND, 5)
+            tab_to(bruno, bruno.get_by_role("button", name="Save my ratings"))
+            bruno.keyboard.press("Enter")
             expect(bruno.get_by_text("did you mean 95 % (0.95)?")).to_be_visible()
             ratings = project / "workshop" / "ratings" / "round-1"
             assert len(list(ratings.glob("*.json"))) == 1
@@ -194,7 +281,9 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             expect(second).to_contain_text("rated 7-9: 33 %; rated 1-3: 33 %")
             expect(facilitator.get_by_text("3 people rated so far")).to_be_visible()
             check_page(facilitator, "facilitator-consensus")
-            expect(facilitator.get_by_label(f"Target for: {FIRST}")).to_have_value("0.95")
+            expect(facilitator.get_by_label(f"Target for: {FIRST}", exact=True)).to_have_value(
+                "0.95"
+            )
             first.get_by_role("button", name="Accept into the charter").click()
             expect(facilitator.get_by_text(f"“{FIRST}” is in the charter")).to_be_visible()
             second.get_by_role("button", name="Accept into the charter").click()
@@ -254,11 +343,17 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             facilitator.get_by_role("button", name="The data it uses", exact=True).click()
             facilitator.locator(".codesign-column-name").first.wait_for()
             check_page(facilitator, "facilitator-phone-data")
-            # every input of a table row is named for its record (its title attribute)
-            expect(facilitator.get_by_title("Column for: age")).to_have_value("age")
-            expect(facilitator.get_by_title("Range (numbers) for: age (maximum)")).to_have_value(
-                "120"
-            )
+            # every input of a table row is named for its record: by its label, shown above
+            # it on a phone (the headings are gone) and hidden on a wide screen
+            age = facilitator.get_by_label("Column for: age", exact=True)
+            expect(age).to_have_value("age")
+            expect(facilitator.get_by_text("Column for: age", exact=True)).to_be_visible()
+            expect(
+                facilitator.get_by_role("textbox", name="Range (numbers) for: age (maximum)")
+            ).to_have_value("120")
+            expect(
+                facilitator.get_by_role("checkbox", name="Must be there for: age")
+            ).to_be_checked()
             facilitator.set_viewport_size(DESKTOP)
             facilitator.get_by_role("button", name="Risks to patients", exact=True).click()
             hazard = facilitator.locator(".codesign-hazard-row").first

@@ -117,6 +117,9 @@ def test_workshop_shows_the_charter_as_tables(executed: dict[str, Path]) -> None
     assert "Dr A. Martin" in text
     assert ">partner</td>" in text
     assert "Not signed off yet." in text
+    assert "<b>What it is for</b>" in text
+    assert "<b>Risks to patients</b>" in text
+    assert "column(s) in the data contract." in text
 
 
 def test_empty_sections_say_what_to_do(executed: dict[str, Path]) -> None:

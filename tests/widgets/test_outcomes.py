@@ -296,10 +296,14 @@ def test_metric_options_are_explained_in_words(outcomes: OutcomeEditor) -> None:
 
 
 def test_each_input_of_a_row_is_named_for_its_outcome(outcomes: OutcomeEditor) -> None:
-    """Its accessible name: a screen reader (and get_by_role) tells the rows apart."""
+    """Its label (linked to the input: its accessible name) and its tooltip say it: a screen
+    reader, and get_by_label, tell the rows apart."""
     row = outcomes.table.rows[0]
     title = outcomes.session.charter.outcomes[0].title
-    names = [widget.tooltip for cell in row.cells for widget in cell.inputs]
+    inputs = [widget for cell in row.cells for widget in cell.inputs]
+    assert [widget.tooltip for widget in inputs] == [widget.description for widget in inputs]
+    assert all("codesign-named" in widget._dom_classes for widget in inputs)
+    names = [widget.description for widget in inputs]
     assert names == [
         f"Outcome for: {title}",
         f"Category for: {title}",
@@ -308,3 +312,6 @@ def test_each_input_of_a_row_is_named_for_its_outcome(outcomes: OutcomeEditor) -
         f"Target for: {title} (number)",
         f"Owner for: {title}",
     ]
+    draft = [widget.description for cell in outcomes.table.draft.cells for widget in cell.inputs]
+    assert draft[0] == "Outcome of a new outcome"
+    assert draft[4] == "Target of a new outcome (number)"

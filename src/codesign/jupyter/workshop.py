@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import ipaddress
 import logging
+import secrets
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 ENV_PROJECT: Final = "CODESIGN_PROJECT"
 """The project folder, for the page kernels."""
+ENV_FACILITATOR_KEY: Final = "CODESIGN_FACILITATOR_KEY"
+"""The facilitator page's key, for the page kernels (see ``codesign.widgets.pages``)."""
 PAGES: Final = {"facilitator": "facilitator.ipynb", "participant": "participant.ipynb"}
 _EXTENSIONS_OFF: Final = (
     "jupyterlab",
@@ -54,6 +57,17 @@ _EXTENSIONS_OFF: Final = (
     "notebook_shim",
 )
 """Server extensions installed with codesign that a workshop must not load (IDE, terminals)."""
+KERNEL_MESSAGES: Final = (
+    "comm_open",
+    "comm_close",
+    "comm_msg",
+    "comm_info_request",
+    "kernel_info_request",
+    "shutdown_request",
+)
+"""What a page may send its kernel: its widgets' messages, never code to run. Jupyter's server
+lets every message through a kernel's websocket, so whoever holds the room's link could send an
+``execute_request`` to the kernel behind their page; Voilà run on its own keeps to this list."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +91,11 @@ class Workshop:
     server: ServerCommand
     project: Project
     urls: dict[str, str] = field(default_factory=dict)
-    """The facilitator's and participants' page URLs (token included)."""
+    """The facilitator's and participants' page URLs (token included; the facilitator's with
+    its key too: the room's token alone opens the participant page only)."""
     lan: bool = False
+    open_browser: bool = False
+    """Open the facilitator's page in a browser once the server answers."""
 
     @property
     def warnings(self) -> list[str]:
@@ -130,7 +147,8 @@ def workshop_command(
     """The workshop server for ``project`` (checked, not started; see :func:`run_workshop`)."""
     host = lan_address(options.lan) if options.lan else LOOPBACK
     extensions = dict.fromkeys(_EXTENSIONS_OFF, False) | {"voila.server_extension": True}
-    landing = f"/voila/render/{PAGES['facilitator']}"
+    landing = f"/voila/render/{PAGES['participant']}"  # where the room's bare link leads
+    key = secrets.token_urlsafe(18)
     server = server_command(
         [
             "jupyter_server",
@@ -140,17 +158,18 @@ def workshop_command(
         ServerOptions(
             host=host,
             port=options.port,
-            open_browser=options.open_browser,
+            open_browser=False,  # Jupyter would open the landing page: no key in it
             token=options.token,
             allow_root=options.allow_root,
             certfile=options.certfile,
             keyfile=options.keyfile,
         ),
         environ=environ,
-        extra_env={ENV_PROJECT: str(project.root)},
+        extra_env={ENV_PROJECT: str(project.root), ENV_FACILITATOR_KEY: key},
         config_lines=[
             f"c.ServerApp.jpserver_extensions = {extensions!r}\n",
             "c.ServerApp.terminals_enabled = False\n",
+            f"c.MappingKernelManager.allowed_message_types = {list(KERNEL_MESSAGES)!r}\n",
             'c.ServerApp.authorizer_class = "codesign.jupyter.authorizer.WorkshopAuthorizer"\n',
             "c.VoilaConfiguration.show_tracebacks = False\n",
             "c.VoilaConfiguration.strip_sources = True\n",
@@ -160,7 +179,14 @@ def workshop_command(
         euid=euid,
     )
     urls = {name: server.url(f"/voila/render/{page}") for name, page in PAGES.items()}
-    return Workshop(server=server, project=project, urls=urls, lan=options.lan is not None)
+    urls["facilitator"] += f"&key={key}"
+    return Workshop(
+        server=server,
+        project=project,
+        urls=urls,
+        lan=options.lan is not None,
+        open_browser=options.open_browser,
+    )
 
 
 def qr_code(url: str) -> str:
@@ -190,5 +216,14 @@ def announcement(workshop: Workshop) -> str:
 
 
 def run_workshop(workshop: Workshop, on_ready: Callable[[], None]) -> int:
-    """Serve the workshop until it is stopped; ``on_ready`` runs once the pages answer."""
-    return serve(workshop.server, on_ready)
+    """Serve the workshop until it is stopped; ``on_ready`` runs once the pages answer, then
+    the facilitator's page opens in a browser if asked."""
+
+    def ready() -> None:
+        on_ready()
+        if workshop.open_browser:
+            import webbrowser
+
+            webbrowser.open(workshop.urls["facilitator"])
+
+    return serve(workshop.server, ready)

@@ -33,8 +33,9 @@ ERROR_COLOUR: Final = VERMILLION_TEXT
 HINT_COLOUR: Final = ORANGE_TEXT
 MUTED_COLOUR: Final = GREY_TEXT
 OK_COLOUR: Final = GREEN_TEXT
-FIELD_MARGIN: Final = "2px"
-"""ipywidgets' margin around an input (``--jp-widgets-margin``); column notes use the same."""
+FIELD_MARGIN: Final = "var(--codesign-field-margin, 2px)"
+"""The margin around an input, which column headings and notes keep too so that they line up:
+ipywidgets' 2px, or what a page sets (the workshop's pages set none, see ``PAGE_CSS``)."""
 
 
 @functools.cache

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import ipywidgets as ipw
 from pydantic import BaseModel, ValidationError
@@ -40,6 +40,25 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+
+NAMED_CLASS: Final = "codesign-named"
+"""The inputs of a table row, named for their record by their (visually hidden) label."""
+NAMED_CSS: Final = """<style>
+.codesign-named > .widget-label, .codesign-named > .widget-label-basic > span {
+  position: absolute !important; width: 1px !important; height: 1px !important;
+  margin: -1px !important; padding: 0 !important; overflow: hidden !important;
+  clip: rect(0 0 0 0); white-space: nowrap !important; border: 0; }
+@media (max-width: 640px) {
+  .codesign-record-line .codesign-named { flex: 1 1 100% !important; width: 100% !important; }
+  .codesign-record-line .codesign-named > .widget-label,
+  .codesign-record-line .codesign-named > .widget-label-basic > span {
+    position: static !important; width: 100% !important; height: auto !important;
+    margin: 0 0 2px 0 !important; overflow: visible !important; clip: auto;
+    white-space: normal !important; flex: 1 1 100%; text-align: left; }
+}
+</style>"""
+"""The rule that hides those labels on a wide screen and puts them above their input on a
+phone; it comes with every table's headings, so it applies in Voilà and in JupyterLab."""
 
 
 def field_messages(error: ValidationError | CrossFieldError) -> dict[str, list[str]]:
@@ -332,11 +351,9 @@ def _one_input(
     )
 
 
-def check_cell(name: str, header: str, *, tooltip: str, width: str, label: str = "") -> Cell:
-    """A yes/no column; ``label`` is the text beside the box (its accessible name too)."""
-    widget = ipw.Checkbox(
-        description=label, tooltip=tooltip, indent=False, layout=_ui.shared_layout(width)
-    )
+def check_cell(name: str, header: str, *, tooltip: str, width: str) -> Cell:
+    """A yes/no column; the row names the box for its record (see :meth:`RecordRow.name_inputs`)."""
+    widget = ipw.Checkbox(tooltip=tooltip, indent=False, layout=_ui.shared_layout(width))
     return _one_input(name, header, widget, bool, bool, width=width)
 
 
@@ -348,6 +365,9 @@ class RecordRow(Generic[M]):
     """
 
     model: ClassVar[type[BaseModel]]
+    labelled: ClassVar[bool] = False
+    """Its inputs show their own labels (a card of fields, not a table's line): the row
+    names them for its record in their tooltips only."""
 
     def __init__(self, table: RecordTable[M], *, draft: bool = False) -> None:
         self.table = table
@@ -378,7 +398,11 @@ class RecordRow(Generic[M]):
         )
         for cell in self.cells:
             for widget in cell.inputs:
+                if not self.labelled:
+                    widget.add_class(NAMED_CLASS)
                 widget.observe(self._on_change, names="value")
+        if draft and not self.labelled:
+            self._name_inputs(f"of a new {table.noun}", tooltips=False)  # keep their help
 
     # what a subclass provides
 
@@ -443,16 +467,22 @@ class RecordRow(Generic[M]):
 
     def name_inputs(self, record: M) -> None:
         """Give each input the name of what it is and for which record ("Target for: Catch
-        every high-acuity patient"), as its tooltip: the input's ``title`` attribute, which
-        tells the rows apart on hover and to assistive technology that reads titles."""
+        every high-acuity patient"): its label, linked to the input (so screen readers, and
+        ``get_by_label``, tell the rows apart), and its tooltip. The label is hidden on a
+        wide screen, where the column's heading says it, and shown above the input on a
+        phone, where the row is stacked and the headings are gone (:data:`NAMED_CSS`)."""
         label = _label_text(record)
-        if label is None:
-            return
+        if label is not None:
+            self._name_inputs(f"for: {label}")
+
+    def _name_inputs(self, whose: str, *, tooltips: bool = True) -> None:
         for cell in self.cells:
             parts = cell.parts or ("",) * len(cell.inputs)
             for widget, part in zip(cell.inputs, parts, strict=True):
-                wanted = f"{cell.header} for: {label}" + (f" ({part})" if part else "")
-                if widget.tooltip != wanted:
+                wanted = f"{cell.header} {whose}" + (f" ({part})" if part else "")
+                if not self.labelled and widget.description != wanted:
+                    widget.description = wanted
+                if tooltips and widget.tooltip != wanted:
                     widget.tooltip = wanted
 
     def shown(self, record: M) -> None:
@@ -518,7 +548,7 @@ class RecordRow(Generic[M]):
 
     def header(self) -> str:
         """The column headings, as HTML aligned with the row's inputs."""
-        return _ui.column_notes(
+        return NAMED_CSS + _ui.column_notes(
             self.columns(),
             dict(enumerate(c.header for c in self.cells)),
             colour="inherit",

@@ -114,7 +114,6 @@ class ColumnRow(RecordRow[Column]):
                 "Must be there",
                 tooltip="The column must be in the data and filled",
                 width="8em",
-                label="required",
             ),
             Cell(
                 "range",

@@ -162,7 +162,9 @@ class OutcomeRow(RecordRow[Outcome]):
         self.metric_input = metric.inputs[0]
         self.op_input, self.number_input, self.owner_input = op, number, owner
         self.table.offer_owners(owner)
-        target = ipw.HBox([op, number], layout=_ui.shared_layout("14.6em", flex="none"))
+        target = ipw.HBox(
+            [op, number], layout=_ui.shared_layout("14.6em", flex="none", align_items="center")
+        )
 
         def show_target(value: Any) -> None:
             op.value, number.value = value.op, value.number
@@ -505,7 +507,7 @@ class OutcomeTable(RecordTable[Outcome]):
 
     noun: ClassVar[str] = "outcome"
     reorder: ClassVar[bool] = True
-    controls_width: ClassVar[str] = "11.4em"
+    controls_width: ClassVar[str] = "12em"
 
     def __init__(self, session: CharterSession) -> None:
         self._owner_inputs: weakref.WeakSet[ipw.Combobox] = weakref.WeakSet()

@@ -19,10 +19,12 @@ label above its input.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qs
 
 import ipywidgets as ipw
 
@@ -41,7 +43,7 @@ from codesign.widgets.signoff import ParticipantSignOff
 from codesign.widgets.workshop import Problem, Workshop
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from codesign.charter.model import Stakeholder
     from codesign.widgets.session import CharterSession
@@ -49,10 +51,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ENV_PROJECT: Final = "CODESIGN_PROJECT"
+ENV_FACILITATOR_KEY: Final = "CODESIGN_FACILITATOR_KEY"
+"""The facilitator page's key, set by ``codesign workshop`` for the page kernels. The room
+shares one token (the participants' link); the facilitator's link carries this key as well, so a
+participant who edits their link's page name gets no facilitator forms."""
+ENV_QUERY: Final = "QUERY_STRING"
+"""The page request's query string, which Voilà gives the page's kernel."""
 
 PAGE_CSS: Final = """
 <style>
-.codesign-page { width: 100%; max-width: 72rem; margin: 0 auto; box-sizing: border-box; }
+.codesign-page { width: 100%; max-width: 72rem; margin: 0 auto; box-sizing: border-box;
+  --codesign-field-margin: 0px; }
 .codesign-page * { box-sizing: border-box; }
 .codesign-page .widget-label, .codesign-page .widget-label-basic {
   white-space: normal; overflow: visible; text-overflow: clip; height: auto;
@@ -82,6 +91,12 @@ PAGE_CSS: Final = """
 .codesign-stacked .widget-inline-hbox > :not(.widget-label) { flex: 0 0 auto; max-width: 100%; }
 .codesign-stacked select { min-height: var(--jp-widgets-inline-height, 28px); }
 .codesign-nav .jupyter-button { margin: 2px; }
+/* ipywidgets' button colours give white text 2:1 to 3.5:1; these reach WCAG AA (4.5:1) */
+.codesign-page .jupyter-button.mod-primary { background-color: #0b5cad; color: #fff; }
+.codesign-page .jupyter-button.mod-success { background-color: #1b7a30; color: #fff; }
+.codesign-page .jupyter-button.mod-info { background-color: #0b6378; color: #fff; }
+.codesign-page .jupyter-button.mod-warning { background-color: #9a4d00; color: #fff; }
+.codesign-page .jupyter-button.mod-danger { background-color: #b3261e; color: #fff; }
 .codesign-page .widget-vbox > .jupyter-button { align-self: flex-start; }
 @media (max-width: 640px) {
   /* a table's row on a phone: one input a line, each saying what it is (placeholder, label) */
@@ -265,8 +280,34 @@ def participant_view(project: Path | str, *, live: bool = True) -> ParticipantPa
 
 
 def facilitator_page() -> ipw.VBox:
-    """The facilitator's page; the last line of ``facilitator.ipynb``, so Voilà shows it."""
+    """The facilitator's page; the last line of ``facilitator.ipynb``, so Voilà shows it.
+
+    Only with the facilitator's key in the page's address: without it (a participant's token
+    on the facilitator's page) the page says where to go instead."""
+    if not facilitator_key_given(os.environ):
+        return _frame(
+            "Workshop: facilitator",
+            "This page is the facilitator's.",
+            [
+                ipw.HTML(
+                    _ui.message_html(
+                        [
+                            "To take part, open the participant link the facilitator shared "
+                            "(or scan the code on the screen). The facilitator opens the "
+                            "facilitator link that codesign workshop printed."
+                        ]
+                    )
+                )
+            ],
+        )
     return facilitator_view(project_dir())
+
+
+def facilitator_key_given(environ: Mapping[str, str]) -> bool:
+    """Whether the page was asked for with the facilitator's key (``&key=...``)."""
+    expected = environ.get(ENV_FACILITATOR_KEY, "")
+    given = parse_qs(environ.get(ENV_QUERY, "")).get("key", [""])[0]
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def participant_page() -> ipw.VBox:

@@ -318,6 +318,7 @@ class HazardRow(RecordRow[Hazard]):
     """One hazard as a card: what, why, effect, levels, controls, levels after, monitoring."""
 
     model = Hazard
+    labelled = True
     table: HazardTable
 
     def __init__(self, table: HazardTable, *, draft: bool = False) -> None:
