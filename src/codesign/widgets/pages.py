@@ -80,6 +80,8 @@ PAGE_CSS: Final = """
 .codesign-page .widget-radio-box { flex-wrap: wrap; }
 .codesign-page .jupyter-button { max-width: 100%; white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height); }
+.codesign-page input[type="checkbox"], .codesign-page input[type="radio"] { width: 18px;
+  height: 18px; }  /* a finger's target, not a 13px dot */
 .codesign-page button:focus-visible, .codesign-page select:focus-visible,
 .codesign-page input:focus-visible { outline: 3px solid #0072b2; outline-offset: 1px; }
 .codesign-page table { display: block; max-width: 100%; overflow-x: auto; }
@@ -89,7 +91,7 @@ PAGE_CSS: Final = """
 .codesign-stacked .widget-inline-hbox > .widget-label { width: auto !important;
   max-width: 100%; margin-bottom: 2px; }
 .codesign-stacked .widget-inline-hbox > :not(.widget-label) { flex: 0 0 auto; max-width: 100%; }
-.codesign-stacked select { min-height: var(--jp-widgets-inline-height, 28px); }
+.codesign-page .widget-dropdown > select { min-height: var(--jp-widgets-inline-height, 28px); }
 .codesign-nav .jupyter-button { margin: 2px; }
 /* ipywidgets' button colours give white text 2:1 to 3.5:1; these reach WCAG AA (4.5:1) */
 .codesign-page .jupyter-button.mod-primary { background-color: #0b5cad; color: #fff; }
