@@ -74,7 +74,8 @@ def test_the_kits_example_notebook_runs_on_a_temporary_copy(tmp_path: Path) -> N
     outputs = [o for cell in cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
     views = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
-    assert len(views) == 5  # use case, outcomes, decision, sign-off, feedback
+    # use case, outcomes, intended use, risks, data, decision, sign-off, feedback
+    assert len(views) == 8
     assert all("text/html" in o.data for o in views)  # a static table for viewers without widgets
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert printed.startswith("Nurse triage assistant (co-design): ")
