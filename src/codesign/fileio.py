@@ -227,18 +227,30 @@ def project_folder(root: Path, relative: Path | str, *, create: bool = True) -> 
         except OSError as e:
             msg = f"{current}: cannot use the folder ({os_reason(e)})"
             raise FileWriteError(msg) from e
-        if stat.S_ISLNK(info.st_mode):
-            msg = (
-                f"{current}: is a symbolic link; codesign writes only inside the project "
-                f"{root}, never through a link (nothing was written). Replace the link with "
-                "a folder"
-            )
-            raise FileWriteError(msg)
-        if not stat.S_ISDIR(info.st_mode):
-            kind = "a file" if stat.S_ISREG(info.st_mode) else _kind(info.st_mode)
-            msg = f"{current}: is {kind}, expected a folder (nothing was written)"
-            raise FileWriteError(msg)
+        _real_folder(
+            current,
+            info,
+            link=(
+                f"codesign writes only inside the project {root}, never through a link "
+                "(nothing was written). Replace the link with a folder"
+            ),
+            expected="a folder",
+        )
     return current
+
+
+def _real_folder(path: Path, info: os.stat_result, *, link: str, expected: str) -> None:
+    """Raise :class:`FileWriteError` unless ``info`` (``lstat`` of ``path``) is a real folder.
+
+    ``link`` says why a symbolic link is refused there; ``expected`` what the folder is for.
+    """
+    if stat.S_ISLNK(info.st_mode):
+        msg = f"{path}: is a symbolic link; {link}"
+        raise FileWriteError(msg)
+    if not stat.S_ISDIR(info.st_mode):
+        kind = "a file" if stat.S_ISREG(info.st_mode) else _kind(info.st_mode)
+        msg = f"{path}: is {kind}, expected {expected} (nothing was written)"
+        raise FileWriteError(msg)
 
 
 def output_folder(folder: Path, *, what: str = "output folder") -> Path:
@@ -255,15 +267,13 @@ def output_folder(folder: Path, *, what: str = "output folder") -> Path:
     except OSError as e:
         msg = f"{folder}: cannot use the {what} ({os_reason(e)})"
         raise FileWriteError(msg) from e
-    if info is not None and stat.S_ISLNK(info.st_mode):
-        msg = (
-            f"{folder}: is a symbolic link; the {what} must be a real folder (nothing was written)"
+    if info is not None:
+        _real_folder(
+            folder,
+            info,
+            link=f"the {what} must be a real folder (nothing was written)",
+            expected=f"a folder for the {what}",
         )
-        raise FileWriteError(msg)
-    if info is not None and not stat.S_ISDIR(info.st_mode):
-        kind = "a file" if stat.S_ISREG(info.st_mode) else _kind(info.st_mode)
-        msg = f"{folder}: is {kind}, expected a folder for the {what} (nothing was written)"
-        raise FileWriteError(msg)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:

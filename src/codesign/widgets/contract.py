@@ -89,6 +89,7 @@ class ColumnRow(RecordRow[Column]):
     model = Column
 
     def make_cells(self) -> list[Cell]:
+        self._bounds: list[float] | None = None
         self.low = _ui.text(placeholder="min", tooltip="Smallest value allowed")
         self.high = _ui.text(placeholder="max", tooltip="Largest value allowed")
         for bound in (self.low, self.high):
@@ -145,17 +146,9 @@ class ColumnRow(RecordRow[Column]):
             ),
         ]
 
-    def _range(self) -> list[float | None] | None:
-        """Both bounds as typed; ``None`` when both are empty (checked in :meth:`validate`)."""
-        if not (self.low.value.strip() or self.high.value.strip()):
-            return None
-        return [self._bound(self.low, "Minimum"), self._bound(self.high, "Maximum")]
-
-    def _bound(self, widget: ipw.Text, which: str) -> float | None:
-        try:
-            return read_bound(widget.value, which=which, column=self._name())
-        except EntryError:
-            return None
+    def _range(self) -> list[float] | None:
+        """The bounds :meth:`validate` read: both numbers, or ``None`` for no range."""
+        return self._bounds
 
     def _show_range(self, bounds: tuple[float, float] | None) -> None:
         low, high = bounds if bounds is not None else ("", "")
@@ -180,6 +173,7 @@ class ColumnRow(RecordRow[Column]):
             }
             self.render()
             return None
+        self._bounds = None if low is None or high is None else [low, high]
         return super().validate()
 
     def cleared(self) -> None:
