@@ -122,6 +122,25 @@ def _library_quiet() -> Iterator[None]:
             logging.getLogger(name).setLevel(level)
 
 
+@contextlib.contextmanager
+def _no_fingerprint() -> Iterator[None]:
+    """Keep Great Expectations from hashing every value of each pandas batch.
+
+    Its pandas engine hashes a whole batch (``pandas_data_fingerprint``, a batch marker that
+    only names the batch) whenever the batch is under ``HASH_THRESHOLD`` bytes: on a streamed
+    extract that is a pass over every row, as costly as a PHI scan, for a hash nobody reads (the
+    gate keys its result by the file's SHA-256). The threshold is lowered for the run only.
+    """
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    saved = engine.HASH_THRESHOLD
+    engine.HASH_THRESHOLD = 0
+    try:
+        yield
+    finally:
+        engine.HASH_THRESHOLD = saved
+
+
 def _checkpoint(
     gx: Any, context: Any, batch_definition: Any, checks: list[Check]
 ) -> tuple[Any, Any]:
@@ -179,7 +198,7 @@ def validate_batches(
     :func:`validate`.
     """
     gx = load()
-    with _library_quiet():
+    with _library_quiet(), _no_fingerprint():
         context = _context(gx, docs_dir)
         datasource = context.data_sources.add_pandas(name="extract")
         asset = datasource.add_dataframe_asset(name=source.asset_name)
