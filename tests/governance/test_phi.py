@@ -243,3 +243,30 @@ def test_every_rule_is_exercised_by_a_positive_case() -> None:
 
 def test_without_lookarounds_keeps_classes_and_escapes() -> None:
     assert phi.without_lookarounds("(?<![a-z(])x(?=[)])\\(y(?!z)") == "x\\(y"
+
+
+def test_the_screens_keep_every_value_a_rule_matches() -> None:
+    # The two RE2 screens run over every value; a value any rule matches must pass one of them.
+    import pyarrow.compute as pc
+
+    from codesign.synthetic.notes import development_set
+
+    notes = development_set()
+    texts = [t for t, _ in POSITIVES] + [n.text for n in (*notes.tuning, *notes.held_out)]
+    matched = [t for t in texts if any(r.compiled.search(t) for r in phi.rules())]
+    values = pa.array(matched)
+    kept = [pc.match_substring_regex(values, pattern=p) for p in phi.screen_patterns()]
+    for i, text in enumerate(matched):
+        assert any(k[i].as_py() for k in kept), [
+            r.name for r in phi.rules() if r.compiled.search(text)
+        ]
+
+
+def test_a_column_of_repeated_values_is_scanned_per_distinct_value() -> None:
+    # Repeated values (and nulls) get the masks of their distinct value, row by row.
+    rows = ["RAS", None, "tél 06 12 34 56 78", "RAS", "vu avec mme morvan"] * 3_000
+    masks = phi.scan_strings(pa.array(rows))
+    for i, text in enumerate(rows[:5]):
+        expected = phi.found_in(text) if text is not None else set()
+        for row in range(i, len(rows), 5):
+            assert {c for c, m in masks.items() if m[row]} == expected

@@ -2,7 +2,7 @@
 
 - :class:`ExpectColumnValuesToContainNoPhi`: a value must hold no identifier of one category
   (``phi.phone`` ...). On pandas, one metric scans a column for every category at once
-  (:func:`codesign.governance.phi.scan_strings`, one RE2 pass) and each category's expectation
+  (:func:`codesign.governance.phi.scan_strings`: two RE2 screens) and each category's expectation
   reads its mask; on PostgreSQL each category is a ``~`` condition (and an in-database check of
   the NIR key), so the work runs where the data is and no value leaves the database.
 - :class:`ExpectColumnValuesToMatchContractType`: a value must be of the contract's type

@@ -428,11 +428,18 @@ def found_in(text: str) -> set[str]:
 def scan_strings(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
     """For each category, which values hold identifying information (a boolean mask each).
 
-    RE2 passes over every value (:func:`prefilter_groups`: one per category, one per name rule,
-    since the first-name lists of the name rules make a combined automaton explode) find the
-    few values that may hold anything; only those are matched rule by rule, and only the rules
-    RE2 cannot decide alone (look-arounds, the NIR key) are confirmed with Python, on the values
-    RE2 retained. Nulls hold nothing.
+    Three stages, each on fewer values than the one before, so that the cost per row is a few
+    RE2 passes whatever the number of rules:
+
+    1. a column that repeats its values (a chief complaint, a history picked from a list) is
+       scanned once per distinct value, the masks spread back over the rows;
+    2. two RE2 passes over every value (:func:`screen_patterns`) find the few that may hold
+       anything;
+    3. only those are matched group by group (:func:`prefilter_groups`) and rule by rule, and
+       only the rules RE2 cannot decide alone (look-arounds, the NIR key) are confirmed with
+       Python, on the values RE2 retained.
+
+    Nulls hold nothing.
     """
     import numpy as np
     import pyarrow as pa
@@ -440,10 +447,62 @@ def scan_strings(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
 
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = pc.cast(values, pa.string())
+    distinct = _distinct_if_repeated(values)
+    if distinct is None:
+        return _screened_scan(values)
+    texts, positions = distinct
+    found = _screened_scan(texts)
+    return {category: np.append(mask, False)[positions] for category, mask in found.items()}
+
+
+_REPEAT_SAMPLE: Final = 10_000
+"""Values looked at to decide whether a column repeats enough to be scanned per distinct value."""
+
+
+def _distinct_if_repeated(
+    values: pa.Array | pa.ChunkedArray,
+) -> tuple[pa.Array, np.ndarray] | None:
+    """The distinct values and each row's position among them (nulls past the end), or None.
+
+    Hashing every value costs about one RE2 pass: worth it when the first rows show that at
+    most half the values are new, not for notes written one by one.
+    """
+    import pyarrow.compute as pc
+
+    sample = values.slice(0, _REPEAT_SAMPLE)
+    if 2 * pc.count_distinct(sample, mode="all").as_py() > len(sample):
+        return None
+    texts = pc.unique(values).drop_null()
+    positions = pc.index_in(values, value_set=texts).fill_null(len(texts))
+    return texts, positions.to_numpy()
+
+
+def _screened_scan(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
+    """Stages 2 and 3 of :func:`scan_strings` (strings in, a mask per category out)."""
+    import numpy as np
+    import pyarrow as pa
+
     size = len(values)
     masks = {category: np.zeros(size, dtype=bool) for category in PHI_CATEGORIES}
     if size == 0:
         return masks
+    retained = np.zeros(size, dtype=bool)
+    for pattern in screen_patterns():
+        retained |= _matches(values, pattern)
+    rows = np.flatnonzero(retained)
+    if rows.size == 0:
+        return masks
+    for category, mask in _rule_scan(values.take(pa.array(rows))).items():
+        masks[category][rows] = mask
+    return masks
+
+
+def _rule_scan(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
+    """Stage 3 of :func:`scan_strings`: a pass per group, then rule by rule where RE2 hit."""
+    import numpy as np
+    import pyarrow as pa
+
+    masks = {category: np.zeros(len(values), dtype=bool) for category in PHI_CATEGORIES}
     for pattern, group in prefilter_groups():
         suspects = np.flatnonzero(_matches(values, pattern))
         if suspects.size == 0:
@@ -476,6 +535,37 @@ def prefilter_groups() -> tuple[tuple[str, tuple[PhiRule, ...]], ...]:
         else:
             groups.append(("|".join(_re2_alternative(rule) for rule in found), found))
     return tuple(groups)
+
+
+_FIRST_NAME_RULES: Final = frozenset(
+    {"name.first_last", "name.caps_first", "name.lower_case", "name.lower_case_reversed"}
+)
+"""The rules built on the first-name list: their automata cannot be combined with others."""
+
+
+@functools.cache
+def screen_patterns() -> tuple[str, ...]:
+    """Two RE2 patterns such that a value any rule matches matches one of them.
+
+    - The rules without a first-name list, look-arounds removed, in one alternation.
+    - For the four rules built on the first-name list: a listed first name (as listed, in
+      capitals or in lower case; or ``mme``, ``mr``, ``mlle``, ``dr``, ``pr``) standing at the
+      start of a word and not followed by a lower-case letter, which each of them requires
+      (the name is followed by a blank, a hyphen, a dot or the end of the word). A literal
+      list with that one context makes a small automaton, where the rules' own contexts (a
+      capitalised word before or after) do not combine.
+
+    Each pattern costs about one pass of the simplest rule; the groups of
+    :func:`prefilter_groups` then run on the values retained only.
+    """
+    others = "|".join(
+        _re2_alternative(rule) for rule in rules() if rule.name not in _FIRST_NAME_RULES
+    )
+    names = first_names()
+    spellings = {*names, *(n.upper() for n in names), *(n.lower() for n in names)}
+    spellings |= {"mme", "mr", "mlle", "dr", "pr"}
+    listed = _alternatives(sorted(spellings))
+    return others, f"(?:^|[^{_LETTER}]){listed}(?:$|[^{_LOWER}])"
 
 
 def _re2_alternative(rule: PhiRule) -> str:
