@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -284,3 +284,26 @@ def run_cli() -> RunCli:
         )
 
     return run
+
+
+GRAM: int = 6
+"""The piece length of :func:`found_in`'s index (planted values are longer)."""
+
+
+def found_in(text: str, canaries: Iterable[str]) -> list[str]:
+    """The canaries that occur in ``text``, exactly as ``[c for c in canaries if c in text]``.
+
+    That plain loop is one scan of the text per canary: 16,000 planted values over the 7 MB a
+    demo writes took 80 s. Here every 6-character piece of the text is indexed once; a canary
+    whose first or last piece is not in the index cannot be in the text, and only the others
+    are searched for. Nothing is missed: a canary in the text has all its pieces there.
+    """
+    wanted = list(canaries)
+    if not wanted or not text:
+        return []
+    pieces = {text[i : i + GRAM] for i in range(len(text) - GRAM + 1)}
+    return [
+        c
+        for c in wanted
+        if (len(c) < GRAM or (c[:GRAM] in pieces and c[-GRAM:] in pieces)) and c in text
+    ]

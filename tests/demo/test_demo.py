@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.conftest import found_in
 
 from codesign.charter import Stage, load_charter
 from codesign.charter.feedback import read_feedback
@@ -189,7 +190,7 @@ def test_no_planted_identifier_leaves_the_data_folder(demo: Demo) -> None:
     texts = [demo.stdout, demo.stderr]
     texts += [p.read_bytes().decode("utf-8", errors="replace") for p in written]
     blob = "\n".join(texts)
-    leaked = [c for c in canaries if c in blob]
+    leaked = found_in(blob, canaries)
     assert leaked == []
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import found_in
 
 from codesign.charter import preset_text
 from codesign.project import PHI_CATEGORIES
@@ -63,7 +64,7 @@ def canary_forms(canaries: Iterable[str]) -> list[str]:
 def leaked(texts: dict[str, str], canaries: Iterable[str]) -> list[tuple[str, str]]:
     """``(where, canary)`` for every canary found in one of ``texts``."""
     forms = canary_forms(canaries)
-    return [(where, c) for where, text in texts.items() for c in forms if c in text]
+    return [(where, c) for where, text in texts.items() for c in found_in(text, forms)]
 
 
 def files_written(root: Path, *, skip: Iterable[Path] = ()) -> dict[str, str]:

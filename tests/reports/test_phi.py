@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from faker import Faker
+from tests.conftest import found_in
 
 from codesign.charter import load_charter
 from codesign.charter.model import Outcome
@@ -96,7 +97,7 @@ def test_planted_identifiers_never_reach_a_report(run_cli, tmp_path: Path) -> No
         "stderr": result.stderr,
         **{str(p): p.read_text(encoding="utf-8", errors="replace") for p in written},
     }
-    leaks = [(where, c) for where, text in texts.items() for c in canaries if c in text]
+    leaks = [(where, c) for where, text in texts.items() for c in found_in(text, canaries)]
     assert leaks == []
     html = next(p for p in written if p.suffix == ".html").read_text(encoding="utf-8")
     assert "The gate failed" in html

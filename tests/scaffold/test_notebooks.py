@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from tests.conftest import found_in
 
 from codesign.charter.feedback import FeedbackRecord, append_feedback
 from codesign.project import FEEDBACK_FILE, GateRecord, Project, record_gate_result
@@ -237,7 +238,7 @@ def test_governance_notebook_runs_the_gate_without_showing_values(with_data: Pat
     assert "phone numbers" in text
     assert (with_data / "governance" / "data_docs" / "index.html").exists()
     raw = out.read_text()
-    leaked = [c for c in (with_data / "canaries.txt").read_text().splitlines() if c in raw]
+    leaked = found_in(raw, (with_data / "canaries.txt").read_text().splitlines())
     assert leaked == []
 
 
