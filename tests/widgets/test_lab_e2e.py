@@ -4,8 +4,8 @@ The server is started as a user starts it, ``codesign lab --project P --no-brows
 127.0.0.1, a free port and a random token, with HOME and every Jupyter folder inside the test's
 tmp dir. Chromium opens ``notebooks/00_workshop.ipynb``, runs all cells, changes an outcome's
 target in the form and presses Save; the test then reads ``codesign.yaml`` on disk. A screenshot
-of the page is kept in the test's tmp dir. The server is shut down through its API and must exit
-cleanly.
+of the page is kept in ``.screenshots/lab/`` (git-ignored). The server is shut down through its
+API and must exit cleanly.
 """
 
 from __future__ import annotations
@@ -23,12 +23,18 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from codesign.scaffold import ProjectSpec, create_project
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator
+
 from ..conftest import CHROMIUM_ARGS, free_port
+
+SHOTS = Path(__file__).resolve().parents[2] / ".screenshots" / "lab"
 
 pytestmark = pytest.mark.e2e
 
@@ -154,6 +160,27 @@ def test_a_token_is_required_and_only_loopback_is_served(lab: Lab) -> None:
     assert "Extension Manager is 'readonly'" in text
 
 
+def forms_seen(notebook: Locator, names: tuple[str, ...]) -> set[str]:
+    """The forms drawn while the notebook is swept from top to bottom.
+
+    JupyterLab draws only the cells near the window (and drops those far from it), so each form
+    is looked for at every step of the sweep.
+    """
+    outer = notebook.locator(".jp-WindowedPanel-outer")
+    outer.evaluate("el => el.scrollTo(0, 0)")
+    seen: set[str] = set()
+    for _ in range(80):
+        notebook.page.wait_for_timeout(1000)
+        seen |= {name for name in names if notebook.locator(f".codesign-{name}").count()}
+        at_end = outer.evaluate(
+            "el => { const end = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;"
+            " el.scrollBy(0, 300); return end; }"
+        )
+        if at_end or seen == set(names):
+            break
+    return seen
+
+
 def test_workshop_form_saves_the_charter_from_the_browser(
     chromium_path: str, lab: Lab, tmp_path: Path
 ) -> None:
@@ -161,7 +188,8 @@ def test_workshop_form_saves_the_charter_from_the_browser(
 
     charter = lab.project / "codesign.yaml"
     before = charter.read_text(encoding="utf-8")
-    screenshot = tmp_path / "workshop.png"
+    screenshot = SHOTS / "workshop.png"  # git-ignored, to be looked at
+    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         try:
@@ -187,8 +215,17 @@ def test_workshop_form_saves_the_charter_from_the_browser(
             expect(status).to_contain_text("Saved to codesign.yaml at", timeout=STEP_TIMEOUT_MS)
 
             # every form rendered, none as an error, and the kernel printed no warning
-            for form in ("use-case-form", "outcome-editor", "decision-form", "signoff-form"):
-                expect(notebook.locator(f".codesign-{form}")).to_be_visible()
+            forms = (
+                "use-case-form",
+                "outcome-editor",
+                "intended-use-form",
+                "risk-form",
+                "contract-form",
+                "decision-form",
+                "signoff-form",
+            )
+            seen = forms_seen(notebook, forms)
+            assert seen == set(forms), notebook.locator(".jp-Cell").last.inner_text()[-800:]
             assert notebook.get_by_text("Error displaying widget").count() == 0
             # no "Would you like to get notified about official Jupyter news?" toast
             assert page.get_by_text("Jupyter news").count() == 0
