@@ -24,7 +24,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The compiled message catalogues gettext reads (git-ignored), from their .po files: the wheel's
+# are compiled by hatch_build.py; a working copy's here, whenever a translation changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/codesign/locale/*/LC_MESSAGES/codesign.po))
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics --input-file $< --output-file $@
+
+install: $(STAMP) $(MO_FILES)
 
 # The whole story on synthetic data, in $(DEMO_DIR)/ (an earlier demo there is replaced; the
 # demo refuses a folder it did not make). It prints the report's path at the end.

@@ -76,6 +76,14 @@ def isolated_home(
     monkeypatch.setenv("DO_NOT_TRACK", "true")
     monkeypatch.setenv("GX_ANALYTICS_ENABLED", "False")
     monkeypatch.setenv("MLFLOW_ALLOW_PICKLE_DESERIALIZATION", "false")
+    # English unless a test asks for another language: no developer's locale leaks in.
+    for name in ("CODESIGN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    from codesign import i18n
+
+    i18n.set_language(None)
+    i18n.set_project_language(None)
     return home
 
 

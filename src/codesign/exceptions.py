@@ -24,6 +24,19 @@ class CodesignError(Exception):
     """Root of every error codesign raises on purpose; the CLI exits 2 on it."""
 
 
+class LanguageError(CodesignError):
+    """Raised when a language is asked for that codesign does not speak (``--lang de``).
+
+    ``source`` names where it was asked (``--lang``, ``CODESIGN_LANG``), ``value`` what was
+    given.
+    """
+
+    def __init__(self, message: str, *, source: str, value: str) -> None:
+        self.source = source
+        self.value = value
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class CharterIssue:
     """One problem found in a charter.
@@ -35,15 +48,18 @@ class CharterIssue:
     loc: str
     message: str
     line: int | None = None
+    subject: str | None = None
+    """The record the field belongs to, as people name it (``outcome “Catch every…”``)."""
 
     def format(self, source: str | None = None) -> str:
-        """Render as ``file:line: loc: message``, the form editors and terminals link."""
+        """Render as ``file:line: loc: message (subject)``, the form editors and terminals link."""
         where = source or "<charter>"
         if self.line is not None:
             where = f"{where}:{self.line}"
+        message = f"{self.message} ({self.subject})" if self.subject else self.message
         if self.loc:
-            return f"{where}: {self.loc}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: {self.loc}: {message}"
+        return f"{where}: {message}"
 
 
 class CharterError(CodesignError):
@@ -59,9 +75,12 @@ class CharterError(CodesignError):
         *,
         path: Path | None = None,
         issues: Sequence[CharterIssue] = (),
+        language: str | None = None,
     ) -> None:
         self.path = path
         self.issues = tuple(issues)
+        self.language = language
+        """The language the message and issues are written in (the charter's), if known."""
         super().__init__(message)
 
     def __str__(self) -> str:

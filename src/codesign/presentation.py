@@ -11,7 +11,11 @@ Two shades of each colour: the palette's own, for marks and chart lines, and a d
 of the same hue that reaches the WCAG AA contrast for body text (4.5:1 on white) — the
 palette's green and vermillion alone do not.
 
-This module is on the ground floor: it imports nothing of codesign, so every layer may use it.
+Words are written in the reader's language (:mod:`codesign.i18n`): a mark holds its word as a
+catalogue message and says it in the current language; numbers go through Babel.
+
+This module is on the ground floor: it imports only :mod:`codesign.i18n` of codesign, so every
+layer may use it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import html
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
+
+from codesign import i18n
+from codesign.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -60,11 +67,17 @@ class Mark:
     """How one status reads: symbol, word, mark colour, text colour, and a terminal form."""
 
     symbol: str
-    word: str
+    label: str
+    """The word as written in the catalogue (English); :attr:`word` says it in the language."""
     colour: str
     text_colour: str
     ascii: str
     """The mark in plain ASCII, for a CI log or a Windows console."""
+
+    @property
+    def word(self) -> str:
+        """The word in the current language: "Met", "Atteint"."""
+        return i18n._(self.label)
 
 
 TONES: Final[dict[Tone, tuple[str, str]]] = {
@@ -76,16 +89,16 @@ TONES: Final[dict[Tone, tuple[str, str]]] = {
 """Mark colour and text colour of each tone."""
 
 VERDICTS: Final[dict[Verdict, Mark]] = {
-    "met": Mark("✓", "Met", BLUISH_GREEN, GREEN_TEXT, "ok"),
-    "not met": Mark("✗", "Not met", VERMILLION, VERMILLION_TEXT, "NO"),
-    "not measured": Mark(MISSING, "Not measured yet", GREY, GREY_TEXT, "-"),
+    "met": Mark("✓", N_("Met"), BLUISH_GREEN, GREEN_TEXT, "ok"),
+    "not met": Mark("✗", N_("Not met"), VERMILLION, VERMILLION_TEXT, "NO"),
+    "not measured": Mark(MISSING, N_("Not measured yet"), GREY, GREY_TEXT, "-"),
 }
 """The verdict of an outcome against its target, as every view shows it."""
 
 GATE_VERDICTS: Final[dict[GateVerdict, Mark]] = {
-    "passed": Mark("✓", "Passed", BLUISH_GREEN, GREEN_TEXT, "passed"),
-    "failed": Mark("✗", "Failed", VERMILLION, VERMILLION_TEXT, "FAILED"),
-    "not run": Mark(MISSING, "Not run", GREY, GREY_TEXT, "not run"),
+    "passed": Mark("✓", N_("Passed"), BLUISH_GREEN, GREEN_TEXT, "passed"),
+    "failed": Mark("✗", N_("Failed"), VERMILLION, VERMILLION_TEXT, "FAILED"),
+    "not run": Mark(MISSING, N_("Not run"), GREY, GREY_TEXT, "not run"),
 }
 """The governance gate's verdict on a data set, as every view shows it."""
 
@@ -110,21 +123,27 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def format_number(value: float | None) -> str:
+def format_number(value: float | None, *, language: i18n.Language | None = None) -> str:
     """A measured value as every view writes it: ``0.979``, ``80.6``, ``3.92``; ``–`` if none.
 
     The one number formatter of codesign: ``compare``, the report, the portfolio, notebooks and
     ``promote`` write a value through it, so the same value reads the same everywhere. Three
     digits after the point under 10 (proportions, trust on 1 to 5), one under 100 (SUS,
-    minutes), none above; trailing zeros dropped.
+    minutes), none above; trailing zeros dropped; written for the language (``0,979`` in
+    French) by :func:`codesign.i18n.format_decimal`.
     """
     if value is None or not math.isfinite(value):
         return MISSING
     size = abs(value)
-    text = f"{value:.0f}" if size >= 100 else f"{value:.1f}" if size >= 10 else f"{value:.3f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    places = 0 if size >= 100 else 1 if size >= 10 else 3
+    return i18n.format_decimal(value, places, language=language)
+
+
+def format_share(value: float | None, *, language: i18n.Language | None = None) -> str:
+    """A share (0 to 1) as a percentage for people: ``95%``, ``95 %`` in French; ``–`` if none."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    return i18n.format_percent(value, 0 if abs(value) >= 0.1 else 1, language=language)
 
 
 def number(value: float | None) -> str:

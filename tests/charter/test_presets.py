@@ -45,3 +45,68 @@ def test_triage_measures_sensitivity_on_levels_one_and_two() -> None:
 def test_unknown_preset() -> None:
     with pytest.raises(CharterError, match="unknown preset"):
         preset_text("radiology")
+
+
+# --- the French presets ------------------------------------------------------------------------
+
+SOURCES = {
+    "triage": ("ACS Committee on Trauma", "(2014)", "ACS-COT", "Sauro (2011)", "Sauro 2011"),
+    "imaging": ("Kuo et al., Radiology 2022;304:50-62", "Kuo 2022"),
+    "documentation": ("Sauro (2011)", "Sauro 2011"),
+    "blank": (),
+}
+"""What each preset cites, in both languages."""
+
+
+def _same_content(charter: object) -> dict[str, object]:
+    """What a translation keeps: every id, number, target, metric, column and decision score."""
+    from codesign.charter import Charter
+
+    assert isinstance(charter, Charter)
+    return {
+        "outcomes": [
+            (o.id, o.category, o.metric, str(o.target), o.owner, o.params) for o in charter.outcomes
+        ],
+        "columns": charter.data_contract.model_dump(mode="json"),
+        "scores": [(c.weight, c.build, c.buy, c.partner) for c in charter.decision.criteria],
+        "choice": charter.decision.choice,
+        "reports": charter.reports,
+        "evidence": charter.evidence,
+        "risks": [
+            (h.id, h.severity, h.likelihood, h.residual_severity, h.residual_likelihood)
+            for h in charter.risks
+        ],
+        "stage": charter.use_case.stage,
+        "people": [(s.name, s.side) for s in charter.stakeholders],
+    }
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_french_preset_has_the_same_targets_and_sources(name: str) -> None:
+    english_text, french_text = preset_text(name), preset_text(name, "fr")
+    english, french = parse_charter(english_text), parse_charter(french_text)
+    assert french.language is not None
+    assert french.language.value == "fr"
+    assert english.language is None
+    assert _same_content(french) == _same_content(english)
+    for source in SOURCES[name]:
+        assert source in english_text, source
+        assert source in french_text, source
+    assert french_text.count("\n#") >= english_text.count("\n#") - 1  # the comments translated
+    if name != "blank":
+        assert french.clinical_lead is not None
+        assert all(o.rationale for o in french.outcomes)
+        titles = {o.id: o.title for o in english.outcomes}
+        assert all(o.title != titles[o.id] for o in french.outcomes)
+        assert french.use_case.title != english.use_case.title
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_french_preset_round_trips_byte_for_byte(name: str) -> None:
+    text = preset_text(name, "fr")
+    assert CharterFile.from_text(text, "codesign.yaml").render() == text
+
+
+def test_unknown_preset_language() -> None:
+    with pytest.raises(CharterError, match='unknown language "de"'):
+        preset_text("triage", "de")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 from tests.conftest import free_port
@@ -73,3 +75,45 @@ def test_a_bad_port_is_refused(run_cli, tmp_path: Path) -> None:  # type: ignore
     result = run_cli("lab", "--project", str(tmp_path), "--port", "70000")
     assert result.returncode == 2
     assert "expected a port number from 1 to 65535" in result.stderr
+
+
+def test_french_lab_defaults_jupyterlab_s_interface_to_french(tmp_path: Path) -> None:
+    lab_dir = tmp_path / "lab"
+    (lab_dir / "settings").mkdir(parents=True)
+    own = {"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}
+    (lab_dir / "settings" / "overrides.json").write_text(json.dumps(own))
+    (lab_dir / "settings" / "page_config.json").write_text('{"disabledExtensions": {}}')
+    folder = tmp_path / "project"
+    folder.mkdir()
+    command = lab_command(
+        project(folder),
+        LabOptions(language="fr"),
+        {"JUPYTERLAB_DIR": str(lab_dir)},
+        euid=1000,
+    )
+    try:
+        assert command.settings is not None
+        assert f"--LabApp.app_settings_dir={command.settings}" in command.argv
+        overrides = json.loads((command.settings / "overrides.json").read_text())
+        assert overrides["@jupyterlab/translation-extension:plugin"] == {"locale": "fr_FR"}
+        assert (
+            overrides["@jupyterlab/apputils-extension:themes"]
+            == own["@jupyterlab/apputils-extension:themes"]
+        )  # the environment's own settings kept
+        assert (command.settings / "page_config.json").is_file()
+    finally:
+        if command.settings is not None:
+            shutil.rmtree(command.settings)
+
+
+def test_english_lab_keeps_jupyterlab_s_settings(tmp_path: Path) -> None:
+    command = lab_command(project(tmp_path), LabOptions(language="en"), {}, euid=1000)
+    assert command.settings is None
+    assert not any("app_settings_dir" in argument for argument in command.argv)
+
+
+def test_the_french_language_pack_is_installed() -> None:
+    from jupyterlab_server.translation_utils import get_language_packs
+
+    packs, _message = get_language_packs("fr_FR")
+    assert "fr_FR" in packs

@@ -117,11 +117,14 @@ def project_copy(built_project: Path, tmp_path: Path) -> Path:
 def insert_cell(project: Path, code: str, *, in_section: str) -> None:
     """Put a code cell into the project's report notebook, first in a section."""
     path = project / "notebooks" / "report.ipynb"
+    from codesign.reports.sections import HEADINGS
+
+    key = next(k for k, (title, _intro) in HEADINGS.items() if title.startswith(in_section))
     nb = nbformat.read(path, as_version=4)
     index = next(
         i
         for i, c in enumerate(nb.cells)
-        if c.cell_type == "markdown" and c.source.startswith(f"## {in_section}")
+        if c.cell_type == "code" and c.source == f'report.heading("{key}")'
     )
     nb.cells.insert(index + 1, nbformat.v4.new_code_cell(code))
     nbformat.write(nb, path)
@@ -143,7 +146,8 @@ def report_texts(path: Path) -> str:
             if output.get("output_type") == "stream":
                 parts.append(output["text"])
             data = output.get("data", {})
-            parts.extend(str(data.get(kind, "")) for kind in ("text/html", "text/plain"))
+            kinds = ("text/html", "text/markdown", "text/plain")
+            parts.extend(str(data.get(kind, "")) for kind in kinds)
     return "\n".join(parts)
 
 

@@ -103,7 +103,7 @@ def test_the_html_shows_no_code_and_embeds_the_charts(batch) -> None:
         assert 'alt="Chart of ' in image
     assert "<script" not in html  # no CDN, nothing loaded from elsewhere
     assert not re.search(r'(src|href)="https?://', html)
-    assert "<title>Triage: report of 2026-03-02 07:00 UTC</title>" in html
+    assert "<title>Triage: report of 2026-03-02 08:00 (Europe/Paris)</title>" in html
 
 
 def test_a_clean_report_shows_no_error_or_warning(batch) -> None:

@@ -60,7 +60,7 @@ def test_summary_counts_the_verdicts(report) -> None:
     assert f"<strong>{not_met} not met</strong>" in summary.html
     assert "3 iteration(s) logged" in summary.html
     assert "governance gate passed" in summary.html
-    assert "Report of 2026-03-02 07:00 UTC" in summary.html
+    assert "Report of 2026-03-02 08:00 (Europe/Paris)" in summary.html  # the project's zone
     assert summary.html.startswith("<h1")
 
 

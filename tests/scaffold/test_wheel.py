@@ -70,6 +70,9 @@ def test_scaffolds_from_an_installed_wheel(tmp_path: Path) -> None:
         "codesign/templates/reports/html/codesign-report/conf.json",
         "codesign/templates/reports/html/codesign-report/index.html.j2",
         "codesign/templates/charters/triage.yaml",
+        "codesign/templates/charters/fr/triage.yaml",
+        # compiled from the .po at build time (hatch_build.py), never committed
+        "codesign/locale/fr/LC_MESSAGES/codesign.mo",
     ):
         assert expected in names, expected
 

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Final
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from codesign.i18n import _
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -96,7 +98,7 @@ class ConsensusEvidence(BaseModel):
     @model_validator(mode="after")
     def _shares_fit(self) -> ConsensusEvidence:
         if self.share_critical + self.share_not_important > 1 + 1e-9:
-            msg = "share_critical and share_not_important add up to more than 1"
+            msg = _("share_critical and share_not_important add up to more than 1")
             raise ValueError(msg)
         return self
 
@@ -151,7 +153,9 @@ class TargetSummary:
 def check_score(score: object) -> int:
     """A GRADE score, 1 to 9; raises :class:`ValueError` in words otherwise."""
     if isinstance(score, bool) or not isinstance(score, int) or score not in SCALE:
-        msg = f"a rating goes from 1 (not important) to 9 (critical), got {score!r}"
+        msg = _(
+            "a rating goes from 1 (not important) to 9 (critical), got {score}", score=repr(score)
+        )
         raise ValueError(msg)
     return score
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError
 
@@ -21,6 +21,7 @@ from codesign.charter.model import Charter, CrossFieldError, _loc_text, raw_dupl
 from codesign.config import CHARTER_FILENAME, MAX_CHARTER_BYTES
 from codesign.exceptions import CharterError, CharterIssue, ConflictError, FileReadError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write, read_user_file, sha256_bytes
+from codesign.i18n import N_, _, project_language
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -91,12 +92,13 @@ class CharterFile:
 
     def validated(self) -> Charter:
         """The model, validated as a whole (cross-field rules included), as the loader would."""
-        try:
-            return Charter.model_validate(self.charter.model_dump())
-        except (ValidationError, CrossFieldError) as e:
-            issues = _issues(e, self._document)
-            msg = f"{self.path}: charter not saved, {len(issues)} problem(s)"
-            raise CharterError(msg, path=self.path, issues=issues) from None
+        with project_language(self.charter.language):
+            try:
+                return Charter.model_validate(self.charter.model_dump())
+            except (ValidationError, CrossFieldError) as e:
+                issues = _issues(e, self._document, raw=self.charter.model_dump(mode="json"))
+                msg = _("{path}: charter not saved, {n} problem(s)", path=self.path, n=len(issues))
+                raise CharterError(msg, path=self.path, issues=issues) from None
 
     def save(self) -> str:
         """Validate and write the charter atomically; returns the new file's SHA-256.
@@ -143,15 +145,18 @@ class CharterFile:
 
         fresh = self.reload()
         result = merge_changes(self._baseline, _dump(self.charter), fresh._baseline)
-        try:
-            fresh.charter = Charter.model_validate(result.data)
-        except (ValidationError, CrossFieldError) as e:
-            issues = _issues(e, fresh._document)
-            msg = (
-                f"{self.path}: your changes cannot be re-applied to the version on disk, "
-                f"{len(issues)} problem(s); your version is unchanged"
-            )
-            raise CharterError(msg, path=self.path, issues=issues) from None
+        with project_language(self.charter.language):
+            try:
+                fresh.charter = Charter.model_validate(result.data)
+            except (ValidationError, CrossFieldError) as e:
+                issues = _issues(e, fresh._document, raw=result.data)
+                msg = _(
+                    "{path}: your changes cannot be re-applied to the version on disk, "
+                    "{n} problem(s); your version is unchanged",
+                    path=self.path,
+                    n=len(issues),
+                )
+                raise CharterError(msg, path=self.path, issues=issues) from None
         return fresh, list(result.overridden)
 
     def _render(self, charter: Charter) -> str:
@@ -168,7 +173,11 @@ def load_charter(path: Path | str | None = None) -> CharterFile:
     try:
         data = read_user_file(file, limit=MAX_CHARTER_BYTES, what="charter")
     except FileNotFoundError:
-        msg = f"{file}: no charter here (expected a {CHARTER_FILENAME} file)"
+        msg = _(
+            "{path}: no charter here (expected a {filename} file)",
+            path=file,
+            filename=CHARTER_FILENAME,
+        )
         raise CharterError(msg, path=file) from None
     except FileReadError as e:
         raise CharterError(str(e), path=file) from e
@@ -193,12 +202,15 @@ def _dump(charter: Charter) -> dict[str, Any]:
 
 
 def _validate(document: CommentedMap, path: Path) -> Charter:
-    try:
-        return Charter.model_validate(document)
-    except (ValidationError, CrossFieldError) as e:
-        issues = _issues(e, document, raw=document)
-        msg = f"{path}: invalid charter, {len(issues)} problem(s)"
-        raise CharterError(msg, path=path, issues=issues) from None
+    """The charter model of ``document``; its problems are worded in the charter's language."""
+    language = document.get("language")
+    with project_language(language if isinstance(language, str) else None) as written_in:
+        try:
+            return Charter.model_validate(document)
+        except (ValidationError, CrossFieldError) as e:
+            issues = _issues(e, document, raw=document)
+            msg = _("{path}: invalid charter, {n} problem(s)", path=path, n=len(issues))
+            raise CharterError(msg, path=path, issues=issues, language=written_in) from None
 
 
 def validation_issues(
@@ -214,6 +226,38 @@ def validation_issues(
         CharterIssue(loc=_loc_text((*prefix, *loc)), message=message)
         for loc, message in _located_all(error)
     ]
+
+
+_SUBJECTS: Mapping[tuple[str, ...], tuple[str, str]] = {
+    ("outcomes",): ("title", N_("outcome “{name}”")),
+    ("stakeholders",): ("name", N_("stakeholder “{name}”")),
+    ("risks",): ("hazard", N_("hazard “{name}”")),
+    ("data_contract", "columns"): ("name", N_("column “{name}”")),
+    ("decision", "criteria"): ("name", N_("criterion “{name}”")),
+}
+"""Records a person knows by a name: an issue inside one names it (the outcome's title)."""
+
+
+def subject_of(raw: Any, loc: Loc) -> str | None:
+    """The record holding ``loc`` as people call it: ``outcome “Catch every…”``; else ``None``."""
+    for path, (key, template) in _SUBJECTS.items():
+        size = len(path)
+        if tuple(loc[:size]) != path or len(loc) <= size or not isinstance(loc[size], int):
+            continue
+        items: Any = raw
+        for part in path:
+            items = items.get(part) if isinstance(items, dict) else None
+        index = loc[size]
+        if isinstance(items, list) and isinstance(index, int) and 0 <= index < len(items):
+            record = items[index]
+            name = record.get(key) if isinstance(record, dict) else None
+            if isinstance(name, str) and name.strip():
+                return _(template, name=_short(name.strip()))
+    return None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _located_all(error: ValidationError | CrossFieldError) -> list[tuple[Loc, str]]:
@@ -234,7 +278,12 @@ def _issues(
     if raw is not None:
         located.extend(item for item in raw_duplicate_issues(raw) if item not in located)
     issues = [
-        CharterIssue(loc=_loc_text(loc), message=message, line=yamlio.line_of(document, loc))
+        CharterIssue(
+            loc=_loc_text(loc),
+            message=message,
+            line=yamlio.line_of(document, loc),
+            subject=subject_of(raw, loc) if raw is not None else None,
+        )
         for loc, message in located
     ]
     return sorted(issues, key=lambda i: (i.line or 0, i.loc))
@@ -250,42 +299,57 @@ def _located(detail: ErrorDetails) -> list[tuple[Loc, str]]:
 
 
 _EXPECTED: Mapping[str, str] = {
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_parsing": "expected a number",
-    "bool_parsing": "expected true or false",
-    "string_type": "expected text",
-    "list_type": "expected a list",
-    "dict_type": "expected a mapping of fields",
-    "model_type": "expected a mapping of fields",
-    "model_attributes_type": "expected a mapping of fields",
-    "tuple_type": "expected a list",
-    "datetime_parsing": "expected a date and time like 2026-03-01T09:30:00Z",
-    "datetime_from_date_parsing": "expected a date and time like 2026-03-01T09:30:00Z",
+    "int_parsing": N_("expected a whole number, got {got}"),
+    "int_from_float": N_("expected a whole number, got {got}"),
+    "float_parsing": N_("expected a number, got {got}"),
+    "bool_parsing": N_("expected true or false, got {got}"),
+    "string_type": N_("expected text, got {got}"),
+    "list_type": N_("expected a list, got {got}"),
+    "dict_type": N_("expected a mapping of fields, got {got}"),
+    "model_type": N_("expected a mapping of fields, got {got}"),
+    "model_attributes_type": N_("expected a mapping of fields, got {got}"),
+    "tuple_type": N_("expected a list, got {got}"),
+    "datetime_parsing": N_("expected a date and time like 2026-03-01T09:30:00Z, got {got}"),
+    "datetime_from_date_parsing": N_(
+        "expected a date and time like 2026-03-01T09:30:00Z, got {got}"
+    ),
+    "greater_than": N_("expected greater than {limit}, got {got}"),
+    "greater_than_equal": N_("expected greater than or equal to {limit}, got {got}"),
+    "less_than": N_("expected less than {limit}, got {got}"),
+    "less_than_equal": N_("expected less than or equal to {limit}, got {got}"),
+    "string_too_short": N_("expected at least {limit} character(s), got {got}"),
+    "string_too_long": N_("expected at most {limit} characters, got {got}"),
+    "too_short": N_("expected at least {limit} item(s), got {got}"),
+    "too_long": N_("expected at most {limit} items, got {got}"),
+    "string_pattern_mismatch": N_("expected text matching {limit}, got {got}"),
+    "enum": N_("expected one of: {limit}; got {got}"),
+    "literal_error": N_("expected one of: {limit}; got {got}"),
 }
+"""Pydantic's error types as our sentences, in the reader's language: what was expected and
+what was found (``{limit}``: the bound, length, pattern or choices)."""
+
+_LIMITS: Final = ("gt", "ge", "lt", "le", "min_length", "max_length", "pattern", "expected")
 
 
 def _message(detail: ErrorDetails) -> str:
     """Pydantic's error as our sentence: what was expected, what was found."""
     kind = detail["type"]
     value = detail.get("input")
+    ctx = detail.get("ctx") or {}
     if kind == "missing":
-        return "required field missing"
+        return _("required field missing")
     if kind == "extra_forbidden":
         return _unknown_field(detail)
-    if kind in ("enum", "literal_error"):
-        expected = (detail.get("ctx") or {}).get("expected", "")
-        return f"expected one of {expected}, got {_shown(value)}"
-    if kind in _EXPECTED:
-        return f"{_EXPECTED[kind]}, got {_shown(value)}"
     blank = value in ([], None) or (isinstance(value, str) and not value.strip())
     if kind in ("too_short", "string_too_short") and blank:
-        return "must not be empty"
-    if kind.startswith(("greater_than", "less_than", "too_", "string_")):
-        expected = re.sub(r"^input should (?:be |have )?", "expected ", detail["msg"].lower())
-        return f"{expected}, got {_shown(value)}"
-    if kind == "string_pattern_mismatch":
-        return f"expected {detail['msg'].lower()}, got {_shown(value)}"
+        return _("must not be empty")
+    if kind in _EXPECTED:
+        limit = next((ctx[key] for key in _LIMITS if key in ctx), "")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        if kind in ("enum", "literal_error"):
+            limit = ", ".join(re.findall(r"'([^']*)'", str(limit))) or limit
+        return _(_EXPECTED[kind], limit=limit, got=_shown(value))
     return str(detail["msg"]).removeprefix("Value error, ")
 
 
@@ -298,9 +362,11 @@ def _unknown_field(detail: ErrorDetails) -> str:
     name = str(loc[-1]) if loc else ""
     siblings = known_fields(tuple(loc[:-1]))
     close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
-    hint = f' (did you mean "{close[0]}"?)' if close else ""
-    expected = f"; expected one of: {', '.join(siblings)}" if siblings and not close else ""
-    return f"unknown field{hint}{expected}"
+    if close:
+        return _('unknown field (did you mean "{close}"?)', close=close[0])
+    if siblings:
+        return _("unknown field; expected one of: {fields}", fields=", ".join(siblings))
+    return _("unknown field")
 
 
 def _shown(value: object) -> str:
@@ -309,11 +375,11 @@ def _shown(value: object) -> str:
         text = value if len(value) <= 60 else value[:57] + "..."
         return f'"{text}"'
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if value is None:
-        return "nothing"
+        return _("nothing")
     return repr(value)
 
 

@@ -35,6 +35,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from codesign.charter.consensus import ConsensusEvidence, ConsensusRule
 from codesign.charter.registry import REGISTRY
+from codesign.i18n import N_, _
 from codesign.timeutil import as_utc
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def _printable(text: str) -> str:
     if found:
         raise PydanticCustomError(
             "control_character",
-            "contains an invisible control character (U+{code}); remove it",
+            _("contains an invisible control character (U+{code}); remove it"),
             {"code": f"{ord(found.group()):04X}"},
         )
     return text
@@ -116,6 +117,8 @@ class _Model(BaseModel):
 _TARGET_RE: Final = re.compile(
     r"^\s*(>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$"
 )
+_DECIMAL_COMMA_RE: Final = re.compile(r"^\s*(>=|<=|>|<)\s*[-+]?\d+,\d+\s*$")
+"""A target written with a decimal comma (``>= 0,95``): read as ``>= 0.95``."""
 TARGET_PATTERN: Final = r"^\s*(>=|<=|>|<)\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
 
 
@@ -162,11 +165,13 @@ class Target:
         """Parse ``">= 0.95"``; raises pydantic's custom error naming what was expected."""
         if isinstance(text, Target):
             return text
+        if isinstance(text, str) and _DECIMAL_COMMA_RE.match(text):
+            text = text.replace(",", ".")  # ">= 0,95" as a French hand writes it
         match = _TARGET_RE.match(text) if isinstance(text, str) else None
         if match is None:
             raise PydanticCustomError(
                 "target_syntax",
-                'expected an operator and a number like ">= 0.95", got {got}',
+                _('expected an operator and a number like ">= 0.95", got {got}'),
                 {"got": json.dumps(text) if isinstance(text, str) else repr(text)},
             )
         op = cast("Operator", match.group(1))  # the pattern admits only these four
@@ -205,9 +210,34 @@ class Stage(StrEnum):
     RETIRED = "retired"
 
     @property
+    def label(self) -> str:
+        """The stage in the reader's language ("co-design", "co-conception")."""
+        return _(_STAGE_LABELS[self])
+
+    @property
     def deployed(self) -> bool:
         """A stage at which the tool is used on patients: reached only by a go decision."""
         return self in (Stage.PILOT, Stage.SCALED)
+
+
+_STAGE_LABELS: Final = {
+    Stage.IDEA: N_("idea"),
+    Stage.CO_DESIGN: N_("co-design"),
+    Stage.PILOT: N_("pilot"),
+    Stage.SCALED: N_("scaled"),
+    Stage.RETIRED: N_("retired"),
+}
+
+
+class Language(StrEnum):
+    """A language codesign speaks (:data:`codesign.i18n.LANGUAGES`)."""
+
+    EN = "en"
+    FR = "fr"
+
+
+CLINICAL_LEAD_ROLES: Final = ("clinical lead", "responsable clinique")
+"""What a clinical lead's role says, in each language (a role naming one makes them the lead)."""
 
 
 class UseCase(_Model):
@@ -270,6 +300,22 @@ class Category(StrEnum):
     EQUITY = "equity"
     ADOPTION = "adoption"
 
+    @property
+    def label(self) -> str:
+        """The category in the reader's language ("time saved", "temps gagné")."""
+        return _(_CATEGORY_LABELS[self])
+
+
+_CATEGORY_LABELS: Final = {
+    Category.ACCURACY: N_("accuracy"),
+    Category.SAFETY: N_("safety"),
+    Category.USABILITY: N_("usability"),
+    Category.TIME_SAVED: N_("time saved"),
+    Category.TRUST: N_("trust"),
+    Category.EQUITY: N_("equity"),
+    Category.ADOPTION: N_("adoption"),
+}
+
 
 class Outcome(_Model):
     """One definition of success, owned by a person, measured on every iteration."""
@@ -300,10 +346,12 @@ class Outcome(_Model):
         hint = REGISTRY.suggest(name)
         raise PydanticCustomError(
             "unknown_metric",
-            "unknown metric {got}{hint}; expected one of: {choices}",
+            _("unknown metric {got} (did you mean {hint}?); expected one of: {choices}")
+            if hint
+            else _("unknown metric {got}; expected one of: {choices}"),
             {
                 "got": json.dumps(name),
-                "hint": f' (did you mean "{hint}"?)' if hint else "",
+                "hint": json.dumps(hint),
                 "choices": ", ".join(REGISTRY.names()),
             },
         )
@@ -414,7 +462,7 @@ class Column(_Model):
         if bounds is not None and bounds[0] > bounds[1]:
             raise PydanticCustomError(
                 "range_order",
-                "expected [min, max] with min <= max, got min {low} > max {high}",
+                _("expected [min, max] with min <= max, got min {low} > max {high}"),
                 {"low": _number_text(bounds[0]), "high": _number_text(bounds[1])},
             )
         return bounds
@@ -425,12 +473,12 @@ class Column(_Model):
         if values is None:
             return None
         if not values:
-            raise PydanticCustomError("allowed_empty", "expected at least one allowed value", {})
+            raise PydanticCustomError("allowed_empty", _("expected at least one allowed value"), {})
         seen: set[str] = set()
         for value in values:
             if str(value) in seen:
                 raise PydanticCustomError(
-                    "allowed_duplicate", "value {value} is listed twice", {"value": repr(value)}
+                    "allowed_duplicate", _("value {value} is listed twice"), {"value": repr(value)}
                 )
             seen.add(str(value))
         return values
@@ -440,7 +488,10 @@ class Column(_Model):
         issues: list[tuple[Loc, str]] = []
         if self.range is not None and self.type not in _NUMERIC_TYPES:
             issues.append(
-                (("range",), f"a range needs an integer or number column, not {self.type}")
+                (
+                    ("range",),
+                    _("a range needs an integer or number column, not {type}", type=self.type),
+                )
             )
         if self.allowed is not None:
             typed = _typed_allowed(self.allowed, self.type)
@@ -475,7 +526,7 @@ def _typed_allowed(values: list[Scalar], column_type: ColumnType) -> list[Scalar
             else:
                 converted.append(str(value))
         except ValueError:
-            return f"value {value!r} is not a valid {column_type}"
+            return _("value {value} is not a valid {type}", value=repr(value), type=column_type)
     return converted
 
 
@@ -485,7 +536,7 @@ def _as_bool(value: Scalar) -> bool:
         return True
     if text in ("false", "no", "0"):
         return False
-    msg = f"not a boolean: {value!r}"
+    msg = _("not a boolean: {value}", value=repr(value))
     raise ValueError(msg)
 
 
@@ -518,6 +569,18 @@ class DecisionOption(StrEnum):
     BUILD = "build"
     BUY = "buy"
     PARTNER = "partner"
+
+    @property
+    def label(self) -> str:
+        """The option in the reader's language ("buy", "acheter")."""
+        return _(_DECISION_LABELS[self])
+
+
+_DECISION_LABELS: Final = {
+    DecisionOption.BUILD: N_("build"),
+    DecisionOption.BUY: N_("buy"),
+    DecisionOption.PARTNER: N_("partner"),
+}
 
 
 Score = Annotated[float, Field(ge=1, le=5)]
@@ -598,7 +661,7 @@ class Reports(_Model):
         if len(expression.split()) != 5 or not croniter.is_valid(expression):
             raise PydanticCustomError(
                 "cron",
-                'expected a cron expression of five fields like "0 7 * * MON", got {got}',
+                _('expected a cron expression of five fields like "0 7 * * MON", got {got}'),
                 {"got": json.dumps(expression)},
             )
         return expression
@@ -611,7 +674,7 @@ class Reports(_Model):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise PydanticCustomError(
                 "timezone",
-                'expected an IANA time zone like "Europe/Paris", got {got}',
+                _('expected an IANA time zone like "Europe/Paris", got {got}'),
                 {"got": json.dumps(name)},
             ) from None
         return name
@@ -653,6 +716,9 @@ class Charter(_Model):
 
     schema_version: int = Field(json_schema_extra={"enum": list(SUPPORTED_VERSIONS)})
     """Format version; this codesign reads 1 and 2, and writes 2 once a format 2 field is set."""
+    language: Language | None = None
+    """en | fr: the language the project's people read (reports, forms, messages); unset, the
+    locale's. ``--lang`` and ``CODESIGN_LANG`` override it."""
     use_case: UseCase
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
@@ -679,8 +745,12 @@ class Charter(_Model):
         if version not in SUPPORTED_VERSIONS:
             raise PydanticCustomError(
                 "schema_version",
-                "this codesign reads charter formats {supported}, got {got}",
-                {"supported": " and ".join(map(str, SUPPORTED_VERSIONS)), "got": version},
+                _("this codesign reads charter formats {versions} and {latest}, got {got}"),
+                {
+                    "versions": ", ".join(map(str, SUPPORTED_VERSIONS[:-1])),
+                    "latest": SUPPORTED_VERSIONS[-1],
+                    "got": version,
+                },
             )
         return version
 
@@ -707,7 +777,8 @@ class Charter(_Model):
             (
                 s
                 for s in self.stakeholders
-                if s.side is Side.INTERNAL and "clinical lead" in s.role.casefold()
+                if s.side is Side.INTERNAL
+                and any(role in s.role.casefold() for role in CLINICAL_LEAD_ROLES)
             ),
             None,
         )
@@ -726,6 +797,8 @@ class Charter(_Model):
             data.pop("consensus", None)
         if data["use_case"].get("stage_reason") is None:
             data["use_case"].pop("stage_reason", None)
+        if data.get("language") is None:
+            data.pop("language", None)
         for outcome in data["outcomes"]:
             if outcome.get("consensus") is None:
                 outcome.pop("consensus", None)
@@ -803,7 +876,16 @@ def _duplicates(items: Iterable[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
     issues: list[tuple[Loc, str]] = []
     for loc, key in items:
         if key in first:
-            issues.append((loc, f"duplicate {key!r}, already used at {_loc_text(first[key])}"))
+            issues.append(
+                (
+                    loc,
+                    _(
+                        "duplicate {key}, already used at {first}",
+                        key=repr(key),
+                        first=_loc_text(first[key]),
+                    ),
+                )
+            )
         else:
             first[key] = loc
     return issues

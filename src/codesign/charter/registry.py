@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from codesign.i18n import N_, _
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
@@ -74,7 +76,7 @@ class BinaryParams(MetricParams):
         if levels is None:
             return None
         if not levels or any(level < 1 or level > 5 for level in levels):
-            msg = "expected a non-empty list of triage levels between 1 and 5"
+            msg = _("expected a non-empty list of triage levels between 1 and 5")
             raise ValueError(msg)
         return sorted(set(levels))
 
@@ -100,7 +102,9 @@ class SubgroupParams(BinaryParams):
         spec = REGISTRY.get(name)
         if spec is None or spec.kind is not MetricKind.BINARY:
             choices = ", ".join(s.name for s in REGISTRY if s.kind is MetricKind.BINARY)
-            msg = f"expected a binary metric ({choices}), got {name!r}"
+            msg = _(
+                "expected a binary metric ({choices}), got {name}", choices=choices, name=repr(name)
+            )
             raise ValueError(msg)
         return name
 
@@ -117,10 +121,26 @@ class MetricSpec:
     higher_is_better: bool
     params: type[MetricParams] = NoParams
     unit: str = ""
+    """The unit after a value ("min"); :attr:`display_unit` in the reader's language."""
     value_range: tuple[float, float] | None = None
     """Where every value lies (a proportion: 0 to 1), for charts and the form's hints."""
     target_scale: tuple[float, float] | None = None
     """Where a target may lie, when not :attr:`value_range` (minutes saved: 0 to a day)."""
+
+    @property
+    def display_title(self) -> str:
+        """:attr:`title` in the reader's language ("Sensibilité")."""
+        return _(self.title)
+
+    @property
+    def display_summary(self) -> str:
+        """:attr:`summary` in the reader's language."""
+        return _(self.summary)
+
+    @property
+    def display_unit(self) -> str:
+        """:attr:`unit` in the reader's language (empty: none)."""
+        return _(self.unit) if self.unit else ""
 
     @property
     def scale(self) -> tuple[float, float] | None:
@@ -142,17 +162,24 @@ class MetricSpec:
         impossible = (op == ">" and value >= high) or (op == "<" and value <= low)
         if low <= value <= high and not impossible:
             return None
-        unit = f" {self.unit}" if self.unit else ""
-        got = f'"{op} {number}"'
+        words = {
+            "got": f'"{op} {number}"',
+            "metric": self.name,
+            "low": f"{low:g}",
+            "high": f"{high:g}{f' {self.unit}' if self.unit else ''}",
+        }
         if low <= value <= high:
-            message = f"{got} can never be met: {self.name} goes from {low:g} to {high:g}{unit}"
-        else:
-            scale_text = f"{low:g} to {high:g}{unit}"
-            message = f"expected a target on the scale of {self.name}, {scale_text}, got {got}"
+            return _("{got} can never be met: {metric} goes from {low} to {high}", **words)
         guess = _percent_as_share(number)
         if guess is not None and low <= float(guess) <= high:
-            message += f' (did you mean "{op} {guess}"?)'
-        return message
+            return _(
+                "expected a target on the scale of {metric}, {low} to {high}, got {got} "
+                '(did you mean "{op} {guess}"?)',
+                op=op,
+                guess=guess,
+                **words,
+            )
+        return _("expected a target on the scale of {metric}, {low} to {high}, got {got}", **words)
 
     def parse_params(self, raw: Mapping[str, Any]) -> MetricParams:
         """Validate an outcome's ``params`` for this metric (raises pydantic's ValidationError)."""
@@ -213,8 +240,8 @@ REGISTRY = MetricRegistry()
 _BUILTINS: tuple[MetricSpec, ...] = (
     MetricSpec(
         "sensitivity",
-        "Sensitivity",
-        "Of the patients who really had the condition, the share the tool caught.",
+        N_("Sensitivity"),
+        N_("Of the patients who really had the condition, the share the tool caught."),
         MetricKind.BINARY,
         higher_is_better=True,
         params=BinaryParams,
@@ -222,8 +249,8 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "specificity",
-        "Specificity",
-        "Of the patients without the condition, the share the tool rightly left alone.",
+        N_("Specificity"),
+        N_("Of the patients without the condition, the share the tool rightly left alone."),
         MetricKind.BINARY,
         higher_is_better=True,
         params=BinaryParams,
@@ -231,8 +258,8 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "ppv",
-        "Positive predictive value",
-        "When the tool raises an alert, how often the patient really has the condition.",
+        N_("Positive predictive value"),
+        N_("When the tool raises an alert, how often the patient really has the condition."),
         MetricKind.BINARY,
         higher_is_better=True,
         params=BinaryParams,
@@ -240,8 +267,8 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "npv",
-        "Negative predictive value",
-        "When the tool stays silent, how often the patient really is fine.",
+        N_("Negative predictive value"),
+        N_("When the tool stays silent, how often the patient really is fine."),
         MetricKind.BINARY,
         higher_is_better=True,
         params=BinaryParams,
@@ -249,9 +276,11 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "accuracy",
-        "Accuracy",
-        "Share of all patients the tool classified correctly (misleading when the condition "
-        "is rare).",
+        N_("Accuracy"),
+        N_(
+            "Share of all patients the tool classified correctly (misleading when the condition "
+            "is rare)."
+        ),
         MetricKind.BINARY,
         higher_is_better=True,
         params=BinaryParams,
@@ -259,8 +288,10 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "f1",
-        "F1 score",
-        "One number balancing catching cases (sensitivity) and being right when alerting (PPV).",
+        N_("F1 score"),
+        N_(
+            "One number balancing catching cases (sensitivity) and being right when alerting (PPV)."
+        ),
         MetricKind.BINARY,
         higher_is_better=True,
         params=BinaryParams,
@@ -268,9 +299,11 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "auroc",
-        "Area under the ROC curve",
-        "How well the risk score ranks sick patients above well ones: 0.5 is a coin toss, "
-        "1 is perfect.",
+        N_("Area under the ROC curve"),
+        N_(
+            "How well the risk score ranks sick patients above well ones: 0.5 is a coin toss, "
+            "1 is perfect."
+        ),
         MetricKind.BINARY,
         higher_is_better=True,
         params=BinaryParams,
@@ -278,8 +311,8 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "auprc",
-        "Area under the precision-recall curve",
-        "How well the risk score finds rare cases without drowning staff in false alerts.",
+        N_("Area under the precision-recall curve"),
+        N_("How well the risk score finds rare cases without drowning staff in false alerts."),
         MetricKind.BINARY,
         higher_is_better=True,
         params=BinaryParams,
@@ -287,9 +320,11 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "brier",
-        "Brier score",
-        "Average squared gap between predicted risk and what happened: 0 is perfect, lower "
-        "is better.",
+        N_("Brier score"),
+        N_(
+            "Average squared gap between predicted risk and what happened: 0 is perfect, lower "
+            "is better."
+        ),
         MetricKind.BINARY,
         higher_is_better=False,
         params=BinaryParams,
@@ -297,9 +332,11 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "ece",
-        "Expected calibration error",
-        "How far predicted risks are from observed frequencies (a 20% risk should come true "
-        "1 time in 5); lower is better.",
+        N_("Expected calibration error"),
+        N_(
+            "How far predicted risks are from observed frequencies (a risk of 20 percent should "
+            "come true 1 time in 5); lower is better."
+        ),
         MetricKind.BINARY,
         higher_is_better=False,
         params=CalibrationParams,
@@ -307,63 +344,75 @@ _BUILTINS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "under_triage_rate",
-        "Under-triage rate",
-        "Share of patients given a less urgent triage level than they needed: the dangerous "
-        "error; lower is better.",
+        N_("Under-triage rate"),
+        N_(
+            "Share of patients given a less urgent triage level than they needed: the dangerous "
+            "error; lower is better."
+        ),
         MetricKind.ORDINAL,
         higher_is_better=False,
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
         "over_triage_rate",
-        "Over-triage rate",
-        "Share of patients given a more urgent level than they needed: costs beds and staff "
-        "time; lower is better.",
+        N_("Over-triage rate"),
+        N_(
+            "Share of patients given a more urgent level than they needed: costs beds and staff "
+            "time; lower is better."
+        ),
         MetricKind.ORDINAL,
         higher_is_better=False,
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
         "minutes_saved",
-        "Minutes saved",
-        "Typical (median) minutes saved per task, from timed tasks with and without the tool.",
+        N_("Minutes saved"),
+        N_("Typical (median) minutes saved per task, from timed tasks with and without the tool."),
         MetricKind.FEEDBACK,
         higher_is_better=True,
-        unit="min",
+        unit=N_("min"),
         target_scale=(0.0, 24 * 60.0),
     ),
     MetricSpec(
         "sus",
-        "System Usability Scale",
-        "Users' usability score from the standard 10-question survey, 0 to 100: 68 is "
-        "average, above 80 is excellent.",
+        N_("System Usability Scale"),
+        N_(
+            "Users' usability score from the standard 10-question survey, 0 to 100: 68 is "
+            "average, above 80 is excellent."
+        ),
         MetricKind.FEEDBACK,
         higher_is_better=True,
         value_range=(0.0, 100.0),
     ),
     MetricSpec(
         "trust",
-        "Trust",
-        "How much users trust the tool, averaged over the trust questions: 1 (not at all) to "
-        "5 (fully).",
+        N_("Trust"),
+        N_(
+            "How much users trust the tool, averaged over the trust questions: 1 (not at all) to "
+            "5 (fully)."
+        ),
         MetricKind.FEEDBACK,
         higher_is_better=True,
         value_range=(1.0, 5.0),
     ),
     MetricSpec(
         "reviewed_accuracy",
-        "Clinician-rated accuracy",
-        "Share of the tool's outputs that reviewing clinicians rated accurate, with no "
-        "clinically significant error.",
+        N_("Clinician-rated accuracy"),
+        N_(
+            "Share of the tool's outputs that reviewing clinicians rated accurate, with no "
+            "clinically significant error."
+        ),
         MetricKind.FEEDBACK,
         higher_is_better=True,
         value_range=(0.0, 1.0),
     ),
     MetricSpec(
         "subgroup_gap",
-        "Gap between groups",
-        "The largest difference of a metric between groups of patients (e.g. women and men): "
-        "0 means equal; lower is better.",
+        N_("Gap between groups"),
+        N_(
+            "The largest difference of a metric between groups of patients (e.g. women and men): "
+            "0 means equal; lower is better."
+        ),
         MetricKind.SUBGROUP,
         higher_is_better=False,
         params=SubgroupParams,

@@ -19,6 +19,7 @@ from pydantic import Field, StringConstraints
 
 # model.py imports this module before defining Charter: only names defined above that point.
 from codesign.charter.model import Name, OutcomeId, Text, _Model
+from codesign.i18n import N_, _
 
 if TYPE_CHECKING:
     from codesign.charter.model import Charter, Loc
@@ -45,9 +46,21 @@ ALARP_MAX: Final = 12
 above (e.g. major and likely) are unacceptable."""
 
 
-SEVERITY_WORDS: Final = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "catastrophic"}
+SEVERITY_WORDS: Final = {
+    1: N_("minor"),
+    2: N_("moderate"),
+    3: N_("serious"),
+    4: N_("major"),
+    5: N_("catastrophic"),
+}
 """Each severity level in words, as the forms and the report name it."""
-LIKELIHOOD_WORDS: Final = {1: "very rare", 2: "rare", 3: "possible", 4: "likely", 5: "very likely"}
+LIKELIHOOD_WORDS: Final = {
+    1: N_("very rare"),
+    2: N_("rare"),
+    3: N_("possible"),
+    4: N_("likely"),
+    5: N_("very likely"),
+}
 """Each likelihood level in words, as the forms and the report name it."""
 
 
@@ -154,11 +167,16 @@ def risk_issues(charter: Charter) -> list[tuple[Loc, str]]:
     for i, hazard in enumerate(charter.risks):
         for j, outcome in enumerate(hazard.monitoring):
             if outcome not in outcome_ids:
-                known = ", ".join(sorted(outcome_ids)) or "none defined yet"
+                known = ", ".join(sorted(outcome_ids))
+                message = (
+                    _("no outcome {outcome} in this charter; expected one of: {known}")
+                    if known
+                    else _("no outcome {outcome} in this charter, which has none yet")
+                )
                 issues.append(
                     (
                         ("risks", i, "monitoring", j),
-                        f"no outcome {outcome!r} in this charter; expected one of: {known}",
+                        message.format(outcome=repr(outcome), known=known),
                     )
                 )
         if (hazard.residual_severity is None) != (hazard.residual_likelihood is None):
@@ -168,7 +186,10 @@ def risk_issues(charter: Charter) -> list[tuple[Loc, str]]:
                 else ("residual_severity")
             )
             issues.append(
-                (("risks", i, missing), "residual severity and likelihood go together; set both")
+                (
+                    ("risks", i, missing),
+                    _("residual severity and likelihood go together; set both"),
+                )
             )
     issues.extend(
         _duplicates(

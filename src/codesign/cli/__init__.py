@@ -19,6 +19,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Final
 
+from codesign.cli import options
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     _add_verbosity(parser, verbose=0, quiet=False)
+    options.add_lang(parser, default=None)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"codesign.cli.{name}")
@@ -67,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         # `codesign report run -q` as well as `codesign -q report run`; given only where typed
         # (SUPPRESS), so an option before the command is not reset by the command's default.
         _add_verbosity(command, verbose=argparse.SUPPRESS, quiet=argparse.SUPPRESS)
+        options.add_lang(command, default=argparse.SUPPRESS)
     return parser
 
 
@@ -102,11 +106,13 @@ class _VersionAction(argparse.Action):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
-    from codesign.config import quiet_telemetry
-    from codesign.exceptions import CodesignError
-
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help and --version end here, before any import below
+
+    from codesign import i18n
+    from codesign.config import quiet_telemetry
+    from codesign.exceptions import CodesignError, LanguageError
+
     _configure_logging(args.verbose, quiet=args.quiet)
     quiet_telemetry()
     handler = getattr(args, "handler", None)
@@ -114,12 +120,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        code: int = handler(args)
-    except CodesignError as e:
+        i18n.environment_language()  # CODESIGN_LANG=de stops here, named, before any work
+    except LanguageError as e:
         print(f"codesign: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    i18n.set_language(args.lang)
+    try:
+        code: int = handler(args)
+    except CodesignError as e:
+        # in the language the message was written in (a charter's, read with the file)
+        with i18n.use_language(getattr(e, "language", None)):
+            print(i18n._("codesign: error: {error}", error=e), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("codesign: interrupted", file=sys.stderr)
+        print(i18n._("codesign: interrupted"), file=sys.stderr)
         return 130
     return code
 

@@ -49,8 +49,10 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Validate a charter and say so; invalid charters list every issue with its line."""
+    from codesign import i18n
     from codesign.charter import charter_path, load_charter
     from codesign.exceptions import CharterError
+    from codesign.i18n import _, ngettext
     from codesign.system import first_line
 
     path = charter_path(args.path)
@@ -64,6 +66,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(json.dumps({"valid": False, "path": str(path), "error": message, "issues": issues}))
         return 2
     charter = file.charter
+    i18n.set_project_language(charter.language)
     stage_problem = _stage_problem(charter, path)
     summary = {
         "valid": True,
@@ -80,15 +83,26 @@ def run_validate(args: argparse.Namespace) -> int:
         print(json.dumps(summary))
     else:
         print(
-            f'{path}: valid charter "{charter.use_case.title}" '
-            f"({summary['outcomes']} outcomes, {summary['columns']} data columns, "
-            f"sha256 {str(summary['charter_sha256'])[:12]})"
+            _(
+                '{path}: valid charter "{title}" ({outcomes} outcomes, {columns} data columns, '
+                "sha256 {sha})",
+                path=path,
+                title=charter.use_case.title,
+                outcomes=len(charter.outcomes),
+                columns=len(charter.data_contract.columns),
+                sha=charter.content_sha256()[:12],
+            )
         )
         outdated = len(charter.outdated_signoffs())
         if outdated:
-            print(f"  note: {outdated} sign-off(s) predate the current content")
+            note = ngettext(
+                "{n} sign-off predates the current content",
+                "{n} sign-offs predate the current content",
+                outdated,
+            )
+            print("  " + _("note: {note}", note=note))
         if stage_problem:
-            print(f"  note: {stage_problem}")
+            print("  " + _("note: {note}", note=stage_problem))
     return 0
 
 

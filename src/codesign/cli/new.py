@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from codesign.cli.options import language_code
+
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
@@ -51,6 +53,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="DIR",
         help="where to create the project folder (default: the current folder)",
     )
+    parser.add_argument(
+        "--language",
+        type=language_code,
+        metavar="LANG",
+        help="en or fr: the preset's language and the charter's language: (default: --lang, "
+        "CODESIGN_LANG, else the locale's, else en)",
+    )
     parser.add_argument("--no-input", action="store_true", help="never ask; use the defaults")
     parser.add_argument("--clinical-lead", metavar="NAME", help="the clinical lead's name")
     parser.add_argument(
@@ -65,6 +74,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Check every answer, ask for the missing ones in a terminal, scaffold, say what's next."""
+    from codesign.i18n import current_language
     from codesign.scaffold import ProjectSpec, create_project, slug_for
 
     slug_for(args.name)  # a bad name is refused before any question is asked
@@ -73,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         for key in ("preset", *(name for name, _ in _OPTIONAL))
         if (value := getattr(args, key)) is not None
     }
+    answers["language"] = args.language or current_language()
     if not args.no_input and sys.stdin.isatty():
         answers = _Interview(args.name, answers, input).run()
     spec = ProjectSpec.from_name(args.name, **answers)
@@ -101,7 +112,9 @@ class _Interview:
 
         if "preset" not in self.answers:
             self._question("preset", f"Charter preset ({', '.join(PRESETS)})", DEFAULT_PRESET)
-        defaults = preset_defaults(self.answers.get("preset", DEFAULT_PRESET))
+        defaults = preset_defaults(
+            self.answers.get("preset", DEFAULT_PRESET), self.answers.get("language", "en")
+        )
         for key, prompt in _OPTIONAL:
             if key not in self.answers:
                 self._question(key, prompt, defaults[key])
@@ -129,7 +142,7 @@ class _Interview:
 
 def _print_next_steps(spec: ProjectSpec, root: Path) -> None:
     shown = _relative(root)
-    print(f'Created "{spec.project_name}" in {root} (preset: {spec.preset})')
+    print(f'Created "{spec.project_name}" in {root} (preset: {spec.preset}, {spec.language})')
     print("  codesign.yaml   the charter, validated; edit it in the workshop notebook")
     print("  notebooks/      00_workshop, 01_governance, 02_iterations, 03_feedback, report")
     print("  data/           data extracts go here; git-ignored, never committed")

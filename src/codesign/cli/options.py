@@ -1,7 +1,7 @@
 """The options several commands share, defined once so they read and behave the same everywhere.
 
-``--project``, ``--tracking-uri`` and ``--json`` mean the same thing in every command that has
-them; ``codesign lab`` and ``codesign workshop`` start a server the same way.
+``--project``, ``--tracking-uri``, ``--json`` and ``--lang`` mean the same thing in every command
+that has them; ``codesign lab`` and ``codesign workshop`` start a server the same way.
 """
 
 from __future__ import annotations
@@ -51,3 +51,27 @@ def port_number(text: str) -> int:
         msg = f"expected a port number from 1 to 65535 (0: a free one), got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return port
+
+
+def add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """``--lang en|fr``: the language of what the command says and writes (before the charter's)."""
+    parser.add_argument(
+        "--lang",
+        type=language_code,
+        default=default,
+        metavar="LANG",
+        help="language of messages and reports: en or fr (overrides CODESIGN_LANG and the "
+        "charter's language:)",
+    )
+
+
+def language_code(text: str) -> str:
+    """A ``--lang`` value: ``en`` or ``fr`` (``fr_FR`` accepted); else a usage error, exit 2."""
+    from codesign.exceptions import LanguageError
+    from codesign.i18n import LANGUAGES, parse_language
+
+    try:
+        return parse_language(text, source="--lang")
+    except LanguageError as e:
+        msg = f"expected one of {', '.join(LANGUAGES)}, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from e

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
+from codesign import i18n
 from codesign.demo.folder import claim, prepare_folder
 from codesign.demo.models import VITAL_SIGNS, CautiousTriage, VitalSignRules, vendor_predictions
 from codesign.demo.pilot import pilot_feedback
@@ -72,7 +73,53 @@ HAZARD_MONITORING: Final[dict[str, tuple[str, ...]]] = {
     "H3": ("over_triage",),
 }
 """The outcomes the workshop agrees will monitor each hazard of the triage preset."""
-"""Roles of the stakeholders who sign the charter at the end of the workshop."""
+
+
+@dataclass(frozen=True)
+class StoryWords:
+    """What the people of the story write, in one language (the preset's, the charter's)."""
+
+    project_name: str
+    partner: str
+    site: str
+    alert_title: str
+    alert_rationale: str
+    stage_reason: str
+    signers: tuple[str, ...]
+    """Roles of the stakeholders who sign the charter at the end of the workshop."""
+    sign_comment: str
+
+
+STORY_WORDS: Final[dict[str, StoryWords]] = {
+    "en": StoryWords(
+        project_name=PROJECT_NAME,
+        partner=PARTNER,
+        site=SITE,
+        alert_title=str(ALERT_OUTCOME["title"]),
+        alert_rationale=str(ALERT_OUTCOME["rationale"]),
+        stage_reason="Pilot of the in-house model agreed at the co-design workshop",
+        signers=SIGNERS,
+        sign_comment="Approved at the co-design workshop",
+    ),
+    "fr": StoryWords(
+        project_name="Assistant d'orientation infirmière",
+        partner="Exemple Santé IA",
+        site="CHU Exemple",
+        alert_title="La plupart des alertes de gravité sont justes",
+        alert_rationale=(
+            "Les infirmières cessent de lire des alertes le plus souvent fausses ; au moins une "
+            "sur deux doit être un vrai niveau 1 ou 2."
+        ),
+        stage_reason="Pilote du modèle interne décidé à l'atelier de co-conception",
+        signers=(
+            "responsable clinique",
+            "cadre infirmier de l'accueil",
+            "délégué à la protection des données",
+        ),
+        sign_comment="Approuvé à l'atelier de co-conception",
+    ),
+}
+"""The story's words in each language of codesign (``codesign demo --lang fr``)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +136,8 @@ class DemoOptions:
     confirm: Callable[[str], bool] | None = None
     rows: int = 8000
     seed: int = 2026
+    language: str | None = None
+    """en | fr: the story's language (preset, workshop, report); ``None``: the current one."""
 
     def __post_init__(self) -> None:
         if not 1000 <= self.rows <= 200_000:
@@ -121,6 +170,8 @@ class _Story:
 
     options: DemoOptions
     folder: Path
+    words: StoryWords = STORY_WORDS["en"]
+    language: str = "en"
     project: Project | None = None
     tracking_uri: str = ""
     gates: list[GateResult] = field(default_factory=list)
@@ -189,13 +240,15 @@ class DemoResult:
 def _scaffold(story: _Story) -> list[str]:
     from codesign.scaffold import ProjectSpec, create_project
 
+    words = story.words
     spec = ProjectSpec.from_name(
-        PROJECT_NAME,
+        words.project_name,
         preset="triage",
         clinical_lead=CLINICAL_LEAD,
-        partner_organisation=PARTNER,
-        site=SITE,
+        partner_organisation=words.partner,
+        site=words.site,
         timezone=TIMEZONE,
+        language=story.language,
     )
     claim(story.folder, spec.project_slug)  # listed in the demo's manifest before it exists
     root = create_project(spec, story.folder)
@@ -216,17 +269,19 @@ def _workshop(story: _Story) -> list[str]:
 
     session = CharterSession.open(story.where.root)
     charter = session.charter
-    charter.outcomes.append(Outcome.model_validate(ALERT_OUTCOME))
+    words = story.words
+    alert = {**ALERT_OUTCOME, "title": words.alert_title, "rationale": words.alert_rationale}
+    charter.outcomes.append(Outcome.model_validate(alert))
     charter.use_case.stage = Stage.PILOT
-    charter.use_case.stage_reason = "Pilot of the in-house model agreed at the co-design workshop"
+    charter.use_case.stage_reason = words.stage_reason
     for hazard in charter.risks:  # the outcomes the team agreed will watch each hazard
         hazard.monitoring = list(HAZARD_MONITORING.get(hazard.id, ()))
     session.edited()
     session.save()
     signed = []
-    for role in SIGNERS:
+    for role in words.signers:
         person = next(s for s in charter.stakeholders if s.role == role)
-        charter.sign(person.name, person.role, comment="Approved at the co-design workshop")
+        charter.sign(person.name, person.role, comment=words.sign_comment)
         signed.append(f"{person.name} ({role})")
     session.edited()
     session.save()
@@ -356,7 +411,8 @@ def run_demo(options: DemoOptions | None = None, progress: Progress | None = Non
     """
     options = options or DemoOptions()
     folder = prepare_folder(options.folder, force=options.force, confirm=options.confirm)
-    story = _Story(options=options, folder=folder)
+    language = options.language or i18n.current_language()
+    story = _Story(options=options, folder=folder, words=STORY_WORDS[language], language=language)
     steps = []
     for number, (title, step) in enumerate(STEPS, start=1):
         if progress is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Final
 
+from codesign.i18n import N_
 from codesign.presentation import (
     GREY,
     GREY_TEXT,
@@ -27,9 +28,9 @@ if TYPE_CHECKING:
     from codesign.evidence.assess import Evidence, FrameworkEvidence, Item, Status
 
 STATUS_MARKS: Final[dict[Status, Mark]] = {
-    "evidenced": Mark("✓", "Evidenced", *TONES["good"], "ok"),
-    "partial": Mark("◐", "Partial", *TONES["warning"], "partial"),
-    "missing": Mark("✗", "Missing", *TONES["bad"], "MISSING"),
+    "evidenced": Mark("✓", N_("Evidenced"), *TONES["good"], "ok"),
+    "partial": Mark("◐", N_("Partial"), *TONES["warning"], "partial"),
+    "missing": Mark("✗", N_("Missing"), *TONES["bad"], "MISSING"),
 }
 """How an item's status reads in every evidence document."""
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codesign.exceptions import FileReadError
 from codesign.fileio import MIB, REPLACE_ANY, atomic_write, project_folder, read_user_file
+from codesign.i18n import N_, _
 from codesign.project.layout import GATE_RESULTS_DIR
 
 if TYPE_CHECKING:
@@ -60,25 +61,25 @@ repeated value in a ``unique`` column is a value that is not ``allowed``, found 
 ``expect_column_values_to_be_unique_when_present``."""
 
 CATEGORY_LABELS: Final[dict[str, str]] = {
-    "phi.nir": "social security numbers (NIR)",
-    "phi.phone": "phone numbers",
-    "phi.email": "e-mail addresses",
-    "phi.name": "person names",
-    "phi.address": "street addresses",
-    "phi.birthdate": "dates of birth",
-    "phi.patient_id": "hospital patient or stay numbers (IPP, NDA)",
-    "undeclared_column": "column not declared in the data contract",
-    "missing_column": "required column missing",
-    "type": "values not of the declared type",
-    "range": "values outside the declared range",
-    "allowed": "values not in the allowed list",
-    "completeness": "missing values (below the completeness threshold)",
+    "phi.nir": N_("social security numbers (NIR)"),
+    "phi.phone": N_("phone numbers"),
+    "phi.email": N_("e-mail addresses"),
+    "phi.name": N_("person names"),
+    "phi.address": N_("street addresses"),
+    "phi.birthdate": N_("dates of birth"),
+    "phi.patient_id": N_("hospital patient or stay numbers (IPP, NDA)"),
+    "undeclared_column": N_("column not declared in the data contract"),
+    "missing_column": N_("required column missing"),
+    "type": N_("values not of the declared type"),
+    "range": N_("values outside the declared range"),
+    "allowed": N_("values not in the allowed list"),
+    "completeness": N_("missing values (below the completeness threshold)"),
 }
 """Plain-language names of finding categories, for people reading a gate result."""
 
 CHECK_LABELS: Final[dict[str, str]] = {
-    "expect_column_to_be_absent": "column forbidden by the data contract is present",
-    "expect_column_values_to_be_unique_when_present": "values that should be unique but repeat",
+    "expect_column_to_be_absent": N_("column forbidden by the data contract is present"),
+    "expect_column_values_to_be_unique_when_present": N_("values that should be unique but repeat"),
 }
 """Plain-language names of checks more precise than their category (see FINDING_CATEGORIES)."""
 
@@ -98,7 +99,8 @@ class GateFinding(BaseModel):
     @property
     def label(self) -> str:
         """What was found, in plain language: the check's name if precise, else the category's."""
-        return CHECK_LABELS.get(self.check) or CATEGORY_LABELS.get(self.category, self.category)
+        label = CHECK_LABELS.get(self.check) or CATEGORY_LABELS.get(self.category)
+        return _(label) if label else self.category
 
 
 class GateRecord(BaseModel):

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from codesign.i18n import _
 from codesign.presentation import BLUE, BLUISH_GREEN, GREY, INK, VERMILLION, esc
 from codesign.reports.markup import pretty_target, value_text
 
@@ -83,6 +84,7 @@ def trend_chart(
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter
 
     shown = list(points)[-MAX_POINTS:]
     xs = list(range(1, len(shown) + 1))
@@ -100,7 +102,7 @@ def trend_chart(
         ax.axhspan(low, target.value, color=BLUISH_GREEN, alpha=0.10, lw=0, zorder=0)
     ax.axhline(target.value, color=INK, lw=1.3, ls=(0, (5, 3)), zorder=1)
     ax.annotate(
-        f"target\n{pretty_target(str(target))}",
+        _("target\n{target}", target=pretty_target(target)),
         xy=(1.0, target.value),
         xycoords=("axes fraction", "data"),
         xytext=(6, 0),
@@ -139,7 +141,8 @@ def trend_chart(
     slanted = len(shown) > 4 or any(len(label) > 10 for label in labels)
     ax.set_xticks(xs, labels, rotation=30 if slanted else 0, ha="right" if slanted else "center")
     ax.tick_params(labelsize=8, colors=INK)
-    ax.set_xlabel("model iterations, oldest to newest", fontsize=9, color=GREY)
+    ax.set_xlabel(_("model iterations, oldest to newest"), fontsize=9, color=GREY)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: value_text(value)))
     ax.set_ylabel(_axis_label(spec), fontsize=9, color=GREY)
     ax.set_title(
         _shorten(title, TITLE_CHARS), loc="left", fontsize=11, fontweight="bold", color=INK
@@ -157,11 +160,11 @@ def trend_chart(
                 markeredgecolor=INK,
                 markeredgewidth=0.6,
                 markersize=7,
-                label="meets the target",
+                label=_("meets the target"),
             ),
-            Line2D([], [], marker="X", ls="", color=VERMILLION, markersize=8, label="misses it"),
-            Line2D([], [], color=INK, lw=1.3, ls=(0, (5, 3)), label="target"),
-            Patch(color=BLUISH_GREEN, alpha=0.25, label="target zone"),
+            Line2D([], [], marker="X", ls="", color=VERMILLION, markersize=8, label=_("misses it")),
+            Line2D([], [], color=INK, lw=1.3, ls=(0, (5, 3)), label=_("target")),
+            Patch(color=BLUISH_GREEN, alpha=0.25, label=_("target zone")),
         ],
         loc="lower center",
         bbox_to_anchor=(0.48, 0.0),
@@ -193,8 +196,10 @@ def _limits(values: Sequence[float], target: float, spec: MetricSpec | None) -> 
 
 def _axis_label(spec: MetricSpec | None) -> str:
     if spec is None:
-        return "value"
-    return f"{spec.title} ({spec.unit})" if spec.unit else spec.title
+        return _("value")
+    if spec.unit:
+        return _("{metric} ({unit})", metric=spec.display_title, unit=spec.display_unit)
+    return spec.display_title
 
 
 def _short(name: str) -> str:
@@ -208,16 +213,36 @@ def _shorten(text: str, limit: int) -> str:
 def _alt_text(title: str, shown: Sequence[TrendPoint], target: Target, total: int) -> str:
     measured = [p for p in shown if p.value is not None]
     scope = (
-        f"the last {len(shown)} of {total} iterations"
+        _("the last {shown} of {total} iterations", shown=len(shown), total=total)
         if total > len(shown)
-        else f"{len(shown)} iteration(s)"
+        else _("{n} iteration(s)", n=len(shown))
     )
+    goal = pretty_target(target)
     if not measured:
-        return f"Chart of {title}: not measured in {scope}; target {pretty_target(str(target))}."
+        return _(
+            "Chart of {title}: not measured in {scope}; target {target}.",
+            title=title,
+            scope=scope,
+            target=goal,
+        )
     values = ", ".join(f"{value_text(p.value)} ({p.iteration})" for p in measured)
     latest = measured[-1]
-    verdict = "meets" if latest.met else "misses"
-    return (
-        f"Chart of {title} over {scope}: {values}. Target {pretty_target(str(target))}; "
-        f"the latest value ({value_text(latest.value)}, {latest.iteration}) {verdict} it."
+    words = {
+        "title": title,
+        "scope": scope,
+        "values": values,
+        "target": goal,
+        "value": value_text(latest.value),
+        "iteration": latest.iteration,
+    }
+    if latest.met:
+        return _(
+            "Chart of {title} over {scope}: {values}. Target {target}; the latest value "
+            "({value}, {iteration}) meets it.",
+            **words,
+        )
+    return _(
+        "Chart of {title} over {scope}: {values}. Target {target}; the latest value "
+        "({value}, {iteration}) misses it.",
+        **words,
     )

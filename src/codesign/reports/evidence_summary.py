@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.evidence import assess, facts_of
 from codesign.evidence.render import STATUS_MARKS
+from codesign.i18n import _
 from codesign.presentation import esc, mark_html
 from codesign.reports import markup
 from codesign.reports.markup import Column
@@ -54,10 +55,10 @@ def evidence_html(evidence: Evidence) -> tuple[str, str]:
         )
     table = markup.table(
         (
-            Column("Framework"),
-            Column("Evidenced", "right"),
-            Column("Partial", "right"),
-            Column("Missing", "right"),
+            Column(_("Framework")),
+            Column(_("Evidenced"), "right"),
+            Column(_("Partial"), "right"),
+            Column(_("Missing"), "right"),
         ),
         rows,
     )
@@ -66,9 +67,13 @@ def evidence_html(evidence: Evidence) -> tuple[str, str]:
     if required:
         parts.append(
             markup.callout(
-                f"<strong>{len(required)} item(s) the charter requires are not evidenced</strong> "
-                "(<code>evidence.required</code>; <code>codesign evidence --check</code> fails "
-                "until they are):" + _items_list(required),
+                _(
+                    "<strong>{n} item(s) the charter requires are not evidenced</strong> "
+                    "(<code>evidence.required</code>; <code>codesign evidence --check</code> fails "
+                    "until they are):",
+                    n=len(required),
+                )
+                + _items_list(required),
                 tone="warning",
             )
         )
@@ -84,14 +89,16 @@ def evidence_html(evidence: Evidence) -> tuple[str, str]:
     if others:
         shown = others[:TOP_MISSING]
         parts.append(
-            markup.paragraph(f"<strong>First gaps</strong> ({len(others)} in all):")
+            markup.paragraph(_("<strong>First gaps</strong> ({count} in all):", count=len(others)))
             + _items_list(shown)
         )
     parts.append(
         markup.note(
-            "<code>codesign evidence</code> writes the full documents: EU AI Act Annex IV (HTML, "
-            "Markdown, Word), TRIPOD+AI, DECIDE-AI and the CHAI model card, each item with its "
-            "source."
+            _(
+                "<code>codesign evidence</code> writes the full documents: EU AI Act Annex IV "
+                "(HTML, Markdown, Word), TRIPOD+AI, DECIDE-AI and the CHAI model card, each item "
+                "with its source."
+            )
         )
     )
     text = "; ".join(
@@ -104,7 +111,7 @@ def evidence_html(evidence: Evidence) -> tuple[str, str]:
 def _items_list(items: list[Item]) -> str:
     entries = []
     for item in items:
-        lacking = item.missing[0] if item.missing else "nothing in the project evidences it yet"
+        lacking = item.missing[0] if item.missing else _("nothing in the project evidences it yet")
         entries.append(
             f"<li>{mark_html(STATUS_MARKS[item.status], STATUS_MARKS[item.status].word)} "
             f"<code>{esc(item.id)}</code> {esc(item.title)}: {esc(lacking)}</li>"
@@ -114,5 +121,5 @@ def _items_list(items: list[Item]) -> str:
 
 def unavailable(error: CodesignError | str) -> tuple[str, str]:
     """What the section says when the evidence cannot be judged (the store is unreadable)."""
-    text = f"evidence not judged: {error}"
+    text = _("evidence not judged: {error}", error=error)
     return markup.paragraph(f"<em>{esc(text)}</em>"), text

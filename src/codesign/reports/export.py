@@ -20,7 +20,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from codesign import i18n
 from codesign.exceptions import ReportError
+from codesign.i18n import N_, _
 from codesign.reports.execute import FailureKind
 
 if TYPE_CHECKING:
@@ -38,79 +40,109 @@ STOP_ANCHOR: Final = "report-stopped-here"
 _EXPORT_LOCK = threading.Lock()
 
 _WHY: Final = {
-    FailureKind.CELL_ERROR: "the code of that section raised {error}",
-    FailureKind.KERNEL_DIED: (
+    FailureKind.CELL_ERROR: N_("the code of that section raised {error}"),
+    FailureKind.KERNEL_DIED: N_(
         "the Python process running the report died (out of memory, or the code ended it)"
     ),
-    FailureKind.TIMEOUT: "it {detail}",
+    FailureKind.TIMEOUT: N_("it {detail}"),
     FailureKind.KERNEL_START: "{detail}",
 }
 
 
 def section_of(nb: Any, index: int | None) -> str | None:
-    """The heading of the section holding cell ``index``: the nearest markdown heading above."""
+    """The heading of the section holding cell ``index``: the nearest heading above.
+
+    A heading is a Markdown cell's, or one a code cell displayed as Markdown (the report's
+    ``report.heading(...)`` cells, which write it in the report's language).
+    """
     if index is None:
         return None
     for cell in reversed(nb.cells[: index + 1]):
-        if cell.get("cell_type") != "markdown":
-            continue
-        for line in str(cell.get("source", "")).splitlines():
-            if line.startswith("#"):
-                return line.lstrip("#").strip() or None
+        if cell.get("cell_type") == "markdown":
+            texts = [str(cell.get("source", ""))]
+        else:
+            texts = [
+                str(output.get("data", {}).get("text/markdown", ""))
+                for output in cell.get("outputs", [])
+            ]
+        for text in texts:
+            for line in text.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip() or None
     return None
 
 
 def describe_failure(nb: Any, failure: Failure) -> str:
     """Where and why a report stopped, in one line for people (no exception message)."""
-    why = _WHY[failure.kind].format(
-        error=failure.error_name or "an error", detail=failure.detail or "failed"
+    why = _(
+        _WHY[failure.kind],
+        error=failure.error_name or _("an error"),
+        detail=failure.detail or _("failed"),
     )
     if failure.cell_index is None:
-        return f"stopped before running any cell: {why}"
+        return _("stopped before running any cell: {why}", why=why)
     section = section_of(nb, failure.cell_index)
-    where = f"cell {failure.cell_index + 1} of {len(nb.cells)}"
+    words = {"cell": failure.cell_index + 1, "cells": len(nb.cells), "why": why}
     if section:
-        where += f", in the section “{section}”"
-    return f"stopped at {where}: {why}"
+        return _(
+            "stopped at cell {cell} of {cells}, in the section “{section}”: {why}",
+            section=section,
+            **words,
+        )
+    return _("stopped at cell {cell} of {cells}: {why}", **words)
 
 
-def add_failure_banner(nb: Any, failure: Failure, *, at: dt.datetime) -> str:
+def add_failure_banner(
+    nb: Any, failure: Failure, *, at: dt.datetime, timezone: str | None = None
+) -> str:
     """Mark a stopped report: a banner on top and a marker before the cell where it stopped.
 
-    Returns the one-line description also used in the command's summary.
+    Returns the one-line description also used in the command's summary. The banner is in the
+    current language, ``at`` shown in ``timezone`` (the project's; UTC if none).
     """
     import nbformat
 
     description = describe_failure(nb, failure)
+    stopped_here, go_there = _("The report stopped here."), _("Go to where it stopped.")
     if failure.cell_index is not None:
         marker = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
             f'<div id="{STOP_ANCHOR}" style="border-top:3px solid #D55E00;color:#D55E00;'
-            'font-weight:600;padding-top:4px">The report stopped here.</div>',
+            f'font-weight:600;padding-top:4px">{html.escape(stopped_here)}</div>',
             metadata={"tags": [BANNER_TAG]},
         )
         nb.cells.insert(failure.cell_index, marker)
     link = (
-        f' <a href="#{STOP_ANCHOR}">Go to where it stopped.</a>'
+        f' <a href="#{STOP_ANCHOR}">{html.escape(go_there)}</a>'
         if failure.cell_index is not None
         else ""
     )
+    when = i18n.format_datetime(at, timezone)
+    message = _(
+        "<strong>This report is incomplete.</strong> The run of {when} {description}. Everything "
+        "above that point is shown; the sections after it are missing.",
+        when=html.escape(when),
+        description=html.escape(description),
+    )
     banner = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
         '<div style="border:2px solid #D55E00;border-left-width:8px;background:#fff4ec;'
-        'padding:10px 14px;margin-bottom:12px">'
-        "<strong>This report is incomplete.</strong> "
-        f"The run of {at:%Y-%m-%d %H:%M} UTC {html.escape(description)}. "
-        f"Everything above that point is shown; the sections after it are missing.{link}</div>",
+        f'padding:10px 14px;margin-bottom:12px">{message}{link}</div>',
         metadata={"tags": [BANNER_TAG]},
     )
     nb.cells.insert(0, banner)
     return description
 
 
-def to_html(nb: Any, *, title: str) -> str:
-    """The notebook as one self-contained HTML page without its code."""
+def to_html(nb: Any, *, title: str, language: str | None = None) -> str:
+    """The notebook as one self-contained HTML page without its code.
+
+    ``language`` (default: the current one) is the page's ``<html lang>``, so screen readers
+    speak it and browsers hyphenate it right.
+    """
     nb.metadata["title"] = title
     with _EXPORT_LOCK:
-        body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+        exporter = _exporter()
+        exporter.language_code = language or i18n.current_language()
+        body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     text: str = body
     return text
 

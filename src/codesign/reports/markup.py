@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
+from codesign.i18n import format_written_number
 from codesign.presentation import (
     BLUE,
     GREY_TEXT,
@@ -119,9 +120,14 @@ def value_text(value: float | None) -> str:
     return format_number(value)
 
 
-def pretty_target(target: str) -> str:
-    """``>= 0.95`` as ``≥ 0.95``: the symbols people write by hand."""
-    for ascii_op, symbol in ((">=", "≥"), ("<=", "≤")):
-        if target.startswith(ascii_op):
-            return symbol + target[len(ascii_op) :]
-    return target
+def pretty_target(target: object) -> str:
+    """``>= 0.95`` as ``≥ 0.95`` (``≥ 0,95`` in French): the symbols people write by hand.
+
+    The number keeps the decimals it was written with (``0.90`` stays ``0.90``).
+    """
+    text = str(target).strip()
+    for ascii_op, symbol in ((">=", "≥"), ("<=", "≤"), (">", ">"), ("<", "<")):
+        if text.startswith(ascii_op):
+            number = text[len(ascii_op) :].strip()
+            return f"{symbol} {format_written_number(number)}"
+    return text

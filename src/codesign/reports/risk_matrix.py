@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from codesign.charter.risk import LIKELIHOOD_WORDS, SEVERITY_WORDS, band_of
+from codesign.i18n import N_, _, ngettext
 from codesign.presentation import (
     GREEN_TEXT,
     GREY_TEXT,
@@ -38,11 +39,12 @@ if TYPE_CHECKING:
 
 LEVELS: Final = (1, 2, 3, 4, 5)
 BAND_STYLE: Final[dict[Band, tuple[str, str, str]]] = {
-    "acceptable": ("#DDF2EA", GREEN_TEXT, "acceptable"),
-    "ALARP": ("#FBEBC8", ORANGE_TEXT, "ALARP"),
-    "unacceptable": ("#F9DCCB", VERMILLION_TEXT, "unacceptable"),
+    "acceptable": ("#DDF2EA", GREEN_TEXT, N_("acceptable")),
+    "ALARP": ("#FBEBC8", ORANGE_TEXT, N_("ALARP")),
+    "unacceptable": ("#F9DCCB", VERMILLION_TEXT, N_("unacceptable")),
 }
-"""Cell tint (light Okabe–Ito green, orange, vermillion), text colour (AA on the tint) and word."""
+"""Cell tint (light Okabe–Ito green, orange, vermillion), text colour (AA on the tint) and word
+(a catalogue message: say it with ``_()``)."""
 
 Placed = dict[tuple[int, int], list[str]]
 """(severity, likelihood) → hazard ids in that cell."""
@@ -69,16 +71,17 @@ def matrix_html(title: str, cells: Placed) -> str:
         f'style="padding:2px 4px;font-weight:600;color:{INK};font-size:0.75em;'
         'text-align:center;line-height:1.15"'
     )
+    severity_head, likelihood_head = _("severity ↓"), _("likelihood →")
     head = "".join(
         f"<th scope='col' {th}>{level}<br><span style='font-weight:400'>"
-        f"{LIKELIHOOD_WORDS[level]}</span></th>"
+        f"{esc(_(LIKELIHOOD_WORDS[level]))}</span></th>"
         for level in LEVELS
     )
     rows = []
     for severity in reversed(LEVELS):
         row = (
             f"<th scope='row' {th}>{severity}<br><span style='font-weight:400'>"
-            f"{SEVERITY_WORDS[severity]}</span></th>"
+            f"{esc(_(SEVERITY_WORDS[severity]))}</span></th>"
         )
         for likelihood in LEVELS:
             row += _cell(severity, likelihood, cells.get((severity, likelihood), []))
@@ -89,7 +92,8 @@ def matrix_html(title: str, cells: Placed) -> str:
     )
     return (
         f'<table style="border-collapse:collapse;margin:0 1.2em 0.6em 0;font-size:0.9em">'
-        f"{caption}<thead><tr><th {th}>severity ↓<br>likelihood →</th>{head}</tr></thead>"
+        f"{caption}<thead><tr><th {th}>{esc(severity_head)}<br>{esc(likelihood_head)}</th>"
+        f"{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -98,7 +102,11 @@ def _cell(severity: int, likelihood: int, ids: Sequence[str]) -> str:
     score = severity * likelihood
     tint, text, word = BAND_STYLE[band_of(score)]
     content = "<br>".join(f"<strong>{esc(i)}</strong>" for i in ids)
-    label = f"score {score}, {word}" + (f": {', '.join(ids)}" if ids else "")
+    label = (
+        _("score {score}, {band}: {hazards}", score=score, band=_(word), hazards=", ".join(ids))
+        if ids
+        else _("score {score}, {band}", score=score, band=_(word))
+    )
     return (
         f'<td title="{esc(label)}" aria-label="{esc(label)}" style="background:{tint};'
         f"color:{INK};border:1px solid {LINE};min-width:3.4em;height:2.4em;text-align:center;"
@@ -112,12 +120,15 @@ def legend_html() -> str:
     ranges = {"acceptable": "1–4", "ALARP": "5–12", "unacceptable": "15–25"}
     swatches = " ".join(
         f'<span style="background:{tint};color:{text};border:1px solid {LINE};padding:1px 6px;'
-        f'white-space:nowrap">{ranges[band]} {word}</span>'
+        f'white-space:nowrap">{ranges[band]} {esc(_(word))}</span>'
         for band, (tint, text, word) in BAND_STYLE.items()
     )
     return markup.note(
-        f"Score = severity × likelihood. {swatches}. ALARP: tolerable only once reduced as low "
-        "as reasonably practicable."
+        _(
+            "Score = severity × likelihood. {bands}. ALARP: tolerable only once reduced as low as "
+            "reasonably practicable.",
+            bands=swatches,
+        )
     )
 
 
@@ -126,24 +137,34 @@ def risks_html(charter: Charter, standing: Standing | None) -> tuple[str, str]:
     hazards = charter.risks
     if not hazards:
         html = markup.paragraph(
-            "<em>No hazard is logged yet.</em> The workshop lists what can go wrong for a patient, "
-            "how likely and how serious it is, and what is done about it (charter field "
-            "<code>risks</code>)."
+            _(
+                "<em>No hazard is logged yet.</em> The workshop lists what can go wrong for a "
+                "patient, how likely and how serious it is, and what is done about it (charter "
+                "field <code>risks</code>)."
+            )
         )
         return html, "no hazard logged"
-    before, _ = placed(hazards, lambda h: (h.severity, h.likelihood))
+    before, _unplaced = placed(hazards, lambda h: (h.severity, h.likelihood))
     after, unassessed = placed(hazards, lambda h: (h.residual_severity, h.residual_likelihood))
     matrices = (
         '<div style="display:flex;flex-wrap:wrap;align-items:flex-start">'
-        + matrix_html("Before controls", before)
-        + matrix_html("After controls (residual risk)", after)
+        + matrix_html(_("Before controls"), before)
+        + matrix_html(_("After controls (residual risk)"), after)
         + "</div>"
         + legend_html()
     )
     if unassessed:
         matrices += markup.note(
-            f"Residual risk not assessed yet for: {esc(', '.join(unassessed))}; "
-            "they are missing from the second matrix."
+            esc(
+                ngettext(
+                    "Residual risk not assessed yet for: {hazards}; it is missing from the "
+                    "second matrix.",
+                    "Residual risk not assessed yet for: {hazards}; they are missing from the "
+                    "second matrix.",
+                    len(unassessed),
+                    hazards=", ".join(unassessed),
+                )
+            )
         )
     html = matrices + _log_table(hazards, standing)
     counts = {band: sum(1 for h in hazards if h.band == band) for band in BAND_STYLE}
@@ -160,9 +181,10 @@ def risks_html(charter: Charter, standing: Standing | None) -> tuple[str, str]:
 
 def _log_table(hazards: Sequence[Hazard], standing: Standing | None) -> str:
     rows = []
+    none_yet = _("none yet")
     for hazard in hazards:
         residual = (
-            "not assessed"
+            esc(_("not assessed"))
             if hazard.residual_score is None or hazard.residual_band is None
             else _band_text(hazard.residual_score, hazard.residual_band)
         )
@@ -175,7 +197,7 @@ def _log_table(hazards: Sequence[Hazard], standing: Standing | None) -> str:
                 esc(hazard.hazard)
                 + (f"<br><em>{esc(hazard.effect)}</em>" if hazard.effect else ""),
                 _band_text(hazard.score, hazard.band),
-                controls or f'<span style="color:{GREY_TEXT}">none yet</span>',
+                controls or f'<span style="color:{GREY_TEXT}">{esc(none_yet)}</span>',
                 residual,
                 _monitoring(hazard, standing),
             )
@@ -185,12 +207,12 @@ def _log_table(hazards: Sequence[Hazard], standing: Standing | None) -> str:
         '<div style="overflow-x:auto;max-width:100%">'
         + markup.table(
             (
-                Column("Id"),
-                Column("Hazard (effect on the patient)"),
-                Column("Risk"),
-                Column("Controls (owner)"),
-                Column("Residual risk"),
-                Column("Monitored by"),
+                Column(_("Id")),
+                Column(_("Hazard (effect on the patient)")),
+                Column(_("Risk")),
+                Column(_("Controls (owner)")),
+                Column(_("Residual risk")),
+                Column(_("Monitored by")),
             ),
             rows,
         )
@@ -199,13 +221,17 @@ def _log_table(hazards: Sequence[Hazard], standing: Standing | None) -> str:
 
 
 def _band_text(score: int, band: Band) -> str:
-    _, text, word = BAND_STYLE[band]
-    return f'<span style="color:{text};font-weight:600;white-space:nowrap">{score} {word}</span>'
+    text, word = BAND_STYLE[band][1:]
+    return (
+        f'<span style="color:{text};font-weight:600;white-space:nowrap">{score} {esc(_(word))}'
+        "</span>"
+    )
 
 
 def _monitoring(hazard: Hazard, standing: Standing | None) -> str:
     if not hazard.monitoring:
-        return f'<span style="color:{GREY_TEXT}">no outcome</span>'
+        none = _("no outcome")
+        return f'<span style="color:{GREY_TEXT}">{esc(none)}</span>'
     parts = []
     for outcome_id in hazard.monitoring:
         judged = standing.outcome(outcome_id) if standing is not None else None

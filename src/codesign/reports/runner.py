@@ -33,9 +33,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
+from codesign import i18n
 from codesign.config import ENV_TRACKING_URI
 from codesign.exceptions import CodesignError, ReportError, TrackingError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write, atomic_write_text, project_folder
+from codesign.i18n import ENV_LANG, _
 from codesign.project import Project, find_projects, read_report_state, write_report_state
 from codesign.reports.lock import ReportLockedError, project_lock
 from codesign.reports.parameters import PROJECT_DIR, validate_parameters
@@ -315,6 +317,12 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
 
     experiment = project.slug_of(charter)
     key = f"{project.root}#{now.isoformat()}"
+    # The kernel writes the report in the language chosen here (--lang, CODESIGN_LANG, the
+    # charter's, the locale's): one choice for the page, its banner and its sections.
+    language = i18n.resolve_language(i18n.explicit_language(), charter.language)
+    env: dict[str, str] = {ENV_LANG: language}
+    if options.tracking_uri:  # the report reads the iterations from the store its run logs to
+        env[ENV_TRACKING_URI] = options.tracking_uri
     # The logger opens the store in its own process while the report runs.
     tracker.prepare(key, project.root, experiment, project.tracking_uri(options.tracking_uri))
     execution = execute(
@@ -325,13 +333,13 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
         kernel=KernelOptions(
             name=options.kernel_name,
             preload=KERNEL_PRELOAD,
-            # the report reads the iterations from the store its run is logged to
-            env={ENV_TRACKING_URI: options.tracking_uri} if options.tracking_uri else {},
+            env=env,
             on_execute=_prepare_exporter,
         ),
     )
     logger.debug("executed %s in %.2f s", notebook, execution.seconds)
-    written = _write(project, charter, execution, now)
+    with i18n.use_language(language):
+        written = _write(project, charter, execution, now)
     logger.debug("wrote %s", written.html)
     problem = written.stopped
     run_id = None
@@ -379,9 +387,15 @@ def _write(project: Project, charter: Charter, execution: Execution, now: dt.dat
     nb = execution.notebook
     stopped = None
     if execution.failure is not None:
-        stopped = add_failure_banner(nb, execution.failure, at=now)
+        stopped = add_failure_banner(
+            nb, execution.failure, at=now, timezone=charter.reports.timezone
+        )
         logger.info("report of %s %s", project.root, stopped)
-    title = f"{charter.use_case.title}: report of {now:%Y-%m-%d %H:%M} UTC"
+    title = _(
+        "{title}: report of {when}",
+        title=charter.use_case.title,
+        when=i18n.format_datetime(now, charter.reports.timezone),
+    )
     page = to_html(nb, title=title)
     text = nbformat.writes(nb)  # type: ignore[no-untyped-call]
     folder = project_folder(project.root, project.reports_dir.relative_to(project.root))
@@ -395,7 +409,7 @@ def _write(project: Project, charter: Charter, execution: Execution, now: dt.dat
 def free_stem(folder: Path, slug: str, at: dt.datetime) -> str:
     """``<slug>-<UTC time>``, a second later while that name is taken (two runs in a second)."""
     moment = at.astimezone(dt.UTC).replace(microsecond=0)
-    for _ in range(3600):
+    for _attempt in range(3600):
         stem = f"{slug}-{moment:{STAMP_FORMAT}}"
         if not (folder / f"{stem}.ipynb").exists() and not (folder / f"{stem}.html").exists():
             return stem

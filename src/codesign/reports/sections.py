@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
-from codesign import presentation
+from codesign import i18n, presentation
 from codesign.charter.feedback import FeedbackKind, feedback_for, read_feedback
 from codesign.charter.model import DecisionOption
 from codesign.charter.registry import REGISTRY
 from codesign.exceptions import CodesignError
+from codesign.i18n import N_, _, ngettext
 from codesign.presentation import BLUE, SKY_BLUE, esc
 from codesign.project import (
     CATEGORY_LABELS,
@@ -68,11 +69,83 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TREND_WORDS: Final[dict[str, tuple[str, str]]] = {
-    "better": ("better", presentation.BLUISH_GREEN),
-    "worse": ("worse", presentation.VERMILLION),
-    "same": ("unchanged", presentation.GREY),
+    "better": (N_("better"), presentation.BLUISH_GREEN),
+    "worse": (N_("worse"), presentation.VERMILLION),
+    "same": (N_("unchanged"), presentation.GREY),
 }
 """How the latest value moved against the one before, in the target's direction."""
+
+HEADINGS: Final[dict[str, tuple[str, str]]] = {
+    "scorecard": (
+        N_("Outcome scorecard"),
+        N_(
+            "Every outcome the team agreed on, with its target and its value on the iteration "
+            "judged (the latest): an outcome that iteration did not measure is not measured, "
+            "never borrowed from another."
+        ),
+    ),
+    "trends": (
+        N_("Trends over the model iterations"),
+        N_(
+            "One chart per outcome, oldest iteration on the left. The dashed line is the target; "
+            "the shaded side of it is where the target is met. A round marker meets the target, "
+            "a cross misses it."
+        ),
+    ),
+    "governance": (
+        N_("Governance gate"),
+        N_(
+            "Is the data fit to use? The gate checks it against the charter's data contract and "
+            "counts what it finds, per kind of problem. It never keeps a value from the data."
+        ),
+    ),
+    "risks": (
+        N_("Risks to patients"),
+        N_(
+            "The hazard log: what can go wrong for a patient, how serious (severity) and how "
+            "likely it is, before and after the controls the team put in place. Green cells are "
+            "acceptable, orange ones tolerable only once reduced as far as practicable (ALARP), "
+            "red ones unacceptable."
+        ),
+    ),
+    "decision": (N_("Build, buy or partner"), ""),
+    "feedback": (N_("Feedback from the people who use it"), ""),
+    "evidence": (
+        N_("Evidence for regulators and ethics boards"),
+        N_(
+            "What the documents an ethics board, a notified body or a buyer asks for (EU AI Act "
+            "Annex IV, TRIPOD+AI, DECIDE-AI) would say today: each item evidenced, partial or "
+            "missing."
+        ),
+    ),
+    "signoffs": (N_("Sign-off"), ""),
+    "footer": (
+        "",
+        N_(
+            "Made by codesign from the project's charter, its tracked iterations, its governance "
+            "gate results and its feedback records. The code of each section is in "
+            "`notebooks/report.ipynb`; run it again with `codesign report run`."
+        ),
+    ),
+}
+"""Each section's heading and its one-paragraph introduction (Markdown), by section name."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section's heading and introduction, shown as Markdown (rendered like a Markdown cell)."""
+
+    title: str
+    intro: str
+
+    def _repr_markdown_(self) -> str:
+        parts = [f"## {self.title}"] if self.title else ["---"]
+        if self.intro:
+            parts.append(self.intro if self.title else f"*{self.intro}*")
+        return "\n\n".join(parts)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
 
 
 @dataclass(frozen=True)
@@ -134,10 +207,10 @@ class FeedbackMeasure:
 
 
 _FEEDBACK_MEASURES: Final = (
-    ("sus", FeedbackKind.SUS, "Usability (SUS, 0 to 100)"),
-    ("trust", FeedbackKind.TRUST, "Trust (1 to 5)"),
-    ("minutes_saved", FeedbackKind.TIME_MOTION, "Minutes saved per task (median)"),
-    ("reviewed_accuracy", FeedbackKind.REVIEW, "Outputs rated accurate by reviewers (share)"),
+    ("sus", FeedbackKind.SUS, N_("Usability (SUS, 0 to 100)")),
+    ("trust", FeedbackKind.TRUST, N_("Trust (1 to 5)")),
+    ("minutes_saved", FeedbackKind.TIME_MOTION, N_("Minutes saved per task (median)")),
+    ("reviewed_accuracy", FeedbackKind.REVIEW, N_("Outputs rated accurate by reviewers (share)")),
 )
 
 
@@ -165,6 +238,9 @@ class Report:
     """The go decisions recorded by ``codesign promote``, oldest first."""
     records: tuple[IterationRecord, ...] = ()
     """The iterations as read from the store, oldest first (the comparison's rows)."""
+    language: i18n.Language = i18n.DEFAULT_LANGUAGE
+    """The language the report is written in: ``--lang`` / ``CODESIGN_LANG``, else the
+    charter's ``language:``, else the locale's (:mod:`codesign.i18n`)."""
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -213,6 +289,7 @@ class Report:
             gate_history=tuple(gate_history(project)),
             promotions=tuple(read_promotions(project)),
             records=() if comparison is None else comparison.records,
+            language=i18n.resolve_language(i18n.explicit_language(), charter.language),
         )
 
     @property
@@ -254,7 +331,7 @@ class Report:
             measures.append(
                 FeedbackMeasure(
                     metric=metric,
-                    label=label,
+                    label=_(label),
                     value=value,
                     responses=sum(1 for r in about if r.kind is kind),
                     outcome=outcome,
@@ -264,42 +341,64 @@ class Report:
 
     # --- sections --------------------------------------------------------------------------------
 
+    def heading(self, section: str) -> Heading:
+        """The heading and introduction of ``section`` (``scorecard``, ``trends``...).
+
+        The report notebook shows them in the report's language from code cells; ``footer``
+        is the closing line.
+        """
+        title, intro = HEADINGS[section]
+        with i18n.use_language(self.language):
+            return Heading(_(title) if title else "", _(intro) if intro else "")
+
     def summary(self) -> Section:
         """The use case in a few lines, and where it stands, for someone with one minute."""
-        return summary_section(self)
+        with i18n.use_language(self.language):
+            return summary_section(self)
 
     def scorecard(self) -> Section:
         """Every outcome: target, latest value, met or not, trend."""
-        return scorecard_section(self)
+        with i18n.use_language(self.language):
+            return scorecard_section(self)
 
     def trends(self) -> Section:
         """One chart per outcome: its value over the iterations, with the target drawn."""
-        return trends_section(self)
+        with i18n.use_language(self.language):
+            return trends_section(self)
 
     def governance(self) -> Section:
         """The governance gate's latest result: counts per category, never a value."""
-        return governance_section(self)
+        with i18n.use_language(self.language):
+            return governance_section(self)
 
     def decision(self) -> Section:
         """Build, buy or partner: the choice and each option's weighted score."""
-        return decision_section(self)
+        with i18n.use_language(self.language):
+            return decision_section(self)
 
     def feedback(self) -> Section:
         """What the people who use the tool say: SUS, trust, minutes saved, reviews."""
-        return feedback_section(self)
+        with i18n.use_language(self.language):
+            return feedback_section(self)
 
     def signoffs(self) -> Section:
         """Who approved this version of the charter, and whose approval is still open."""
-        return signoffs_section(self)
+        with i18n.use_language(self.language):
+            return signoffs_section(self)
 
     def risks(self) -> Section:
         """The hazard log: a 5×5 risk matrix before and after controls, then each hazard."""
         from codesign.reports.risk_matrix import risks_html
 
-        return Section(*risks_html(self.charter, self.standing))
+        with i18n.use_language(self.language):
+            return Section(*risks_html(self.charter, self.standing))
 
     def evidence(self) -> Section:
         """Evidenced, partial and missing items per framework, and the gaps to close first."""
+        with i18n.use_language(self.language):
+            return self._evidence()
+
+    def _evidence(self) -> Section:
         from codesign.reports import evidence_summary
 
         if self.standing is None:
@@ -396,16 +495,17 @@ def summary_section(report: Report) -> Section:
     iterations = len(report.comparison.iterations) if report.comparison else 0
     gate = report.gate.status if report.gate else "not run"
     open_signoffs = len(open_signoffs_of(charter))
+    choice = charter.decision.choice
     facts = [
-        ("Problem", use_case.problem),
-        ("Setting", use_case.setting),
-        ("Patients", use_case.population),
-        ("Used by", ", ".join(use_case.intended_users) or None),
-        ("Site", use_case.site),
-        ("Partner", use_case.partner),
-        ("Clinical lead", charter.clinical_lead.name if charter.clinical_lead else None),
-        ("Stage", _stage_text(charter, report.promotions)),
-        ("Decision", str(charter.decision.choice) if charter.decision.choice else "not made yet"),
+        (_("Problem"), use_case.problem),
+        (_("Setting"), use_case.setting),
+        (_("Patients"), use_case.population),
+        (_("Used by"), ", ".join(use_case.intended_users) or None),
+        (_("Site"), use_case.site),
+        (_("Partner"), use_case.partner),
+        (_("Clinical lead"), charter.clinical_lead.name if charter.clinical_lead else None),
+        (_("Stage"), _stage_text(charter, report.promotions)),
+        (_("Decision"), choice.label if choice else _("not made yet")),
     ]
     rows = "".join(
         f'<tr><th style="text-align:left;padding:2px 14px 2px 0;vertical-align:top;'
@@ -415,51 +515,79 @@ def summary_section(report: Report) -> Section:
         if v
     )
     if not statuses:
-        standing = "No outcomes are defined yet: the workshop agrees what success means first."
+        standing = esc(
+            _("No outcomes are defined yet: the workshop agrees what success means first.")
+        )
     elif not iterations:
-        standing = f"{len(statuses)} outcome(s) defined; no model iteration has been measured yet."
+        standing = esc(
+            ngettext(
+                "{n} outcome defined; no model iteration has been measured yet.",
+                "{n} outcomes defined; no model iteration has been measured yet.",
+                len(statuses),
+            )
+        )
     else:
         judged = report.standing.iteration if report.standing is not None else None
-        name = judged.name if judged is not None else "the latest iteration"
-        standing = (
-            f"Judged on <strong>{esc(name)}</strong>, the latest iteration "
-            f"({iterations} iteration(s) logged); of {len(statuses)} outcome(s): "
-            f"<strong>{counts['met']} met</strong>, <strong>{counts['not met']} not met</strong>, "
-            f"{counts['not measured']} not measured on it."
+        name = judged.name if judged is not None else _("the latest iteration")
+        standing = _(
+            "Judged on <strong>{name}</strong>, the latest iteration ({iterations} iteration(s) "
+            "logged); of {outcomes} outcome(s): <strong>{met} met</strong>, <strong>{not_met} not "
+            "met</strong>, {not_measured} not measured on it.",
+            name=esc(name),
+            iterations=iterations,
+            outcomes=len(statuses),
+            met=counts["met"],
+            not_met=counts["not met"],
+            not_measured=counts["not measured"],
         )
         if judged is not None:
-            standing += f" Its data: {esc(judged.gate_text)}."
+            standing += " " + esc(_("Its data: {gate}.", gate=judged.gate_text))
     gate_text = {
-        "passed": "the governance gate passed on the latest data checked",
-        "failed": "<strong>the governance gate failed</strong> on the latest data checked",
-        "not run": "the governance gate has not run yet",
+        "passed": esc(_("the governance gate passed on the latest data checked")),
+        "failed": _("<strong>the governance gate failed</strong> on the latest data checked"),
+        "not run": esc(_("the governance gate has not run yet")),
     }[gate]
     signoff_text = (
-        f"<strong>{open_signoffs} sign-off(s) open</strong>"
+        ngettext(
+            "<strong>{n} sign-off open</strong>",
+            "<strong>{n} sign-offs open</strong>",
+            open_signoffs,
+        )
         if open_signoffs
-        else "every sign-off is up to date"
+        else esc(_("every sign-off is up to date"))
     )
     go = report.promotions[-1] if report.promotions else None
     if go is not None:
-        standing += f"<br>Go decision: {esc(go.summary())}."
+        standing += "<br>" + esc(_("Go decision: {summary}.", summary=go.summary()))
     when = report.generated_at
     version = charter.content_sha256()[:12]
+    when_text = i18n.format_datetime(when, charter.reports.timezone)
     html = (
         f'<h1 style="margin-bottom:0.1em">{esc(use_case.title)}</h1>'
         + markup.note(
-            f"Report of {when:%Y-%m-%d %H:%M} UTC · charter version <code>{version}</code> · "
-            f"project <code>{esc(report.experiment)}</code>"
+            _(
+                "Report of {when} · charter version <code>{version}</code> · project "
+                "<code>{project}</code>",
+                when=esc(when_text),
+                version=version,
+                project=esc(report.experiment),
+            )
         )
-        + markup.callout(f"{standing}<br>Also: {gate_text}; {signoff_text}.")
+        + markup.callout(
+            _(
+                "{standing}<br>Also: {gate}; {signoffs}.",
+                standing=standing,
+                gate=gate_text,
+                signoffs=signoff_text,
+            )
+        )
         + f'<table style="border-collapse:collapse;margin:0.4em 0">{rows}</table>'
     )
     text_standing = (
         f"{report.standing.headline() if report.standing else 'no iteration'}; "
         f"{iterations} iteration(s); governance {gate}; {open_signoffs} sign-off(s) open"
     )
-    text = (
-        f"{use_case.title}\nReport of {when:%Y-%m-%d %H:%M} UTC, charter {version}\n{text_standing}"
-    )
+    text = f"{use_case.title}\nReport of {when_text}, charter {version}\n{text_standing}"
     if go is not None:
         text += f"\ngo decision: {go.summary()}"
     return Section(html, text)
@@ -470,50 +598,56 @@ def _stage_text(charter: Charter, promotions: Sequence[Promotion]) -> str:
     stage = stage_standing(charter, list(promotions))
     problem = stage.problem()
     if problem is not None:
-        return f"{stage.stage.value}: {problem}"
-    return f"{stage.stage.value} ({stage.backing})" if stage.backing else stage.stage.value
+        return _("{stage}: {problem}", stage=stage.stage.label, problem=problem)
+    if stage.backing:
+        return _("{stage} ({backing})", stage=stage.stage.label, backing=stage.backing)
+    return stage.stage.label
 
 
 def scorecard_section(report: Report) -> Section:
     statuses = report.outcome_statuses
     if not statuses:
-        message = "No outcomes yet: agree in the workshop what success means, with a target each."
+        message = _(
+            "No outcomes yet: agree in the workshop what success means, with a target each."
+        )
         return Section(markup.paragraph(f"<em>{esc(message)}</em>"), message)
     judged = report.judged
     columns = (
-        Column("Outcome"),
-        Column("Category"),
-        Column("Target", "right"),
-        Column(f"Value on {judged}" if judged else "Value", "right"),
-        Column("Verdict"),
-        Column("Trend"),
-        Column("Owner"),
+        Column(_("Outcome")),
+        Column(_("Category")),
+        Column(_("Target"), "right"),
+        Column(_("Value on {iteration}", iteration=judged) if judged else _("Value"), "right"),
+        Column(_("Verdict")),
+        Column(_("Trend")),
+        Column(_("Owner")),
     )
     rows = []
     lines = []
     for s in statuses:
         outcome = s.outcome
         spec = REGISTRY.get(outcome.metric)
-        metric_title = spec.title if spec else outcome.metric
-        unit = f" {spec.unit}" if spec and spec.unit else ""
+        metric_title = spec.display_title if spec else outcome.metric
+        unit = f" {spec.display_unit}" if spec and spec.unit else ""
         value = value_text(s.latest) + unit if s.latest is not None else "–"
-        said = s.note or (f"on {s.latest_iteration}" if s.latest_iteration else "")
+        said = s.note or (
+            _("on {iteration}", iteration=s.latest_iteration) if s.latest_iteration else ""
+        )
         where = (
             f'<br><span style="color:{presentation.GREY};font-size:0.85em">{esc(said)}</span>'
             if said
             else ""
         )
-        word, colour = TREND_WORDS.get(s.direction or "", ("–", presentation.GREY))
-        trend = f'<span style="color:{colour}">{esc(word)}</span>'
+        word, colour = TREND_WORDS.get(s.direction or "", ("", presentation.GREY))
+        trend = f'<span style="color:{colour}">{esc(_(word) if word else "–")}</span>'
         if s.regression:
-            trend += "<br>met before, missed now"
+            trend += "<br>" + esc(_("met before, missed now"))
         rows.append(
             (
                 f"<strong>{esc(outcome.title)}</strong><br>"
                 f'<span style="color:{presentation.GREY};font-size:0.85em">{esc(metric_title)} · '
                 f"<code>{esc(outcome.id)}</code></span>",
-                esc(outcome.category.value.replace("_", " ")),
-                esc(pretty_target(str(outcome.target)) + unit),
+                esc(outcome.category.label),
+                esc(pretty_target(outcome.target) + unit),
                 f"{esc(value)}{where}",
                 status_mark(s.status),
                 trend,
@@ -525,14 +659,20 @@ def scorecard_section(report: Report) -> Section:
             + (f" ({s.note})" if s.note else "")
         )
     html = markup.table(columns, rows) + markup.note(
-        "Value: the one the judged iteration logged, judged against today's target; an outcome "
-        "it did not measure is not measured, never credited with another iteration's value. "
-        "Trend: the latest measured value against the one before, in the target's direction."
+        esc(
+            _(
+                "Value: the one the judged iteration logged, judged against today's target; an "
+                "outcome it did not measure is not measured, never credited with another "
+                "iteration's value. Trend: the latest measured value against the one before, in "
+                "the target's direction."
+            )
+        )
     )
     if report.iterations_error:
         html = (
             markup.callout(
-                f"The iterations could not be read: {esc(report.iterations_error)}", tone="problem"
+                esc(_("The iterations could not be read: {error}", error=report.iterations_error)),
+                tone="problem",
             )
             + html
         )
@@ -542,7 +682,7 @@ def scorecard_section(report: Report) -> Section:
 def trends_section(report: Report) -> Section:
     statuses = report.outcome_statuses
     if not statuses:
-        message = "No outcomes yet, so nothing to chart."
+        message = _("No outcomes yet, so nothing to chart.")
         return Section(markup.paragraph(f"<em>{esc(message)}</em>"), message)
     parts = []
     lines = []
@@ -555,8 +695,18 @@ def trends_section(report: Report) -> Section:
         chart = trend_chart(
             s.outcome.title, s.points, s.outcome.target, REGISTRY.get(s.outcome.metric)
         )
-        verdict = f"{value_text(s.latest)}, {s.status}" if s.latest is not None else (s.note or "")
-        caption = f"On {judged}: {verdict}." if judged else ""
+        verdict = (
+            _(
+                "{value}, {verdict}",
+                value=value_text(s.latest),
+                verdict=presentation.VERDICTS[s.status].word.lower(),
+            )
+            if s.latest is not None
+            else (s.note or "")
+        )
+        caption = (
+            _("On {iteration}: {verdict}.", iteration=judged, verdict=verdict) if judged else ""
+        )
         parts.append(
             f'<figure style="margin:0.6em 0 1.2em 0">{chart.img()}'
             f'<figcaption style="font-size:0.85em">{esc(caption)}</figcaption></figure>'
@@ -565,9 +715,12 @@ def trends_section(report: Report) -> Section:
     if waiting:
         parts.append(
             markup.note(
-                "Not measured by any iteration yet, so not charted: "
-                + ", ".join(esc(t) for t in waiting)
-                + "."
+                esc(
+                    _(
+                        "Not measured by any iteration yet, so not charted: {outcomes}.",
+                        outcomes=", ".join(waiting),
+                    )
+                )
             )
         )
         lines.append("Not measured yet: " + ", ".join(waiting))
@@ -577,7 +730,7 @@ def trends_section(report: Report) -> Section:
 def governance_section(report: Report) -> Section:
     gate = report.gate
     if gate is None:
-        message = (
+        message = _(
             "Not run: the governance gate has not checked any data of this project yet "
             "(codesign check DATA, or the governance notebook)."
         )
@@ -587,7 +740,7 @@ def governance_section(report: Report) -> Section:
         per_category[finding.category].append(finding.count)
     rows = [
         (
-            esc(CATEGORY_LABELS.get(category, category)),
+            esc(_(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category),
             f"<code>{esc(category)}</code>",
             esc(str(len(per_category[category]))),
             esc(str(sum(per_category[category]))),
@@ -598,29 +751,51 @@ def governance_section(report: Report) -> Section:
     verdict = "passed" if gate.passed else "failed"
     tone: Literal["info", "problem"] = "info" if gate.passed else "problem"
     stale = gate.charter_sha256 != report.charter.content_sha256()
+    zone = report.charter.reports.timezone
+    checked = esc(i18n.format_datetime(gate.checked_at, zone))
+    rows_text = esc(i18n.format_integer(gate.rows))
     head = (
-        f"<strong>{'✓' if gate.passed else '✗'} The gate {verdict}</strong> on "
-        f"<code>{esc(gate.source)}</code> ({gate.rows} rows), checked "
-        f"{gate.checked_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC."
+        _(
+            "<strong>✓ The gate passed</strong> on <code>{source}</code> ({rows} rows), checked "
+            "{when}.",
+            source=esc(gate.source),
+            rows=rows_text,
+            when=checked,
+        )
+        if gate.passed
+        else _(
+            "<strong>✗ The gate failed</strong> on <code>{source}</code> ({rows} rows), checked "
+            "{when}.",
+            source=esc(gate.source),
+            rows=rows_text,
+            when=checked,
+        )
     )
     if stale:
-        head += " The charter has changed since: run the gate again to check the data against it."
+        head += " " + esc(
+            _("The charter has changed since: run the gate again to check the data against it.")
+        )
     html = markup.callout(head, tone=tone)
     if rows:
         html += markup.table(
             (
-                Column("What was found"),
-                Column("Category"),
-                Column("Columns", "right"),
-                Column("Rows", "right"),
+                Column(_("What was found")),
+                Column(_("Category")),
+                Column(_("Columns"), "right"),
+                Column(_("Rows"), "right"),
             ),
             rows,
         )
     else:
-        html += markup.paragraph("No finding: every check of the data contract passed.")
+        html += markup.paragraph(esc(_("No finding: every check of the data contract passed.")))
     html += markup.note(
-        "Counts only: the gate never keeps a value from the data. Rows are counted per column; a "
-        "row with problems in two columns counts twice. Details in governance/data_docs/."
+        esc(
+            _(
+                "Counts only: the gate never keeps a value from the data. Rows are counted per "
+                "column; a row with problems in two columns counts twice. Details in "
+                "governance/data_docs/."
+            )
+        )
     )
     text = f"governance gate {verdict}: {gate.source}, {gate.rows} rows, " + (
         ", ".join(f"{c} {sum(n)}" for c, n in per_category.items()) or "no finding"
@@ -635,7 +810,11 @@ def _judged_gate(report: Report) -> tuple[str, str]:
     judged = report.standing.iteration if report.standing is not None else None
     if judged is None:
         return "", ""
-    text = f"The numbers of {judged.name} rest on data: {judged.gate_text}."
+    text = _(
+        "The numbers of {iteration} rest on data: {gate}.",
+        iteration=judged.name,
+        gate=judged.gate_text,
+    )
     if judged.governance == "failed":
         return markup.callout(f"<strong>✗</strong> {esc(text)}", tone="problem"), text
     if judged.governance == "not run":
@@ -659,26 +838,26 @@ def _gate_history(report: Report) -> tuple[str, str]:
         for finding in record.findings:
             counts[finding.category] += finding.count
         found = ", ".join(f"{category} {count}" for category, count in counts.items())
-        when = f"{record.checked_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        when = i18n.format_datetime(record.checked_at, report.charter.reports.timezone)
         rows.append(
             (
                 esc(when),
                 f"<code>{esc(record.source)}</code>",
-                esc(str(record.rows)),
+                esc(i18n.format_integer(record.rows)),
                 _gate_mark(passed=record.passed),
-                esc(found or "no finding"),
+                esc(found or _("no finding")),
             )
         )
         lines.append(f"{when} {record.source}: {record.status} ({found or 'no finding'})")
     html = markup.paragraph(
-        "<strong>History of the gate</strong> (newest first, one line per data checked):"
+        _("<strong>History of the gate</strong> (newest first, one line per data checked):")
     ) + markup.table(
         (
-            Column("Checked"),
-            Column("Data"),
-            Column("Rows", "right"),
-            Column("Verdict"),
-            Column("Findings (rows per category)"),
+            Column(_("Checked")),
+            Column(_("Data")),
+            Column(_("Rows"), "right"),
+            Column(_("Verdict")),
+            Column(_("Findings (rows per category)")),
         ),
         rows,
     )
@@ -689,7 +868,11 @@ def decision_section(report: Report) -> Section:
     decision = report.charter.decision
     scores = decision.weighted_scores()
     choice = decision.choice
-    head = f"Decision: <strong>{esc(choice.value)}</strong>." if choice else "No decision made yet."
+    head = (
+        _("Decision: <strong>{choice}</strong>.", choice=esc(choice.label))
+        if choice
+        else esc(_("No decision made yet."))
+    )
     if decision.rationale:
         head += f" {esc(decision.rationale)}"
     rows = []
@@ -697,19 +880,24 @@ def decision_section(report: Report) -> Section:
         score = scores[option]
         chosen = option is choice
         shown = (
-            f"{markup.bar(score / 5, colour=BLUE if chosen else SKY_BLUE)}{score:.1f} / 5"
+            markup.bar(score / 5, colour=BLUE if chosen else SKY_BLUE)
+            + esc(_("{score} / 5", score=i18n.format_decimal(score, 1)))
             if score is not None
-            else "not scored"
+            else esc(_("not scored"))
         )
         rows.append(
             (
-                f"<strong>{esc(option.value)}</strong>" if chosen else esc(option.value),
+                f"<strong>{esc(option.label)}</strong>" if chosen else esc(option.label),
                 shown,
-                "✓ chosen" if chosen else "",
+                esc(_("✓ chosen")) if chosen else "",
             )
         )
     html = markup.paragraph(head) + markup.table(
-        (Column("Option"), Column("Weighted score (1 to 5, higher is better)"), Column("")),
+        (
+            Column(_("Option")),
+            Column(_("Weighted score (1 to 5, higher is better)")),
+            Column(""),
+        ),
         rows,
     )
     if decision.criteria:
@@ -723,12 +911,12 @@ def decision_section(report: Report) -> Section:
         ]
         html += markup.table(
             (
-                Column("Criterion"),
-                Column("Weight", "right"),
-                *(Column(option.value, "right") for option in DecisionOption),
+                Column(_("Criterion")),
+                Column(_("Weight"), "right"),
+                *(Column(option.label, "right") for option in DecisionOption),
             ),
             criteria_rows,
-        ) + markup.note("Each option is scored 1 (worst) to 5 (best) on each criterion.")
+        ) + markup.note(esc(_("Each option is scored 1 (worst) to 5 (best) on each criterion.")))
     text = f"decision: {choice.value if choice else 'not made'}; weighted scores: " + ", ".join(
         f"{o.value} {'-' if s is None else f'{s:.1f}'}" for o, s in scores.items()
     )
@@ -738,10 +926,10 @@ def decision_section(report: Report) -> Section:
 def feedback_section(report: Report) -> Section:
     measures = report.feedback_measures()
     if report.feedback_error:
-        message = f"The feedback records could not be read: {report.feedback_error}"
+        message = _("The feedback records could not be read: {error}", error=report.feedback_error)
         return Section(markup.callout(esc(message), tone="problem"), message)
     if not report.feedback_records:
-        message = (
+        message = _(
             "No feedback recorded yet: the feedback notebook collects SUS and trust "
             "questionnaires, timed tasks and reviews of the tool's outputs."
         )
@@ -750,13 +938,13 @@ def feedback_section(report: Report) -> Section:
     lines = []
     for m in measures:
         spec = REGISTRY.get(m.metric)
-        unit = f" {spec.unit}" if spec is not None and spec.unit else ""
-        target = pretty_target(str(m.outcome.target)) + unit if m.outcome else "no outcome set"
+        unit = f" {spec.display_unit}" if spec is not None and spec.unit else ""
+        target = pretty_target(m.outcome.target) + unit if m.outcome else _("no outcome set")
         rows.append(
             (
                 esc(m.label),
                 esc(value_text(m.value)) if m.value is not None else "–",
-                esc(str(m.responses)),
+                esc(i18n.format_integer(m.responses)),
                 esc(target),
                 status_mark(status_of(m.met)) if m.outcome else "",
             )
@@ -768,26 +956,31 @@ def feedback_section(report: Report) -> Section:
     total = len(report.feedback_records)
     if judged:
         others = sorted({r.iteration for r in report.feedback_records if r.iteration} - {judged})
-        scope = f"{len(about)} of the {total} feedback record(s) are about {esc(judged)}"
-        if others:
-            scope += (
-                f"; the others are about {esc(', '.join(others))} and count only for the "
-                "iteration they name"
+        words = {"about": len(about), "n": total, "iteration": judged}
+        scope = (
+            _(
+                "{about} of the {n} feedback record(s) are about {iteration}; the others are "
+                "about {iterations} and count only for the iteration they name.",
+                iterations=", ".join(others),
+                **words,
             )
+            if others
+            else _("{about} of the {n} feedback record(s) are about {iteration}.", **words)
+        )
     else:
-        scope = f"Over all {total} feedback record(s)"
+        scope = _("Over all {n} feedback record(s).", n=total)
     if roles:
-        scope += f". From: {esc(', '.join(roles))}"
+        scope += " " + _("From: {roles}.", roles=", ".join(roles))
     html = markup.table(
         (
-            Column("Measure"),
-            Column("Result", "right"),
-            Column("Responses", "right"),
-            Column("Target", "right"),
-            Column("Verdict"),
+            Column(_("Measure")),
+            Column(_("Result"), "right"),
+            Column(_("Responses"), "right"),
+            Column(_("Target"), "right"),
+            Column(_("Verdict")),
         ),
         rows,
-    ) + markup.note(f"{scope}. Respondents are recorded by role, never by name.")
+    ) + markup.note(esc(scope) + " " + esc(_("Respondents are recorded by role, never by name.")))
     return Section(html, "\n".join(lines))
 
 
@@ -812,21 +1005,23 @@ def open_signoffs_of(charter: Charter) -> list[OpenSignoff]:
         key = s.name.casefold()
         if key not in valid and key not in found:
             found[key] = OpenSignoff(
-                s.name, s.role, f"signed an earlier version on {s.signed_at:%Y-%m-%d}"
+                s.name,
+                s.role,
+                _("signed an earlier version on {day}", day=i18n.format_date(s.signed_at.date())),
             )
     expected: list[tuple[str, str]] = []
     if charter.clinical_lead is not None:
         expected.append((charter.clinical_lead.name, charter.clinical_lead.role))
     roles = {s.name.casefold(): s.role for s in charter.stakeholders}
     expected.extend(
-        (o.owner, roles.get(o.owner.casefold(), "outcome owner"))
+        (o.owner, roles.get(o.owner.casefold(), _("outcome owner")))
         for o in charter.outcomes
         if o.owner
     )
     for name, role in expected:
         key = name.casefold()
         if key not in valid and key not in found:
-            found[key] = OpenSignoff(name, role, "has not signed this version")
+            found[key] = OpenSignoff(name, role, _("has not signed this version"))
     return list(found.values())
 
 
@@ -836,49 +1031,61 @@ def signoffs_section(report: Report) -> Section:
     pending = open_signoffs_of(charter)
     parts = []
     if valid:
-        parts.append(
-            markup.paragraph(
-                "Signed this version: "
-                + "; ".join(f"{esc(s.name)} ({esc(s.role)}, {s.signed_at:%Y-%m-%d})" for s in valid)
-                + "."
+        signed = "; ".join(
+            _(
+                "{name} ({role}, {day})",
+                name=s.name,
+                role=s.role,
+                day=i18n.format_date(s.signed_at.date()),
             )
+            for s in valid
         )
+        parts.append(markup.paragraph(esc(_("Signed this version: {signed}.", signed=signed))))
     if pending:
         parts.append(
             markup.table(
-                (Column("Still to sign"), Column("Role"), Column("Why")),
+                (Column(_("Still to sign")), Column(_("Role")), Column(_("Why"))),
                 [(esc(p.name), esc(p.role), esc(p.reason)) for p in pending],
             )
         )
     elif valid:
-        parts.append(markup.paragraph("Nothing open: the charter is approved as it stands."))
+        parts.append(
+            markup.paragraph(esc(_("Nothing open: the charter is approved as it stands.")))
+        )
     else:
-        parts.append(markup.paragraph("<em>Nobody has signed the charter yet.</em>"))
+        nobody = _("Nobody has signed the charter yet.")
+        parts.append(markup.paragraph(f"<em>{esc(nobody)}</em>"))
     text = f"{len(valid)} valid sign-off(s); open: " + (
         ", ".join(f"{p.name} ({p.reason})" for p in pending) or "none"
     )
     if report.promotions:
         parts.append(
-            markup.paragraph("<strong>Go decisions</strong> (codesign promote):")
+            markup.paragraph(_("<strong>Go decisions</strong> (codesign promote):"))
             + markup.table(
                 (
-                    Column("Iteration"),
-                    Column("Decided"),
-                    Column("By"),
-                    Column("Charter"),
-                    Column("Standing then"),
-                    Column("Model version"),
+                    Column(_("Iteration")),
+                    Column(_("Decided")),
+                    Column(_("By")),
+                    Column(_("Charter")),
+                    Column(_("Standing then")),
+                    Column(_("Model version")),
                 ),
                 [
                     (
                         esc(p.iteration),
-                        esc(f"{p.decided_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"),
+                        esc(i18n.format_datetime(p.decided_at, charter.reports.timezone)),
                         esc(p.decided_by),
                         f"<code>{esc(p.charter_sha256[:12])}</code>",
                         esc(str(p.standing.get("headline", ""))),
-                        esc(f"{p.model_name} v{p.model_version} (approved)")
+                        esc(
+                            _(
+                                "{model} v{version} (approved)",
+                                model=p.model_name,
+                                version=p.model_version,
+                            )
+                        )
                         if p.model_version
-                        else "not registered",
+                        else esc(_("not registered")),
                     )
                     for p in report.promotions
                 ],

@@ -11,7 +11,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from codesign.charter import CharterFile, preset_text
-from codesign.charter.model import Side, Stakeholder
+from codesign.charter.model import Language, Side, Stakeholder
 from codesign.config import CHARTER_FILENAME
 
 if TYPE_CHECKING:
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CLINICAL_LEAD_ROLE = "clinical lead"
+CLINICAL_LEAD_ROLES = {"en": "clinical lead", "fr": "responsable clinique"}
+"""The role given to a clinical lead named for a preset that has none, in each language."""
 
 
 def write_charter(spec: ProjectSpec, project_dir: Path) -> Path:
@@ -31,16 +32,16 @@ def write_charter(spec: ProjectSpec, project_dir: Path) -> Path:
     Raises :class:`~codesign.exceptions.ConflictError` if a charter is already there.
     """
     path = project_dir / CHARTER_FILENAME
-    file = CharterFile.from_text(preset_text(spec.preset), path)
+    file = CharterFile.from_text(preset_text(spec.preset, spec.language), path)
     fill_charter(file.charter, spec)
     file.save()
     logger.info("wrote %s from preset %s", path, spec.preset)
     return path
 
 
-def preset_defaults(preset: str) -> dict[str, str]:
+def preset_defaults(preset: str, language: str = "en") -> dict[str, str]:
     """What a preset says for each optional variable (what an empty answer keeps)."""
-    charter = CharterFile.from_text(preset_text(preset), CHARTER_FILENAME).charter
+    charter = CharterFile.from_text(preset_text(preset, language), CHARTER_FILENAME).charter
     lead = charter.clinical_lead
     return {
         "clinical_lead": lead.name if lead else "",
@@ -58,6 +59,8 @@ def fill_charter(charter: Charter, spec: ProjectSpec) -> None:
     the partner's staff), so no outcome is left owned by a person who is not on the project.
     """
     use_case = charter.use_case
+    if spec.language != Language.EN:  # an English charter stays the preset's, language unset
+        charter.language = Language(spec.language)
     use_case.title = spec.project_name
     use_case.slug = spec.project_slug
     if spec.site:
@@ -65,7 +68,7 @@ def fill_charter(charter: Charter, spec: ProjectSpec) -> None:
     if spec.partner_organisation:
         _rename_partner(charter, spec.partner_organisation)
     if spec.clinical_lead:
-        _set_clinical_lead(charter, spec.clinical_lead)
+        _set_clinical_lead(charter, spec.clinical_lead, CLINICAL_LEAD_ROLES[spec.language])
     if spec.timezone:
         charter.reports.timezone = spec.timezone
 
@@ -78,10 +81,10 @@ def _rename_partner(charter: Charter, partner: str) -> None:
             person.organisation = partner
 
 
-def _set_clinical_lead(charter: Charter, name: str) -> None:
+def _set_clinical_lead(charter: Charter, name: str, role: str) -> None:
     lead = charter.clinical_lead
     if lead is None:
-        new = Stakeholder(name=name, role=CLINICAL_LEAD_ROLE, side=Side.INTERNAL)
+        new = Stakeholder(name=name, role=role, side=Side.INTERNAL)
         charter.stakeholders = [new, *charter.stakeholders]
         return
     example = lead.name

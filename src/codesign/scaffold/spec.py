@@ -28,6 +28,7 @@ from slugify import slugify
 
 from codesign.charter.presets import PRESETS
 from codesign.exceptions import ScaffoldError
+from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -76,6 +77,8 @@ class ProjectSpec:
     site: str = ""
     timezone: str = ""
     """IANA time zone of the report schedule; empty keeps the preset's."""
+    language: str = DEFAULT_LANGUAGE
+    """en | fr: the preset's language and the charter's ``language:``."""
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -91,6 +94,7 @@ class ProjectSpec:
         check_text("partner_organisation", self.partner_organisation, MAX_PERSON)
         check_text("site", self.site, MAX_PERSON)
         check_timezone(self.timezone)
+        check_language(self.language)
 
     @classmethod
     def from_name(
@@ -102,6 +106,7 @@ class ProjectSpec:
         partner_organisation: str = "",
         site: str = "",
         timezone: str = "",
+        language: str = DEFAULT_LANGUAGE,
     ) -> ProjectSpec:
         """A spec whose slug is derived from the name, as ``cookiecutter.json`` derives it."""
         return cls(
@@ -112,6 +117,7 @@ class ProjectSpec:
             partner_organisation=partner_organisation,
             site=site,
             timezone=timezone,
+            language=language,
         )
 
     @classmethod
@@ -228,6 +234,13 @@ def check_timezone(value: str) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         msg = f'timezone: unknown time zone {_shown(value)}; expected one like "Europe/Paris"'
         raise ScaffoldError(msg) from None
+
+
+def check_language(value: str) -> None:
+    """``language``: one of codesign's languages."""
+    if value not in LANGUAGES:
+        msg = f"language: unknown language {_shown(value)}; expected one of: {', '.join(LANGUAGES)}"
+        raise ScaffoldError(msg)
 
 
 def check_output_dir(path: str) -> None:

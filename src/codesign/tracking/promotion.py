@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 from codesign.charter.model import Stage
 from codesign.exceptions import TrackingError
 from codesign.fileio import read_if_exists, update_file
+from codesign.i18n import _
 from codesign.project import Project, gate_result_for
 from codesign.system import current_user, os_reason
 from codesign.tracking.reading import read_store
@@ -108,16 +109,23 @@ class Promotion:
 
     def summary(self) -> str:
         """One line for people: what, when, by whom, on which charter, which model version."""
-        model = (
-            f"; model {self.model_name} version {self.model_version} alias {ALIAS}"
-            if self.model_version
-            else ""
-        )
-        return (
-            f"{self.iteration} promoted to {self.stage.value} on "
-            f"{self.decided_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC by {self.decided_by} "
-            f"(charter {self.charter_sha256[:12]}){model}"
-        )
+        words = {
+            "iteration": self.iteration,
+            "stage": self.stage.label,
+            "when": f"{self.decided_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC",
+            "who": self.decided_by,
+            "charter": self.charter_sha256[:12],
+        }
+        if self.model_version:
+            return _(
+                "{iteration} promoted to {stage} on {when} by {who} (charter {charter}); model "
+                "{model} version {version} alias {alias}",
+                model=self.model_name,
+                version=self.model_version,
+                alias=ALIAS,
+                **words,
+            )
+        return _("{iteration} promoted to {stage} on {when} by {who} (charter {charter})", **words)
 
 
 @dataclass(frozen=True)
@@ -232,9 +240,10 @@ class StageStanding:
         """What to do about a deployed stage that nothing backs; ``None`` when backed."""
         if self.backed:
             return None
-        return (
-            f"stage {self.stage.value} without a go decision: run `codesign promote ITERATION` "
-            "on an iteration whose standing is complete, or write why in use_case.stage_reason"
+        return _(
+            "stage {stage} without a go decision: run `codesign promote ITERATION` on an "
+            "iteration whose standing is complete, or write why in use_case.stage_reason",
+            stage=self.stage.label,
         )
 
 
@@ -255,9 +264,11 @@ def stage_standing(charter: Charter, promotions: list[Promotion]) -> StageStandi
             stage = promotion.stage
     decided = [p for p in promotions if _ORDER.index(p.stage) >= _ORDER.index(stage)]
     if stage.deployed and decided:
-        return StageStanding(stage, f"go decision: {decided[-1].summary()}")
+        return StageStanding(stage, _("go decision: {summary}", summary=decided[-1].summary()))
     reason = charter.use_case.stage_reason
-    return StageStanding(stage, f"reason recorded: {reason}" if stage.deployed and reason else None)
+    if stage.deployed and reason:
+        return StageStanding(stage, _("reason recorded: {reason}", reason=reason))
+    return StageStanding(stage, None)
 
 
 def readiness(project: Project, charter: Charter, standing: Standing) -> list[str]:

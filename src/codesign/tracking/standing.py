@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from codesign.charter.feedback import FeedbackKind, feedback_for
 from codesign.exceptions import CodesignError, TrackingError
+from codesign.i18n import N_, _
 from codesign.presentation import format_number, verdict_counts
 from codesign.tracking.comparison import build_comparison
 from codesign.tracking.tags import TAG_DATA, TAG_GATE_OVERRIDE, TAG_PREDICTIONS
@@ -51,9 +52,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GATE_WORDS: Final[dict[str, str]] = {
-    "passed": "gate passed",
-    "failed": "gate failed",
-    "not run": "not gated",
+    "passed": N_("gate passed"),
+    "failed": N_("gate failed"),
+    "not run": N_("not gated"),
 }
 """How an iteration's data gate status reads for people."""
 
@@ -108,14 +109,19 @@ class OutcomeStanding:
         if self.met is not None:
             return None
         if self.iteration is None:
-            return "no iteration logged yet"
-        text = f"not measured for {self.iteration}"
+            return _("no iteration logged yet")
         if self.last_measured is not None:
             last = self.last_measured
-            text += f"; last measured on {last.iteration}: {format_number(last.value)}"
-        else:
-            text += "; not measured by an earlier iteration either"
-        return text
+            return _(
+                "not measured for {iteration}; last measured on {last}: {value}",
+                iteration=self.iteration,
+                last=last.iteration,
+                value=format_number(last.value),
+            )
+        return _(
+            "not measured for {iteration}; not measured by an earlier iteration either",
+            iteration=self.iteration,
+        )
 
     @property
     def unnamed_note(self) -> str | None:
@@ -123,11 +129,14 @@ class OutcomeStanding:
         if self.met is not None:
             return None
         if self.iteration is None:
-            return "no iteration logged yet"
+            return _("no iteration logged yet")
         if self.last_measured is None:
-            return "not measured by the judged iteration nor an earlier one"
+            return _("not measured by the judged iteration nor an earlier one")
         value = format_number(self.last_measured.value)
-        return f"not measured by the judged iteration; last measured by an earlier one: {value}"
+        return _(
+            "not measured by the judged iteration; last measured by an earlier one: {value}",
+            value=value,
+        )
 
     @property
     def value_text(self) -> str:
@@ -175,9 +184,9 @@ class JudgedIteration:
     @property
     def gate_text(self) -> str:
         """``gate passed``, ``gate failed``, ``not gated``, with the override's reason."""
-        text = GATE_WORDS.get(self.governance, self.governance)
+        text = _(GATE_WORDS[self.governance]) if self.governance in GATE_WORDS else self.governance
         if self.gate_override:
-            text += f" (overridden: {self.gate_override})"
+            return _("{gate} (overridden: {reason})", gate=text, reason=self.gate_override)
         return text
 
     def to_json(self, *, free_text: bool = True) -> dict[str, Any]:
