@@ -61,14 +61,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_ROWS: Final = 400_000
+DEFAULT_BATCH_ROWS: Final = 600_000
 """Rows per batch the gate validates: large enough that Great Expectations' fixed cost per
-batch is small, small enough that two batches in memory stay well under the memory goal."""
-BATCH_BYTES: Final = 96 << 20
+batch is small, small enough that one batch in memory stays well under the memory goal."""
+BATCH_BYTES: Final = 144 << 20
 """A batch also ends when its text reaches this size (rows with long notes). Great
-Expectations costs about a second per batch whatever its size; `codesign check` peaks at
-1.16 GB on a 4M-row, 1.2 GB extract with 96 MB batches (1.10 GB with 64 MB, 1.43 GB with
-128 MB), under the 1.5 GB goal."""
+Expectations costs about a second per batch whatever its size. One batch is held at a time
+(the reader looks a block ahead for the last one): `codesign check` peaks at 1.27-1.29 GB on a
+4M-row, 1.2 GB extract with 144 MB batches (1.00-1.03 GB with 96 MB, 1.59 GB with 192 MB),
+under the 1.5 GB goal."""
 BLOCK_BYTES: Final = 1 << 20
 """What pyarrow parses at a time; it reads a few dozen blocks ahead."""
 _READ_BYTES: Final = 1 << 20
