@@ -61,14 +61,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_ROWS: Final = 400_000
+DEFAULT_BATCH_ROWS: Final = 600_000
 """Rows per batch the gate validates: large enough that Great Expectations' fixed cost per
-batch is small, small enough that two batches in memory stay well under the memory goal."""
-BATCH_BYTES: Final = 96 << 20
+batch is small, small enough that one batch in memory stays well under the memory goal."""
+BATCH_BYTES: Final = 144 << 20
 """A batch also ends when its text reaches this size (rows with long notes). Great
-Expectations costs about a second per batch whatever its size; `codesign check` peaks at
-1.16 GB on a 4M-row, 1.2 GB extract with 96 MB batches (1.10 GB with 64 MB, 1.43 GB with
-128 MB), under the 1.5 GB goal."""
+Expectations costs about a second per batch whatever its size. One batch is held at a time
+(the reader looks a block ahead for the last one): `codesign check` peaks at 1.27-1.29 GB on a
+4M-row, 1.2 GB extract with 144 MB batches (1.00-1.03 GB with 96 MB, 1.59 GB with 192 MB),
+under the 1.5 GB goal."""
 BLOCK_BYTES: Final = 1 << 20
 """What pyarrow parses at a time; it reads a few dozen blocks ahead."""
 _READ_BYTES: Final = 1 << 20
@@ -231,6 +232,9 @@ class FileReader:
         self._closers: list[Any] = []
         self._started = time.monotonic()
         self._size = 0
+        self.last = False
+        """Whether the batch last handed out is the file's last (known before it is handed out:
+        the reader looks one block ahead rather than holding the next batch)."""
 
     # --- the public face ---------------------------------------------------------------------
 
@@ -332,14 +336,18 @@ class FileReader:
         try:
             for group in parquet.iter_batches(batch_size=size):
                 table = pa.Table.from_batches([group])
+                del group
                 frame = _numpy_numbers(table.to_pandas())
+                del table
                 frame.columns = shown
                 if self._columns is None:
                     self._columns = {str(c): _pandas_kind(frame[c]) for c in frame.columns}
                 self.rows += len(frame)
                 done += len(frame)
                 self._report(round(self._size * done / max(parquet.metadata.num_rows, 1)))
+                self.last = done >= parquet.metadata.num_rows
                 yield frame
+                del frame
         except (pa.ArrowException, OSError, ValueError) as e:
             msg = f"{path}: not a readable Parquet file ({type(e).__name__})"
             raise GovernanceError(msg) from None
@@ -400,14 +408,83 @@ class FileReader:
         self, stream: BinaryIO, hashing: _HashingReader, dialect: CsvDialect, layout: _Layout
     ) -> Iterator[pd.DataFrame]:
         import pyarrow as pa
-        import pyarrow.csv as pcsv
 
         if dialect.encoding not in ("utf-8", "utf-8-sig"):
             stream = _Utf8Reader(stream, dialect.encoding)  # type: ignore[assignment]
         quotes = _QuoteCounter(stream)
         stream = io.BufferedReader(quotes, _READ_BYTES)
-        ids = [f"c{i}" for i in range(len(layout.names))]
         invalid: list[int | None] = []
+        reader = self._arrow_reader(stream, dialect, layout, invalid)
+        self._closers.append(reader)
+        parsed: dict[int, Parsed] = dict(self.hints.parsed)
+        pending: list[pa.RecordBatch] = []
+        sizes: list[int] = []  # each pending block's bytes, counted once (nbytes is not free)
+        done = False
+        while not done:
+            chunk = self._next_chunk(reader, dialect, invalid)
+            if chunk is None:
+                break
+            pending.append(chunk)
+            sizes.append(chunk.nbytes)
+            self._report(hashing.bytes_read)
+            while pending and (
+                (
+                    self.batch_rows is not None
+                    and sum(b.num_rows for b in pending) >= self.batch_rows
+                )
+                or sum(sizes) >= BATCH_BYTES
+            ):
+                table = pa.Table.from_batches(pending)
+                cut = min(self.batch_rows or table.num_rows, table.num_rows)
+                batch, rest = table.slice(0, cut), table.slice(cut)
+                pending = [b for b in rest.to_batches() if b.num_rows]
+                sizes = [b.nbytes for b in pending]
+                if not pending:  # a block ahead tells whether this batch is the last
+                    ahead = self._next_chunk(reader, dialect, invalid)
+                    if ahead is None:
+                        done = True
+                    else:
+                        pending.append(ahead)
+                        sizes.append(ahead.nbytes)
+                        self._report(hashing.bytes_read)
+                frame = self._frame(
+                    batch, layout, parsed, pending=pending, reader=reader, invalid=invalid
+                )
+                del batch, table, rest
+                self.last = done
+                yield frame
+                del frame
+        if pending:
+            table = pa.Table.from_batches(pending)
+            pending = []
+            frame = self._frame(table, layout, parsed, pending=[], reader=reader, invalid=invalid)
+            del table
+            self.last = True
+            yield frame
+            del frame
+        self._finish(quotes, hashing, dialect, layout)
+
+    def _finish(
+        self, quotes: _QuoteCounter, hashing: _HashingReader, dialect: CsvDialect, layout: _Layout
+    ) -> None:
+        """Once every record is read: the quotes are checked, the hash completed."""
+        if quotes.count % 2:  # odd: a quote left open, or a bare quote inside a value
+            self._refuse_unclosed_quote(dialect)
+        while hashing.read(_READ_BYTES):  # bytes after the last record count in the hash too
+            pass
+        self._digest = hashing.digest.hexdigest()
+        self._report(hashing.bytes_read)
+        if self._columns is None:  # a header and no rows
+            self._columns = dict.fromkeys(layout.shown, ColumnKind.TEXT)
+
+    def _arrow_reader(
+        self, stream: BinaryIO, dialect: CsvDialect, layout: _Layout, invalid: list[int | None]
+    ) -> Any:
+        """pyarrow's streaming CSV reader, every column as text; bad rows noted in ``invalid``."""
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+
+        ids = [f"c{i}" for i in range(len(layout.names))]
 
         def on_invalid(row: Any) -> str:
             invalid.append(row.number)
@@ -433,40 +510,7 @@ class FileReader:
             )
         except (pa.ArrowException, OSError, EOFError, ValueError) as e:
             raise self._csv_error(e, dialect, invalid) from None
-        self._closers.append(reader)
-        parsed: dict[int, Parsed] = dict(self.hints.parsed)
-        pending: list[pa.RecordBatch] = []
-        while True:
-            chunk = self._next_chunk(reader, dialect, invalid)
-            if chunk is None:
-                break
-            pending.append(chunk)
-            self._report(hashing.bytes_read)
-            while pending and (
-                (
-                    self.batch_rows is not None
-                    and sum(b.num_rows for b in pending) >= self.batch_rows
-                )
-                or sum(b.nbytes for b in pending) >= BATCH_BYTES
-            ):
-                table = pa.Table.from_batches(pending)
-                cut = min(self.batch_rows or table.num_rows, table.num_rows)
-                batch, rest = table.slice(0, cut), table.slice(cut)
-                pending = [b for b in rest.to_batches() if b.num_rows]
-                yield self._frame(
-                    batch, layout, parsed, pending=pending, reader=reader, invalid=invalid
-                )
-        if pending:
-            table = pa.Table.from_batches(pending)
-            yield self._frame(table, layout, parsed, pending=[], reader=reader, invalid=invalid)
-        if quotes.count % 2:  # odd: a quote left open, or a bare quote inside a value
-            self._refuse_unclosed_quote(dialect)
-        while hashing.read(_READ_BYTES):  # bytes after the last record count in the hash too
-            pass
-        self._digest = hashing.digest.hexdigest()
-        self._report(hashing.bytes_read)
-        if self._columns is None:  # a header and no rows
-            self._columns = dict.fromkeys(layout.shown, ColumnKind.TEXT)
+        return reader
 
     def _next_chunk(
         self, reader: Any, dialect: CsvDialect | None, invalid: list[int | None]

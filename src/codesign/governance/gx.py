@@ -20,13 +20,13 @@ import datetime as dt
 import logging
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from codesign.config import quiet_telemetry
 from codesign.exceptions import GovernanceError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
     from types import ModuleType
 
@@ -185,8 +185,17 @@ def validate(source: Source, batch: Batch, checks: list[Check], docs_dir: Path) 
     return outcomes
 
 
+class Batches(Protocol):
+    """Frames read one at a time; ``last`` tells, once a frame is handed out, whether it is the
+    last (so that the next one need not be read, and held, to know)."""
+
+    last: bool
+
+    def __iter__(self) -> Iterator[pd.DataFrame]: ...
+
+
 def validate_batches(
-    source: Source, frames: Iterable[pd.DataFrame], checks: list[Check], docs_dir: Path
+    source: Source, frames: Batches, checks: list[Check], docs_dir: Path
 ) -> list[Outcome]:
     """Run ``checks`` on an extract batch by batch; merge the counts; build Data Docs once.
 
@@ -207,24 +216,28 @@ def validate_batches(
         run_id = gx.RunIdentifier(run_name=RUN_NAME, run_time=dt.datetime.now(dt.UTC))
         merged = _Merged(checks)
         batches = iter(frames)
-        current = next(batches, None)
-        if current is None:  # pragma: no cover - the reader refuses a file without rows
-            msg = f"{source.display}: no rows to check"
-            raise GovernanceError(msg)
-        for following in batches:
+        while True:
+            current = next(batches, None)
+            if current is None:  # pragma: no cover - the reader refuses a file without rows
+                msg = f"{source.display}: no rows to check"
+                raise GovernanceError(msg)
             merged.add_frame(current)
+            if frames.last:
+                break
             try:
                 items = _validate_frame(definition, current)
             except Exception as e:  # translate at the boundary; the cause may quote data
                 raise _translate(source, e) from None
+            del current
             merged.add([(_index(item), _outcome(item, checks)) for item in items])
-            current = following
-        merged.add_frame(current)
         try:
             result = checkpoint.run(batch_parameters={"dataframe": current}, run_id=run_id)
         except Exception as e:
             raise _translate(source, e) from None
         del current
+        if next(batches, None) is not None:  # pragma: no cover - the reader said it was last
+            msg = f"{source.display}: rows after the last batch"
+            raise GovernanceError(msg)
         (key, validation), *_ = result.run_results.items()
         merged.add([(_index(item), _outcome(item, checks)) for item in validation.results])
         if merged.batches > 1:
