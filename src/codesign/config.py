@@ -38,6 +38,14 @@ for MLflow logs iterations where its MLflow users look for runs."""
 ENV_ARTIFACT_ROOT: Final = "CODESIGN_ARTIFACT_ROOT"
 """Where artifacts go when ``CODESIGN_TRACKING_URI`` points at a database."""
 
+ENV_PROJECT: Final = "CODESIGN_PROJECT"
+"""The project a workshop page shows: set by ``codesign workshop`` for its page kernels."""
+
+ENV_FACILITATOR_KEY: Final = "CODESIGN_FACILITATOR_KEY"
+"""The facilitator page's key, set by ``codesign workshop`` for its page kernels. The room
+shares one token (the participants' link); the facilitator's link carries this key as well, so
+a participant who edits their link's page name gets no facilitator forms."""
+
 TELEMETRY_OFF: Final[Mapping[str, str]] = {
     "MLFLOW_DISABLE_TELEMETRY": "true",
     "DO_NOT_TRACK": "true",

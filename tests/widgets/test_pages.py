@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from codesign.config import ENV_FACILITATOR_KEY, ENV_PROJECT
 from codesign.widgets import pages
 from codesign.widgets.pages import facilitator_key_given
 
@@ -15,11 +16,11 @@ KEY = "k3y-of-the-facilitator"
 @pytest.mark.parametrize(
     ("environ", "given"),
     [
-        ({pages.ENV_FACILITATOR_KEY: KEY, pages.ENV_QUERY: f"token=t&key={KEY}"}, True),
-        ({pages.ENV_FACILITATOR_KEY: KEY, pages.ENV_QUERY: "token=t"}, False),
-        ({pages.ENV_FACILITATOR_KEY: KEY, pages.ENV_QUERY: "token=t&key=guess"}, False),
-        ({pages.ENV_FACILITATOR_KEY: KEY, pages.ENV_QUERY: f"key={KEY}x"}, False),
-        ({pages.ENV_FACILITATOR_KEY: KEY}, False),
+        ({ENV_FACILITATOR_KEY: KEY, pages.ENV_QUERY: f"token=t&key={KEY}"}, True),
+        ({ENV_FACILITATOR_KEY: KEY, pages.ENV_QUERY: "token=t"}, False),
+        ({ENV_FACILITATOR_KEY: KEY, pages.ENV_QUERY: "token=t&key=guess"}, False),
+        ({ENV_FACILITATOR_KEY: KEY, pages.ENV_QUERY: f"key={KEY}x"}, False),
+        ({ENV_FACILITATOR_KEY: KEY}, False),
         ({pages.ENV_QUERY: "key="}, False),  # no key set: the page is nobody's
         ({}, False),
     ],
@@ -31,8 +32,8 @@ def test_the_key_must_match(environ: dict[str, str], given: bool) -> None:
 def test_without_the_key_the_page_says_where_to_go(
     triage: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(pages.ENV_PROJECT, str(triage))
-    monkeypatch.setenv(pages.ENV_FACILITATOR_KEY, KEY)
+    monkeypatch.setenv(ENV_PROJECT, str(triage))
+    monkeypatch.setenv(ENV_FACILITATOR_KEY, KEY)
     monkeypatch.setenv(pages.ENV_QUERY, "token=t")
     shown = repr([getattr(w, "value", "") for w in pages.facilitator_page().children])
     assert "This page is the facilitator" in shown

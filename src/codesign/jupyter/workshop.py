@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from codesign.config import ENV_FACILITATOR_KEY, ENV_PROJECT
 from codesign.exceptions import ServerError
 from codesign.jupyter.launcher import (
     LOOPBACK,
@@ -44,10 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ENV_PROJECT: Final = "CODESIGN_PROJECT"
-"""The project folder, for the page kernels."""
-ENV_FACILITATOR_KEY: Final = "CODESIGN_FACILITATOR_KEY"
-"""The facilitator page's key, for the page kernels (see ``codesign.widgets.pages``)."""
 PAGES: Final = {"facilitator": "facilitator.ipynb", "participant": "participant.ipynb"}
 _EXTENSIONS_OFF: Final = (
     "jupyterlab",

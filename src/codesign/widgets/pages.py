@@ -31,6 +31,7 @@ import ipywidgets as ipw
 from codesign.charter.ratings import RatingStore
 from codesign.charter.tables import feedback_table, signoffs_table
 from codesign.charter.versions import VersionBook
+from codesign.config import ENV_FACILITATOR_KEY, ENV_PROJECT
 from codesign.exceptions import CodesignError
 from codesign.presentation import esc
 from codesign.project import Project
@@ -50,11 +51,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ENV_PROJECT: Final = "CODESIGN_PROJECT"
-ENV_FACILITATOR_KEY: Final = "CODESIGN_FACILITATOR_KEY"
-"""The facilitator page's key, set by ``codesign workshop`` for the page kernels. The room
-shares one token (the participants' link); the facilitator's link carries this key as well, so a
-participant who edits their link's page name gets no facilitator forms."""
 ENV_QUERY: Final = "QUERY_STRING"
 """The page request's query string, which Voilà gives the page's kernel."""
 
