@@ -227,6 +227,9 @@ class PhiRule:
     ignore_case: bool = False
     checked: bool = False
     """Candidates must also pass the NIR check key: see :func:`text_has_valid_nir`."""
+    first_names: bool = False
+    """Built on the first-name list (or a lower-case title): :func:`screen_patterns` screens
+    for it by the listed name, not by its own pattern."""
 
     @property
     def re2(self) -> str:
@@ -312,6 +315,10 @@ def _alternatives(names: list[str]) -> str:
     return "(?:" + "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: -len(n))) + ")"
 
 
+_LOWER_TITLES: Final = ("mme", "mr", "mlle", "dr", "pr")
+"""Titles typed in lower case before a name (``mme dupont``)."""
+
+
 def _name_rules() -> tuple[PhiRule, ...]:
     names = first_names()
     first = _alternatives(list(names))
@@ -334,12 +341,14 @@ def _name_rules() -> tuple[PhiRule, ...]:
             "phi.name",
             "name.first_last",
             f"{_WORD_START}{_NOT_AFTER_PLACE}{first}(?:-{first})?[ ]+{_PARTICLE}{_SURNAME}",
+            first_names=True,
         ),
         PhiRule(
             "phi.name",
             "name.caps_first",
             f"{_WORD_START}{_NOT_AFTER_PLACE}{not_an_acronym}{caps}[ ]+"
             f"(?:{first}|{first_upper})(?:-{first})?{_WORD_END}",
+            first_names=True,
         ),
         PhiRule(
             "phi.name",
@@ -351,17 +360,19 @@ def _name_rules() -> tuple[PhiRule, ...]:
         PhiRule(
             "phi.name",
             "name.lower_case",
-            f"{_WORD_START}{_NOT_AFTER_PLACE}(?:(?:mme|mr|mlle|dr|pr)\\.?[ ]+"
+            f"{_WORD_START}{_NOT_AFTER_PLACE}(?:(?:{'|'.join(_LOWER_TITLES)})\\.?[ ]+"
             f"|{first_lower}(?:-{first_lower})?[ ]+)"
             f"(?!(?:{_LOWER_STOPWORDS})(?![{lower_letters}]))"
             f"(?:(?:de|du|le|la|da|van) )?[{lower_letters}][{lower_letters}'-]{{2,}}"
             f"{not_in_an_address}",
+            first_names=True,
         ),
         PhiRule(
             "phi.name",
             "name.lower_case_reversed",
             f"{_WORD_START}{_NOT_AFTER_PLACE}(?!(?:{_LOWER_STOPWORDS})[ ])"
             f"[{lower_letters}][{lower_letters}'-]{{2,}}[ ]+{first_lower}{not_in_an_address}",
+            first_names=True,
         ),
     )
 
@@ -537,12 +548,6 @@ def prefilter_groups() -> tuple[tuple[str, tuple[PhiRule, ...]], ...]:
     return tuple(groups)
 
 
-_FIRST_NAME_RULES: Final = frozenset(
-    {"name.first_last", "name.caps_first", "name.lower_case", "name.lower_case_reversed"}
-)
-"""The rules built on the first-name list: their automata cannot be combined with others."""
-
-
 @functools.cache
 def screen_patterns() -> tuple[str, ...]:
     """Two RE2 patterns such that a value any rule matches matches one of them.
@@ -558,12 +563,10 @@ def screen_patterns() -> tuple[str, ...]:
     Each pattern costs about one pass of the simplest rule; the groups of
     :func:`prefilter_groups` then run on the values retained only.
     """
-    others = "|".join(
-        _re2_alternative(rule) for rule in rules() if rule.name not in _FIRST_NAME_RULES
-    )
+    others = "|".join(_re2_alternative(rule) for rule in rules() if not rule.first_names)
     names = first_names()
     spellings = {*names, *(n.upper() for n in names), *(n.lower() for n in names)}
-    spellings |= {"mme", "mr", "mlle", "dr", "pr"}
+    spellings |= set(_LOWER_TITLES)
     listed = _alternatives(sorted(spellings))
     return others, f"(?:^|[^{_LETTER}]){listed}(?:$|[^{_LOWER}])"
 
