@@ -418,34 +418,34 @@ class FileReader:
         self._closers.append(reader)
         parsed: dict[int, Parsed] = dict(self.hints.parsed)
         pending: list[pa.RecordBatch] = []
-        sizes: list[int] = []  # each pending block's bytes, counted once (nbytes is not free)
+        pending_bytes = 0  # each block's bytes counted once, when it comes (nbytes is not free)
         done = False
         while not done:
             chunk = self._next_chunk(reader, dialect, invalid)
             if chunk is None:
                 break
             pending.append(chunk)
-            sizes.append(chunk.nbytes)
+            pending_bytes += chunk.nbytes
             self._report(hashing.bytes_read)
             while pending and (
                 (
                     self.batch_rows is not None
                     and sum(b.num_rows for b in pending) >= self.batch_rows
                 )
-                or sum(sizes) >= BATCH_BYTES
+                or pending_bytes >= BATCH_BYTES
             ):
                 table = pa.Table.from_batches(pending)
                 cut = min(self.batch_rows or table.num_rows, table.num_rows)
                 batch, rest = table.slice(0, cut), table.slice(cut)
                 pending = [b for b in rest.to_batches() if b.num_rows]
-                sizes = [b.nbytes for b in pending]
+                pending_bytes = sum(b.nbytes for b in pending)
                 if not pending:  # a block ahead tells whether this batch is the last
                     ahead = self._next_chunk(reader, dialect, invalid)
                     if ahead is None:
                         done = True
                     else:
                         pending.append(ahead)
-                        sizes.append(ahead.nbytes)
+                        pending_bytes += ahead.nbytes
                         self._report(hashing.bytes_read)
                 frame = self._frame(
                     batch, layout, parsed, pending=pending, reader=reader, invalid=invalid
