@@ -91,4 +91,4 @@ def test_evidence_keeps_round_n_shares_and_the_rule_in_words() -> None:
     evidence = result.evidence(ConsensusRule(), 2, dt.date(2026, 11, 25))
     assert (evidence.round, evidence.n, evidence.median) == (2, 10, 7.0)
     assert (evidence.share_critical, evidence.share_not_important) == (0.7, 0.1)
-    assert "at least 70 % rate 7-9 and fewer than 15 % rate 1-3" in evidence.rule
+    assert "at least 70% rate 7-9 and fewer than 15% rate 1-3" in evidence.rule

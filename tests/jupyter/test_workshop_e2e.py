@@ -120,10 +120,10 @@ def open_page(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
     return page
 
 
-def check_page(page: Page, name: str) -> None:
+def check_page(page: Page, name: str, shots: Path = SHOTS) -> None:
     """No code, no source, nothing wider than the window; a screenshot to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     html = page.content()
     assert (
         page.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count()
@@ -258,7 +258,7 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             rate_by_keyboard(bruno, SECOND, 5)
             tab_to(bruno, bruno.get_by_role("button", name="Save my ratings"))
             bruno.keyboard.press("Enter")
-            expect(bruno.get_by_text("did you mean 95 % (0.95)?")).to_be_visible()
+            expect(bruno.get_by_text("did you mean 95% (0.95)?")).to_be_visible()
             ratings = project / "workshop" / "ratings" / "round-1"
             assert len(list(ratings.glob("*.json"))) == 1
             rate(bruno, FIRST, 9, "0,95")
@@ -275,10 +275,10 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             first = facilitator.locator(".codesign-candidate", has_text=FIRST)
             second = facilitator.locator(".codesign-candidate", has_text=SECOND)
             expect(first).to_contain_text("consensus in", timeout=STEP_MS)
-            expect(first).to_contain_text("n = 3, median 8; rated 7-9: 100 %; rated 1-3: 0 %")
-            expect(first).to_contain_text("median 95 % (0.95)")
+            expect(first).to_contain_text("n = 3, median 8; rated 7-9: 100%; rated 1-3: 0%")
+            expect(first).to_contain_text("median 95% (0.95)")
             expect(second).to_contain_text("no consensus")
-            expect(second).to_contain_text("rated 7-9: 33 %; rated 1-3: 33 %")
+            expect(second).to_contain_text("rated 7-9: 33%; rated 1-3: 33%")
             expect(facilitator.get_by_text("3 people rated so far")).to_be_visible()
             check_page(facilitator, "facilitator-consensus")
             expect(facilitator.get_by_label(f"Target for: {FIRST}", exact=True)).to_have_value(
@@ -299,7 +299,7 @@ def test_a_room_rates_agrees_and_signs_from_browsers(
             evidence = outcome["consensus"]
             assert (evidence["round"], evidence["n"], evidence["median"]) == (1, 3, 8.0)
             assert (evidence["share_critical"], evidence["share_not_important"]) == (1.0, 0.0)
-            assert "at least 70 % rate 7-9 and fewer than 15 % rate 1-3" in evidence["rule"]
+            assert "at least 70% rate 7-9 and fewer than 15% rate 1-3" in evidence["rule"]
             assert {"name": "E. Durand", "role": "triage nurse", "side": "internal"} in [
                 {"name": s["name"], "role": s["role"], "side": s.get("side", "internal")}
                 for s in charter["stakeholders"]

@@ -45,7 +45,7 @@ def test_invalid_target_is_shown_next_to_the_field_and_blocks_saving(
     row = outcomes.rows[0]
     row.number_input.value = "high"
     title = "Few patients triaged less urgent than they need"
-    message = f'Target for “{title}”: type a number such as 0.95 or 95 % (got "high").'
+    message = f'Target for “{title}”: type a number such as 0.95 or 95% (got "high").'
     assert message in visible(row.notes.value)
     assert row.number_input.layout.border  # outlined in red
     assert outcomes.save_bar.status_text.startswith("1 problem to fix before saving")
@@ -283,7 +283,7 @@ def test_percentages_and_a_decimal_comma_are_read_for_proportions(outcomes: Outc
 def test_a_target_off_the_scale_gets_the_likely_intent(outcomes: OutcomeEditor) -> None:
     row = outcomes.rows[0]
     row.number_input.value = "5"
-    assert "did you mean 5 % (0.05)?" in visible(row.notes.value)
+    assert "did you mean 5% (0.05)?" in visible(row.notes.value)
     assert str(outcomes.session.charter.outcomes[0].target) == "<= 0.05"  # unchanged
 
 

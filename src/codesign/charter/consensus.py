@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Final
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from codesign.i18n import _
+from codesign.i18n import N_, _, format_percent
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,25 +36,31 @@ SCALE: Final = range(1, 10)
 NOT_IMPORTANT: Final = range(1, 4)
 CRITICAL: Final = range(7, 10)
 SCALE_WORDS: Final = {
-    1: "not important",
-    2: "not important",
-    3: "not important",
-    4: "important, not critical",
-    5: "important, not critical",
-    6: "important, not critical",
-    7: "critical",
-    8: "critical",
-    9: "critical",
+    1: N_("not important"),
+    2: N_("not important"),
+    3: N_("not important"),
+    4: N_("important, not critical"),
+    5: N_("important, not critical"),
+    6: N_("important, not critical"),
+    7: N_("critical"),
+    8: N_("critical"),
+    9: N_("critical"),
 }
+"""The GRADE scale's words for each score (marked for the catalogue: ``_()`` where shown)."""
 
 
 class Verdict(StrEnum):
     """What the room's ratings say about a candidate outcome."""
 
-    IN = "consensus in"
-    OUT = "consensus out"
-    NONE = "no consensus"
-    UNRATED = "not rated yet"
+    IN = N_("consensus in")
+    OUT = N_("consensus out")
+    NONE = N_("no consensus")
+    UNRATED = N_("not rated yet")
+
+    @property
+    def label(self) -> str:
+        """The verdict in the reader's language (the value stays the stored English word)."""
+        return _(self.value)
 
 
 class ConsensusRule(BaseModel):
@@ -68,12 +74,14 @@ class ConsensusRule(BaseModel):
     """Share rating in the opposite band that must not be reached, e.g. 0.15."""
 
     def describe(self) -> str:
-        """The rule in words, as stored with the evidence and shown in the forms."""
-        agree, disagree = _percent(self.agree), _percent(self.disagree)
-        return (
-            f"consensus in: at least {agree} rate 7-9 and fewer than {disagree} rate 1-3; "
-            f"consensus out: at least {agree} rate 1-3 and fewer than {disagree} rate 7-9 "
-            "(GRADE 1-9, COMET/OMERACT)"
+        """The rule in words, as stored with the evidence and shown in the forms (in the
+        charter's language, like the rest of what the workshop writes into it)."""
+        return _(
+            "consensus in: at least {agree} rate 7-9 and fewer than {disagree} rate 1-3; "
+            "consensus out: at least {agree} rate 1-3 and fewer than {disagree} rate 7-9 "
+            "(GRADE 1-9, COMET/OMERACT)",
+            agree=_percent(self.agree),
+            disagree=_percent(self.disagree),
         )
 
 
@@ -217,4 +225,4 @@ def _exact(share: float) -> Fraction:
 
 
 def _percent(share: float) -> str:
-    return f"{share * 100:g} %"
+    return format_percent(share, 1)

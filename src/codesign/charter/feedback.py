@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from codesign.csvfile import SAMPLE_BYTES, sniff_bytes
 from codesign.exceptions import DataError
 from codesign.fileio import read_if_exists, update_file
+from codesign.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -32,27 +33,34 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SUS_ITEMS: Final = (
-    "I think that I would like to use this system frequently.",
-    "I found the system unnecessarily complex.",
-    "I thought the system was easy to use.",
-    "I think that I would need the support of a technical person to be able to use this system.",
-    "I found the various functions in this system were well integrated.",
-    "I thought there was too much inconsistency in this system.",
-    "I would imagine that most people would learn to use this system very quickly.",
-    "I found the system very cumbersome to use.",
-    "I felt very confident using the system.",
-    "I needed to learn a lot of things before I could get going with this system.",
+    N_("I think that I would like to use this system frequently."),
+    N_("I found the system unnecessarily complex."),
+    N_("I thought the system was easy to use."),
+    N_(
+        "I think that I would need the support of a technical person to be able to use this system."
+    ),
+    N_("I found the various functions in this system were well integrated."),
+    N_("I thought there was too much inconsistency in this system."),
+    N_("I would imagine that most people would learn to use this system very quickly."),
+    N_("I found the system very cumbersome to use."),
+    N_("I felt very confident using the system."),
+    N_("I needed to learn a lot of things before I could get going with this system."),
 )
-"""The ten statements of the System Usability Scale (Brooke, 1996), answered 1 to 5."""
+"""The ten statements of the System Usability Scale (Brooke, 1996), answered 1 to 5.
+
+Marked for the catalogue and shown with ``_()``: in French they are the validated French
+version's own wording, the F-SUS (Gronier & Baudet, 2021, doi:10.1080/10447318.2021.1898828),
+not a translation of ours, so French scores compare with the published ones."""
 
 TRUST_ITEMS: Final = {
-    "trust_reliable": "The tool's suggestions are reliable.",
-    "trust_dependable": "I can depend on the tool in my daily work.",
-    "trust_understand": "I understand how the tool reaches its suggestions.",
-    "trust_safe": "Following the tool does not put my patients at risk.",
-    "trust_confident": "I am confident acting on the tool's suggestions.",
+    "trust_reliable": N_("The tool's suggestions are reliable."),
+    "trust_dependable": N_("I can depend on the tool in my daily work."),
+    "trust_understand": N_("I understand how the tool reaches its suggestions."),
+    "trust_safe": N_("Following the tool does not put my patients at risk."),
+    "trust_confident": N_("I am confident acting on the tool's suggestions."),
 }
-"""Trust statements, adapted from Jian et al. (2000), answered 1 (disagree) to 5 (agree)."""
+"""Trust statements, adapted from Jian et al. (2000), answered 1 (disagree) to 5 (agree); the
+keys are the stored columns, the statements are shown with ``_()``."""
 
 Likert = Annotated[int, Field(ge=1, le=5)]
 

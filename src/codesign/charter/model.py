@@ -586,14 +586,15 @@ _DECISION_LABELS: Final = {
 Score = Annotated[float, Field(ge=1, le=5)]
 
 DEFAULT_CRITERIA: Final = (
-    "time to value",
-    "control",
-    "vendor dependency",
-    "governance burden",
-    "integration effort",
-    "cost",
+    N_("time to value"),
+    N_("control"),
+    N_("vendor dependency"),
+    N_("governance burden"),
+    N_("integration effort"),
+    N_("cost"),
 )
-"""Criteria a new decision starts with; a workshop edits, removes and adds to them."""
+"""Criteria a new decision starts with; a workshop edits, removes and adds to them (written
+into the charter in its language: ``_()`` where they are added)."""
 
 
 class Criterion(_Model):

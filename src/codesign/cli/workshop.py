@@ -37,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Serve the workshop and wait; Ctrl-C or SIGTERM stops it and its kernels."""
+    from codesign import i18n
     from codesign.jupyter.workshop import (
         WorkshopOptions,
         announcement,
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     from codesign.project import Project
 
     project = Project.at(args.project)
-    project.load_charter()  # a broken charter is told now, not on the first page view
+    charter = project.load_charter().charter  # a broken charter is told now, not on a page
+    i18n.set_project_language(charter.language)
     workshop = workshop_command(
         project,
         WorkshopOptions(
@@ -56,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             certfile=args.certfile,
             keyfile=args.keyfile,
             allow_root=args.allow_root,
+            language=i18n.resolve_language(i18n.explicit_language(), charter.language),
         ),
     )
     return run_workshop(workshop, lambda: print(announcement(workshop), flush=True))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Final
 
 from codesign.config import ENV_FACILITATOR_KEY, ENV_PROJECT
 from codesign.exceptions import ServerError
+from codesign.i18n import DEFAULT_LANGUAGE, ENV_LANG, _
 from codesign.jupyter.launcher import (
     LOOPBACK,
     ServerOptions,
@@ -38,6 +39,7 @@ from codesign.jupyter.launcher import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from codesign.i18n import Language
     from codesign.jupyter.launcher import (
         ServerCommand,
     )
@@ -79,6 +81,9 @@ class WorkshopOptions:
     keyfile: Path | None = None
     allow_root: bool = False
     token: str | None = None
+    language: Language = DEFAULT_LANGUAGE
+    """The room's language: the pages' ``lang`` and their kernels' ``CODESIGN_LANG``, so every
+    page speaks the one the facilitator's command resolved (``--lang``, the charter...)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,11 @@ def workshop_command(
             keyfile=options.keyfile,
         ),
         environ=environ,
-        extra_env={ENV_PROJECT: str(project.root), ENV_FACILITATOR_KEY: key},
+        extra_env={
+            ENV_PROJECT: str(project.root),
+            ENV_FACILITATOR_KEY: key,
+            ENV_LANG: options.language,
+        },
         config_lines=[
             f"c.ServerApp.jpserver_extensions = {extensions!r}\n",
             "c.ServerApp.terminals_enabled = False\n",
@@ -171,6 +180,7 @@ def workshop_command(
             "c.VoilaConfiguration.show_tracebacks = False\n",
             "c.VoilaConfiguration.strip_sources = True\n",
             "c.VoilaConfiguration.theme = 'light'\n",
+            f"c.VoilaExporter.language_code = {options.language!r}\n",
             "c.VoilaConfiguration.file_allowlist = []\n",
         ],
         euid=euid,
@@ -200,14 +210,21 @@ def qr_code(url: str) -> str:
 
 def announcement(workshop: Workshop) -> str:
     """What ``codesign workshop`` prints once the server answers."""
-    where = "on this network" if workshop.lan else "127.0.0.1 only"
+    where = _("on this network") if workshop.lan else _("127.0.0.1 only")
     lines = [
-        f"Workshop of {workshop.project.root} ({where}). Stop it with Ctrl-C.",
-        f"Facilitator (every form): {workshop.urls['facilitator']}",
-        f"Participants (one each, laptop or phone): {workshop.urls['participant']}",
+        _(
+            "Workshop of {project} ({where}). Stop it with Ctrl-C.",
+            project=workshop.project.root,
+            where=where,
+        ),
+        _("Facilitator (every form): {url}", url=workshop.urls["facilitator"]),
+        _("Participants (one each, laptop or phone): {url}", url=workshop.urls["participant"]),
     ]
     if workshop.lan:
-        lines += ["Participants can scan this code to join:", qr_code(workshop.urls["participant"])]
+        lines += [
+            _("Participants can scan this code to join:"),
+            qr_code(workshop.urls["participant"]),
+        ]
     lines += workshop.warnings
     return "\n".join(lines)
 

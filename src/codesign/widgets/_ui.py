@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, ParamSpec
 import ipywidgets as ipw
 
 from codesign.exceptions import CharterError, CodesignError
+from codesign.i18n import _
 from codesign.presentation import GREEN_TEXT, GREY_TEXT, ORANGE_TEXT, VERMILLION_TEXT, esc
 
 if TYPE_CHECKING:
@@ -108,6 +109,16 @@ def button(
     )
 
 
+def labelled(label: str, text: str) -> str:
+    """``label: text``, the colon as the language writes it (``label : text`` in French)."""
+    return _("{label}: {text}", label=label, text=text)
+
+
+def bold(text: str) -> str:
+    """A short heading inside a form (``<b>New outcome</b>``), escaped."""
+    return f"<b>{esc(text)}</b>"
+
+
 def message_html(lines: Iterable[str], colour: str = ERROR_COLOUR) -> str:
     """Lines of plain text as a small coloured block."""
     body = "<br>".join(esc(line) for line in lines)
@@ -175,7 +186,7 @@ class Messages:
         if isinstance(error, CharterError) and error.issues:
             namer = self.namer or (lambda loc: loc)
             rest = [
-                f"{namer(issue.loc)}: {issue.message}" if issue.loc else issue.message
+                labelled(namer(issue.loc), issue.message) if issue.loc else issue.message
                 for issue in error.issues
             ]
         self.error(head, [line.strip() for line in rest])
@@ -186,8 +197,15 @@ class Messages:
         self._show(
             message_html(
                 [
-                    f"Something went wrong while {action}: {type(error).__name__}: {error}",
-                    "Your entries are still in the form. The details below are for the engineers.",
+                    _(
+                        "Something went wrong while {action}: {error}",
+                        action=action,
+                        error=f"{type(error).__name__}: {error}",
+                    ),
+                    _(
+                        "Your entries are still in the form. The details below are for the "
+                        "engineers."
+                    ),
                 ]
             ),
             keep_output=True,
@@ -248,7 +266,11 @@ class Sections:
         self.builders = dict(sections)
         self.built: dict[str, ipw.Widget] = {}
         self.buttons = {
-            title: button(title, tooltip=f"Open: {title}", layout=shared_layout(width="auto"))
+            title: button(
+                title,
+                tooltip=_("Open: {section}", section=title),
+                layout=shared_layout(width="auto"),
+            )
             for title in self.builders
         }
         for title, control in self.buttons.items():
@@ -266,7 +288,7 @@ class Sections:
         self.open(next(iter(self.builders)))
 
     def open(self, title: str) -> None:
-        @guarded(self.messages, f"opening {title.lower()}")
+        @guarded(self.messages, _("opening {section}", section=title))
         def build() -> None:
             self.messages.clear()
             if title not in self.built:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from codesign.charter.document import validation_issues
 from codesign.charter.model import CrossFieldError
 from codesign.exceptions import CharterIssue
+from codesign.i18n import N_, _
 from codesign.widgets import _ui
 from codesign.widgets.session import SessionView
 
@@ -162,7 +163,7 @@ class FieldSet(SessionView):
         session.attach(self)
 
     def _on_change(self, item: Input) -> Callable[[dict[str, Any]], None]:
-        @_ui.guarded(self.messages, f"applying the {item.name.replace('_', ' ')}")
+        @_ui.guarded(self.messages, _("applying the {field}", field=item.name.replace("_", " ")))
         def changed(_change: dict[str, Any]) -> None:
             if not self._filling:
                 self.assign(item)
@@ -402,7 +403,9 @@ class RecordRow(Generic[M]):
                     widget.add_class(NAMED_CLASS)
                 widget.observe(self._on_change, names="value")
         if draft and not self.labelled:
-            self._name_inputs(f"of a new {table.noun}", tooltips=False)  # keep their help
+            self._name_inputs(
+                _("of a new {noun}", noun=_(table.noun)), tooltips=False
+            )  # keep their help
 
     # what a subclass provides
 
@@ -433,7 +436,7 @@ class RecordRow(Generic[M]):
             return
         owner = change["owner"]
         name = next((c.name for c in self.cells if owner in c.inputs), "")
-        self.table.guard(f"checking the {self.table.noun}", self._changed, name)
+        self.table.guard(_("checking the {noun}", noun=_(self.table.noun)), self._changed, name)
 
     def _changed(self, name: str) -> None:
         self.on_change(name)
@@ -473,13 +476,15 @@ class RecordRow(Generic[M]):
         phone, where the row is stacked and the headings are gone (:data:`NAMED_CSS`)."""
         label = _label_text(record)
         if label is not None:
-            self._name_inputs(f"for: {label}")
+            self._name_inputs(_("for: {record}", record=label))
 
     def _name_inputs(self, whose: str, *, tooltips: bool = True) -> None:
         for cell in self.cells:
             parts = cell.parts or ("",) * len(cell.inputs)
             for widget, part in zip(cell.inputs, parts, strict=True):
-                wanted = f"{cell.header} {whose}" + (f" ({part})" if part else "")
+                wanted = _("{column} {whose}", column=cell.header, whose=whose)
+                if part:
+                    wanted = _("{label} ({part})", label=wanted, part=part)
                 if not self.labelled and widget.description != wanted:
                     widget.description = wanted
                 if tooltips and widget.tooltip != wanted:
@@ -528,8 +533,8 @@ class RecordRow(Generic[M]):
         for name, texts in messages.items():
             index = self._column_of(name)
             if index is None:
-                label = name.replace("_", " ").replace(".", " ") or self.table.noun
-                lines.extend(f"{label}: {text}" for text in texts)
+                label = name.replace("_", " ").replace(".", " ") or _(self.table.noun)
+                lines.extend(_ui.labelled(label, text) for text in texts)
             else:
                 by_column[index] = " ".join(texts)
         for index, cell in enumerate(self.cells):
@@ -563,7 +568,8 @@ class RecordRow(Generic[M]):
 class RecordTable(SessionView, Generic[M]):
     """A list of the charter (``outcomes``, ``decision.criteria``) as rows of a table."""
 
-    noun: ClassVar[str] = "record"
+    noun: ClassVar[str] = N_("record")
+    """What one row is, for messages (marked for the catalogue, translated where shown)."""
     reorder: ClassVar[bool] = False
     controls_width: ClassVar[str] = "6em"
     """Room for a row's buttons; the new-entry row's Add button fits in it too."""
@@ -574,25 +580,25 @@ class RecordTable(SessionView, Generic[M]):
         self.prefix = ".".join(section)
         self.messages = _ui.Messages()
         self.add_button = _ui.button(
-            "Add",
-            tooltip=f"Add this {self.noun} to the charter",
+            _("Add"),
+            tooltip=_("Add this {noun} to the charter", noun=_(self.noun)),
             icon="plus",
             style="success",
             layout=_ui.shared_layout(width="5.5em"),
         )
-        self.add_button.on_click(self._clicked(f"adding the {self.noun}", self.add))
+        self.add_button.on_click(self._clicked(_("adding the {noun}", noun=_(self.noun)), self.add))
         self.rows: list[RecordRow[M]] = [self._row_for(record) for record in self.items()]
         self.body = ipw.VBox([row.box for row in self.rows], layout=_ui.shared_layout(width="100%"))
         self.draft = self.make_row(draft=True)
         self.heading = ipw.HTML(self.draft.header(), layout=_ui.shared_layout(width="100%"))
         self.heading.add_class("codesign-record-heading")
         self.undo_button = _ui.button(
-            "Undo remove",
-            tooltip=f"Put back the {self.noun} removed last",
+            _("Undo remove"),
+            tooltip=_("Put back the {noun} removed last", noun=_(self.noun)),
             icon="undo",
             layout=_ui.hidden(),
         )
-        self.undo_button.on_click(self._clicked("undoing the removal", self.undo_remove))
+        self.undo_button.on_click(self._clicked(_("undoing the removal"), self.undo_remove))
         self._removed: list[tuple[int, M]] = []
         session.attach(self)
 
@@ -615,16 +621,24 @@ class RecordTable(SessionView, Generic[M]):
             return [self.add_button]
         small = _ui.shared_layout(width="2.6em")
         controls: list[ipw.Widget] = []
+        noun = _(self.noun)
         if self.reorder:
-            up = _ui.button("", tooltip=f"Move this {self.noun} up", icon="arrow-up", layout=small)
-            down = _ui.button(
-                "", tooltip=f"Move this {self.noun} down", icon="arrow-down", layout=small
+            up = _ui.button(
+                "", tooltip=_("Move this {noun} up", noun=noun), icon="arrow-up", layout=small
             )
-            up.on_click(self._clicked(f"moving the {self.noun}", lambda: self.move(row, -1)))
-            down.on_click(self._clicked(f"moving the {self.noun}", lambda: self.move(row, 1)))
+            down = _ui.button(
+                "", tooltip=_("Move this {noun} down", noun=noun), icon="arrow-down", layout=small
+            )
+            moving = _("moving the {noun}", noun=noun)
+            up.on_click(self._clicked(moving, lambda: self.move(row, -1)))
+            down.on_click(self._clicked(moving, lambda: self.move(row, 1)))
             controls += [up, down]
-        remove = _ui.button("", tooltip=f"Remove this {self.noun}", icon="trash", layout=small)
-        remove.on_click(self._clicked(f"removing the {self.noun}", lambda: self.remove(row)))
+        remove = _ui.button(
+            "", tooltip=_("Remove this {noun}", noun=noun), icon="trash", layout=small
+        )
+        remove.on_click(
+            self._clicked(_("removing the {noun}", noun=noun), lambda: self.remove(row))
+        )
         return [*controls, remove]
 
     # behaviour
@@ -668,7 +682,9 @@ class RecordTable(SessionView, Generic[M]):
         """Add the new-entry row's record at the end, if valid and not a duplicate."""
         record = self.draft.validate()
         if record is None:
-            self.messages.error(f"This {self.noun} is not added yet: see the entries in red.")
+            self.messages.error(
+                _("This {noun} is not added yet: see the entries in red.", noun=_(self.noun))
+            )
             return
         items = self.items()
         items.append(record)
@@ -679,13 +695,17 @@ class RecordTable(SessionView, Generic[M]):
             items.pop()
             self.draft.rejected = clashes
             self.draft.render()
-            self.messages.error(f"This {self.noun} is not added yet: see the entries in red.")
+            self.messages.error(
+                _("This {noun} is not added yet: see the entries in red.", noun=_(self.noun))
+            )
             return
         row = self._row_for(record)
         self.rows.append(row)
         self.body.children = (*self.body.children, row.box)
         self.draft.clear()
-        self.messages.info(f"Added; press Save to keep it in {self.session.path.name}.")
+        self.messages.info(
+            _("Added; press Save to keep it in {file}.", file=self.session.path.name)
+        )
         self.session.edited(self)
 
     def remove(self, row: RecordRow[M]) -> None:
@@ -694,9 +714,11 @@ class RecordTable(SessionView, Generic[M]):
         self.rows.pop(index).close()
         self._removed.append((index, record))
         self._sync_children()
-        self.undo_button.description = f"Undo remove ({_label(record)})"
+        self.undo_button.description = _("Undo remove ({record})", record=_label(record))
         self.undo_button.layout = _ui.shared_layout(width="auto")
-        self.messages.info(f"Removed {_label(record)}; Undo puts it back, Save makes it final.")
+        self.messages.info(
+            _("Removed {record}; Undo puts it back, Save makes it final.", record=_label(record))
+        )
         self.session.edited(self)
 
     def undo_remove(self) -> None:
@@ -709,10 +731,12 @@ class RecordTable(SessionView, Generic[M]):
         self.rows.insert(index, self._row_for(record))
         self._sync_children()
         if self._removed:
-            self.undo_button.description = f"Undo remove ({_label(self._removed[-1][1])})"
+            self.undo_button.description = _(
+                "Undo remove ({record})", record=_label(self._removed[-1][1])
+            )
         else:
             self.undo_button.layout = _ui.hidden()
-        self.messages.info(f"Put back {_label(record)}.")
+        self.messages.info(_("Put back {record}.", record=_label(record)))
         self.session.edited(self)
 
     def move(self, row: RecordRow[M], delta: int) -> None:
@@ -776,4 +800,4 @@ def _label_text(record: BaseModel) -> str | None:
 
 def _label(record: BaseModel) -> str:
     text = _label_text(record)
-    return f'"{text}"' if text is not None else "the entry"
+    return _('"{record}"', record=text) if text is not None else _("the entry")

@@ -27,10 +27,11 @@ from codesign.charter.ratings import (
     RoundState,
 )
 from codesign.charter.registry import REGISTRY
-from codesign.presentation import esc
+from codesign.i18n import N_, _, format_decimal, format_percent, ngettext
+from codesign.presentation import esc, format_number
 from codesign.widgets import _ui
 from codesign.widgets.live import Poller, files_signature
-from codesign.widgets.outcomes import CATEGORY_LABELS, suggest_id
+from codesign.widgets.outcomes import category_options, metric_options, suggest_id
 from codesign.widgets.plain import EntryError, number_text, read_number
 
 if TYPE_CHECKING:
@@ -43,11 +44,7 @@ if TYPE_CHECKING:
     from codesign.charter.registry import MetricSpec
     from codesign.widgets.session import CharterSession
 
-IMPORTANCE: Final = [
-    ("Choose from 9 (critical) to 1", None),
-    *((f"{score}: {SCALE_WORDS[score]}", score) for score in reversed(SCALE)),
-]
-DIRECTIONS: Final = (("at least", ">="), ("at most", "<="))
+DIRECTIONS: Final = ((N_("at least"), ">="), (N_("at most"), "<="))
 VERDICT_STYLE: Final = {
     Verdict.IN: ("✓", _ui.OK_COLOUR),
     Verdict.OUT: ("✗", _ui.ERROR_COLOUR),
@@ -62,29 +59,52 @@ def _wide(max_width: str = "40em") -> ipw.Layout:
     return _ui.shared_layout(width="100%", max_width=max_width, flex_flow="row wrap")
 
 
+def importance_options() -> list[tuple[str, int | None]]:
+    """The GRADE scale as a closed list, 9 (critical) first, in the workshop's language."""
+    return [
+        (_("Choose from 9 (critical) to 1"), None),
+        *(
+            (_("{score}: {words}", score=score, words=_(SCALE_WORDS[score])), score)
+            for score in reversed(SCALE)
+        ),
+    ]
+
+
+def direction_options() -> list[tuple[str, str]]:
+    return [(_(words), op) for words, op in DIRECTIONS]
+
+
 def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f} %" if whole else "–"
+    return format_percent(part / whole) if whole else "–"
 
 
 def _direction_words(op: str) -> str:
-    return "at least" if op in (">=", ">") else "at most"
+    return _("at least") if op in (">=", ">") else _("at most")
 
 
 def distribution_html(tally: Tally) -> str:
     """The group's answers as three bands and nine counts, in words and small bars."""
     bands = (
-        ("1-3 not important", sum(tally.distribution[0:3])),
-        ("4-6 important", sum(tally.distribution[3:6])),
-        ("7-9 critical", sum(tally.distribution[6:9])),
+        (_("1-3 not important"), sum(tally.distribution[0:3])),
+        (_("4-6 important"), sum(tally.distribution[3:6])),
+        (_("7-9 critical"), sum(tally.distribution[6:9])),
     )
-    words = "; ".join(f"{label}: {count} ({_percent(count, tally.n)})" for label, count in bands)
+    words = "; ".join(
+        _("{band}: {count} ({share})", band=label, count=count, share=_percent(count, tally.n))
+        for label, count in bands
+    )
     bars = "".join(
         f'<span title="{score}: {count}" style="display:inline-block;width:9px;margin-right:1px;'
         f'height:{3 + 4 * count}px;background:#0072b2;vertical-align:bottom"></span>'
         for score, count in zip(SCALE, tally.distribution, strict=True)
     )
-    median = f"median {tally.median:g}" if tally.median is not None else "no rating"
-    return f"<div>{bars}</div><div>The room (n = {tally.n}, {median}): {esc(words)}.</div>"
+    median = (
+        _("median {median}", median=format_number(tally.median))
+        if tally.median is not None
+        else _("no rating")
+    )
+    room = _("The room (n = {n}, {median}): {bands}.", n=tally.n, median=median, bands=words)
+    return f"<div>{bars}</div><div>{esc(room)}</div>"
 
 
 # --- participant ----------------------------------------------------------------------------
@@ -98,7 +118,13 @@ class RatingRow:
         self.spec: MetricSpec | None = REGISTRY.get(candidate.metric)
         title = esc(candidate.title)
         measure = (
-            f"Measured by {esc(self.spec.title.lower())}: {esc(self.spec.summary)}"
+            esc(
+                _(
+                    "Measured by {metric}: {summary}",
+                    metric=self.spec.display_title.lower(),
+                    summary=self.spec.display_summary,
+                )
+            )
             if self.spec
             else ""
         )
@@ -109,16 +135,24 @@ class RatingRow:
             layout=_ui.shared_layout(width="100%"),
         )
         self.importance = ipw.Dropdown(
-            options=IMPORTANCE,
+            options=importance_options(),
             index=0,
-            description=f"Importance of: {candidate.title}",
+            description=_("Importance of: {outcome}", outcome=candidate.title),
             style=WRAP,
             layout=_wide("28em"),
         )
-        example = "95 %" if self.spec and self.spec.value_range == (0.0, 1.0) else "a number"
+        example = (
+            format_percent(0.95)
+            if self.spec and self.spec.value_range == (0.0, 1.0)
+            else _("a number")
+        )
         self.target = _ui.text(
-            description=f"Target for: {candidate.title}",
-            placeholder=f"optional: {_direction_words(candidate.op)} … e.g. {example}",
+            description=_("Target for: {outcome}", outcome=candidate.title),
+            placeholder=_(
+                "optional: {direction} … e.g. {example}",
+                direction=_direction_words(candidate.op),
+                example=example,
+            ),
             style=WRAP,
             layout=_wide("28em"),
         )
@@ -137,7 +171,9 @@ class RatingRow:
             self.importance.index = 0  # "choose ...", shown rather than a blank
         else:
             self.importance.value = rating.score
-        self.target.value = "" if rating is None or rating.target is None else f"{rating.target:g}"
+        self.target.value = (
+            "" if rating is None or rating.target is None else format_decimal(rating.target, 6)
+        )
 
     def read(self) -> Rating | None:
         """The rating as entered (``None`` when not rated); :class:`EntryError` if unusable."""
@@ -146,13 +182,16 @@ class RatingRow:
         target = None
         if target_text:
             target = read_number(
-                target_text, what=f"Target for “{self.candidate.title}”", spec=self.spec
+                target_text,
+                what=_("Target for “{outcome}”", outcome=self.candidate.title),
+                spec=self.spec,
             )
         score = self.importance.value
         if score is None:
             if target is not None:
-                msg = (
-                    f"Rate the importance of “{self.candidate.title}” (1 to 9) to propose a target."
+                msg = _(
+                    "Rate the importance of “{outcome}” (1 to 9) to propose a target.",
+                    outcome=self.candidate.title,
                 )
                 raise EntryError(msg)
             return None
@@ -175,14 +214,14 @@ class RatingForm:
         self.rows: dict[str, RatingRow] = {}
         self.body = ipw.VBox(layout=_ui.shared_layout(width="100%"))
         self.save_button = _ui.button(
-            "Save my ratings",
-            tooltip="Save your ratings of this round (you can change them until it closes)",
+            _("Save my ratings"),
+            tooltip=_("Save your ratings of this round (you can change them until it closes)"),
             icon="save",
             style="primary",
             layout=_ui.shared_layout("14em"),
         )
         self.save_button.on_click(
-            lambda _b: _ui.guarded(self.messages, "saving your ratings")(self.save)()
+            lambda _b: _ui.guarded(self.messages, _("saving your ratings"))(self.save)()
         )
         self.widget = ipw.VBox(
             [self.header, self.body, self.save_button, self.messages.box],
@@ -229,13 +268,18 @@ class RatingForm:
         count = len(rows)
         if count:
             lines = [
-                f"Round {self.state.round}: rate how important each outcome is for this use "
-                "case, from 1 (not important) to 9 (critical); propose a target if you have one.",
+                _(
+                    "Round {round}: rate how important each outcome is for this use case, from "
+                    "1 (not important) to 9 (critical); propose a target if you have one.",
+                    round=self.state.round,
+                ),
             ]
         else:
             lines = [
-                "No outcome is put to the room yet; they appear here when the facilitator "
-                "adds them."
+                _(
+                    "No outcome is put to the room yet; they appear here when the facilitator "
+                    "adds them."
+                )
             ]
         self.header.value = _ui.message_html(lines, _ui.MUTED_COLOUR)
         self.save_button.layout = _ui.shared_layout("14em") if count else _ui.hidden()
@@ -253,9 +297,14 @@ class RatingForm:
             return ""
         own = before.ratings.get(candidate.id) if before is not None else None
         yours = (
-            f"You rated it {own.score} ({SCALE_WORDS[own.score]}) in round {result.round}."
+            _(
+                "You rated it {score} ({words}) in round {round}.",
+                score=own.score,
+                words=_(SCALE_WORDS[own.score]),
+                round=result.round,
+            )
             if own
-            else f"You did not rate it in round {result.round}."
+            else _("You did not rate it in round {round}.", round=result.round)
         )
         return (
             f"<div style='font-size:90%;background:#f3f6fa;padding:4px;margin:2px 0'>"
@@ -279,25 +328,37 @@ class RatingForm:
                     ratings[cid] = rating
             if errors:
                 self.messages.error(
-                    f"Not saved: {errors} entr{'y' if errors == 1 else 'ies'} to fix (in red "
-                    "under the outcome)."
+                    ngettext(
+                        "Not saved: {n} entry to fix (in red under the outcome).",
+                        "Not saved: {n} entries to fix (in red under the outcome).",
+                        errors,
+                    )
                 )
                 return
             if not ratings:
-                self.messages.error("Not saved: rate at least one outcome first (1 to 9).")
+                self.messages.error(_("Not saved: rate at least one outcome first (1 to 9)."))
                 return
             current = self.store.state().round
             if current != self.state.round:
                 self.refresh()
                 self.messages.error(
-                    f"Not saved: round {self.state.round - 1} closed meanwhile. Here is round "
-                    f"{current}, with the room's answers; rate again."
+                    _(
+                        "Not saved: round {closed} closed meanwhile. Here is round {current}, "
+                        "with the room's answers; rate again.",
+                        closed=self.state.round - 1,
+                        current=current,
+                    )
                 )
                 return
             self.store.save(self.rater, self.role, ratings, round_number=current)
             self.messages.info(
-                f"Saved: {len(ratings)} rating(s) for round {current}, as {self.role}. You can "
-                "change them until the round closes."
+                _(
+                    "Saved: {count} rating(s) for round {round}, as {role}. You can change "
+                    "them until the round closes.",
+                    count=len(ratings),
+                    round=current,
+                    role=self.role,
+                )
             )
 
 
@@ -313,26 +374,33 @@ class CandidateCard:
         self.spec = REGISTRY.get(candidate.metric)
         self.summary = ipw.HTML(layout=_ui.shared_layout(width="100%"))
         self.target = _ui.text(
-            description=f"Target for: {candidate.title}",
-            placeholder=f"{_direction_words(candidate.op)} … e.g. 95 %",
+            description=_("Target for: {outcome}", outcome=candidate.title),
+            placeholder=_(
+                "{direction} … e.g. {example}",
+                direction=_direction_words(candidate.op),
+                example=format_percent(0.95),
+            ),
             style=WRAP,
             layout=_wide("24em"),
         )
         self.accept = _ui.button(
-            "Accept into the charter",
-            tooltip=f"Add “{candidate.title}” to the charter with this target and its evidence",
+            _("Accept into the charter"),
+            tooltip=_(
+                "Add “{outcome}” to the charter with this target and its evidence",
+                outcome=candidate.title,
+            ),
             icon="check",
             style="success",
             layout=_ui.shared_layout(width="auto"),
         )
         self.drop = _ui.button(
-            "Drop",
-            tooltip=f"Take “{candidate.title}” off the table",
+            _("Drop"),
+            tooltip=_("Take “{outcome}” off the table", outcome=candidate.title),
             icon="times",
             layout=_ui.shared_layout(width="auto"),
         )
-        self.accept.on_click(board.clicked("accepting the outcome", lambda: board.accept(self)))
-        self.drop.on_click(board.clicked("dropping the outcome", lambda: board.drop(self)))
+        self.accept.on_click(board.clicked(_("accepting the outcome"), lambda: board.accept(self)))
+        self.drop.on_click(board.clicked(_("dropping the outcome"), lambda: board.drop(self)))
         self.error = ipw.HTML(layout=_ui.shared_layout(width="100%"))
         self.box = ipw.VBox(
             [
@@ -351,32 +419,40 @@ class CandidateCard:
     def show(self, tally: Tally | None) -> None:
         title = esc(self.candidate.title)
         if tally is None or tally.n == 0:
-            body = "Not rated yet."
+            body = _("Not rated yet.")
             verdict = Verdict.UNRATED
         else:
             verdict = tally.verdict
             targets = tally.targets
             proposed = (
-                f" Proposed targets (n = {targets.n}): median "
-                f"{number_text(targets.median, self.spec)}, IQR "
-                f"{number_text(targets.q1, self.spec)} to {number_text(targets.q3, self.spec)}."
+                _(
+                    "Proposed targets (n = {n}): median {median}, IQR {q1} to {q3}.",
+                    n=targets.n,
+                    median=number_text(targets.median, self.spec),
+                    q1=number_text(targets.q1, self.spec),
+                    q3=number_text(targets.q3, self.spec),
+                )
                 if targets
-                else " No target proposed."
+                else _("No target proposed.")
             )
-            body = (
-                f"n = {tally.n}, median {tally.median:g}; rated 7-9: "
-                f"{_percent(tally.critical, tally.n)}; rated 1-3: "
-                f"{_percent(tally.not_important, tally.n)}.{proposed}"
+            body = _(
+                "n = {n}, median {median}; rated 7-9: {critical}; rated 1-3: {not_important}. "
+                "{proposed}",
+                n=tally.n,
+                median=format_number(tally.median),
+                critical=_percent(tally.critical, tally.n),
+                not_important=_percent(tally.not_important, tally.n),
+                proposed=proposed,
             )
             untouched = self.target.value.strip() in ("", self._proposed)
             if targets and untouched:
-                self._proposed = f"{targets.median:g}"
+                self._proposed = format_decimal(targets.median, 6)
                 self.target.value = self._proposed
         symbol, colour = VERDICT_STYLE[verdict]
         self.summary.value = (
             f"<div style='font-weight:bold;overflow-wrap:anywhere'>{title}</div>"
             f"<div><span style='color:{colour};font-weight:bold'>{symbol} "
-            f"{esc(verdict.value)}</span></div>"
+            f"{esc(verdict.label)}</span></div>"
             f"<div style='overflow-wrap:anywhere'>{esc(body)}</div>"
         )
         self.verdict = verdict
@@ -396,26 +472,26 @@ class ConsensusBoard:
         self.body = ipw.VBox(layout=_ui.shared_layout(width="100%"))
         # putting a candidate to the room
         self.new_title = _ui.text(
-            description="New outcome to put to the room",
-            placeholder="What success means, in plain words",
+            description=_("New outcome to put to the room"),
+            placeholder=_("What success means, in plain words"),
             style=WRAP,
             layout=_wide(),
         )
         self.new_category = ipw.Dropdown(
-            description="Kind of success",
-            options=[(label, c.value) for c, label in CATEGORY_LABELS.items()],
+            description=_("Kind of success"),
+            options=category_options(),
             style=WRAP,
             layout=_wide("20em"),
         )
         self.new_metric = ipw.Dropdown(
-            description="Measured by",
-            options=[(spec.title, spec.name) for spec in REGISTRY],
+            description=_("Measured by"),
+            options=metric_options(),
             style=WRAP,
             layout=_wide("24em"),
         )
         self.new_direction = ipw.Dropdown(
-            description="A good result is",
-            options=DIRECTIONS,
+            description=_("A good result is"),
+            options=direction_options(),
             style=WRAP,
             layout=_wide("20em"),
         )
@@ -423,20 +499,22 @@ class ConsensusBoard:
         self._on_metric({"new": self.new_metric.value})
         self.new_error = ipw.HTML(layout=_ui.shared_layout(width="100%"))
         self.put_button = _ui.button(
-            "Put to the room",
-            tooltip="Participants see it on their page and rate it",
+            _("Put to the room"),
+            tooltip=_("Participants see it on their page and rate it"),
             icon="plus",
             style="primary",
             layout=_ui.shared_layout(width="auto"),
         )
-        self.put_button.on_click(self.clicked("putting the outcome to the room", self.put))
+        self.put_button.on_click(self.clicked(_("putting the outcome to the room"), self.put))
         self.next_button = _ui.button(
-            "Close this round",
-            tooltip="Start the next round: each participant sees the room's answers beside theirs",
+            _("Close this round"),
+            tooltip=_(
+                "Start the next round: each participant sees the room's answers beside theirs"
+            ),
             icon="forward",
             layout=_ui.shared_layout(width="auto"),
         )
-        self.next_button.on_click(self.clicked("closing the round", self.next_round))
+        self.next_button.on_click(self.clicked(_("closing the round"), self.next_round))
         adder = ipw.VBox(
             [
                 self.new_title,
@@ -497,12 +575,21 @@ class ConsensusBoard:
             card.show(result.tallies.get(candidate.id))
         self.body.children = tuple(self.cards[cid].box for cid in open_ids)
         roles = ", ".join(f"{count} {role}" for role, count in sorted(result.roles.items()))
-        people = f"{result.raters} people rated so far" + (f" ({roles})" if roles else "")
-        self.header.value = _ui.message_html(
-            [f"Round {state.round}. {people}.", f"Rule: {rule.describe()}."], _ui.MUTED_COLOUR
+        people = (
+            _(
+                "Round {round}. {n} people rated so far ({roles}).",
+                round=state.round,
+                n=result.raters,
+                roles=roles,
+            )
+            if roles
+            else _("Round {round}. {n} people rated so far.", round=state.round, n=result.raters)
         )
-        self.next_button.description = (
-            f"Close round {state.round} and start round {state.round + 1}"
+        self.header.value = _ui.message_html(
+            [people, _("Rule: {rule}.", rule=rule.describe())], _ui.MUTED_COLOUR
+        )
+        self.next_button.description = _(
+            "Close round {round} and start round {next}", round=state.round, next=state.round + 1
         )
 
     def put(self) -> None:
@@ -510,7 +597,7 @@ class ConsensusBoard:
         title = self.new_title.value.strip()
         if not title:
             self.new_error.value = _ui.message_html(
-                ["Type the outcome in plain words, e.g. Catch every high-acuity patient."]
+                [_("Type the outcome in plain words, e.g. Catch every high-acuity patient.")]
             )
             return
         state = self.store.state()
@@ -524,20 +611,26 @@ class ConsensusBoard:
         )
         self.store.propose(candidate)
         self.new_title.value = ""
-        self.messages.info(f"“{title}” is put to the room: participants can rate it now.")
+        self.messages.info(
+            _("“{outcome}” is put to the room: participants can rate it now.", outcome=title)
+        )
         self.refresh()
 
     def next_round(self) -> None:
         state = self.store.next_round()
         self.messages.info(
-            f"Round {state.round} started: participants see the room's answers of round "
-            f"{state.round - 1} beside their own."
+            _(
+                "Round {round} started: participants see the room's answers of round "
+                "{previous} beside their own.",
+                round=state.round,
+                previous=state.round - 1,
+            )
         )
         self.refresh()
 
     def drop(self, card: CandidateCard) -> None:
         self.store.close(card.candidate.id, CandidateStatus.DROPPED)
-        self.messages.info(f"“{card.candidate.title}” was dropped.")
+        self.messages.info(_("“{outcome}” was dropped.", outcome=card.candidate.title))
         self.refresh()
 
     def accept(self, card: CandidateCard) -> None:
@@ -548,14 +641,20 @@ class ConsensusBoard:
         if tally is None or card.verdict is not Verdict.IN:
             card.error.value = _ui.message_html(
                 [
-                    f"“{candidate.title}” has no consensus in yet ({card.verdict.value}): "
-                    "close the round for another, or drop it."
+                    _(
+                        "“{outcome}” has no consensus in yet ({verdict}): close the round for "
+                        "another, or drop it.",
+                        outcome=candidate.title,
+                        verdict=card.verdict.label,
+                    )
                 ]
             )
             return
         try:
             value = read_number(
-                card.target.value, what=f"Target for “{candidate.title}”", spec=card.spec
+                card.target.value,
+                what=_("Target for “{outcome}”", outcome=candidate.title),
+                spec=card.spec,
             )
         except EntryError as e:
             card.error.value = _ui.message_html([str(e)])
@@ -579,8 +678,15 @@ class ConsensusBoard:
         self.session.commit(add)
         self.store.close(candidate.id, CandidateStatus.ACCEPTED)
         self.messages.info(
-            f"“{candidate.title}” is in the charter: target {_direction_words(candidate.op)} "
-            f"{number_text(value, card.spec)}, agreed in round {evidence.round} by "
-            f"{evidence.n} people ({_percent(tally.critical, tally.n)} rated it critical)."
+            _(
+                "“{outcome}” is in the charter: target {direction} {value}, agreed in round "
+                "{round} by {n} people ({critical} rated it critical).",
+                outcome=candidate.title,
+                direction=_direction_words(candidate.op),
+                value=number_text(value, card.spec),
+                round=evidence.round,
+                n=evidence.n,
+                critical=_percent(tally.critical, tally.n),
+            )
         )
         self.refresh()

@@ -18,6 +18,8 @@ import ipywidgets as ipw
 
 from codesign.charter.model import Column, ColumnType, PhiMode
 from codesign.exceptions import CodesignError
+from codesign.i18n import N_, _, format_decimal
+from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import (
     Cell,
@@ -37,24 +39,28 @@ if TYPE_CHECKING:
     from codesign.widgets.session import CharterSession
 
 TYPE_LABELS: Final = (
-    ("whole number", ColumnType.INTEGER.value),
-    ("number", ColumnType.NUMBER.value),
-    ("category", ColumnType.CATEGORY.value),
-    ("text", ColumnType.TEXT.value),
-    ("yes / no", ColumnType.BOOLEAN.value),
-    ("date", ColumnType.DATE.value),
-    ("date and time", ColumnType.DATETIME.value),
+    (N_("whole number"), ColumnType.INTEGER.value),
+    (N_("number"), ColumnType.NUMBER.value),
+    (N_("category"), ColumnType.CATEGORY.value),
+    (N_("text"), ColumnType.TEXT.value),
+    (N_("yes / no"), ColumnType.BOOLEAN.value),
+    (N_("date"), ColumnType.DATE.value),
+    (N_("date and time"), ColumnType.DATETIME.value),
 )
 DEFAULT_PHI: Final = ""
 PHI_LABELS: Final = (
-    ("usual: scan text", DEFAULT_PHI),
-    ("scan for identifiers", PhiMode.SCAN.value),
-    ("must not be in the data", PhiMode.FORBIDDEN.value),
-    ("not scanned", PhiMode.ALLOWED.value),
+    (N_("usual: scan text"), DEFAULT_PHI),
+    (N_("scan for identifiers"), PhiMode.SCAN.value),
+    (N_("must not be in the data"), PhiMode.FORBIDDEN.value),
+    (N_("not scanned"), PhiMode.ALLOWED.value),
 )
 """What the gate does about names, phone numbers, NIR... in the column; "usual" scans text
 columns and leaves the others; "not scanned" is for a column that holds no identifier (a
 pseudonymised key, a measurement)."""
+
+
+def _translated(options: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return [(_(label), value) for label, value in options]
 
 
 def read_bound(text: str, *, which: str, column: str) -> float | None:
@@ -65,12 +71,19 @@ def read_bound(text: str, *, which: str, column: str) -> float | None:
     try:
         value = float(typed)
     except ValueError:
-        msg = f"{which} of “{column}”: type a number such as 0 or 12.5"
-        raise EntryError(msg) from None
+        raise EntryError(_bound_message(which, column)) from None
     if not math.isfinite(value):
-        msg = f"{which} of “{column}”: type a number such as 0 or 12.5"
-        raise EntryError(msg)
+        raise EntryError(_bound_message(which, column))
     return int(value) if value.is_integer() else value
+
+
+def _bound_message(which: str, column: str) -> str:
+    return _(
+        "{which} of “{column}”: type a number such as 0 or {example}",
+        which=which,
+        column=column,
+        example=format_decimal(12.5),
+    )
 
 
 def allowed_values(text: str) -> list[str] | None:
@@ -90,17 +103,17 @@ class ColumnRow(RecordRow[Column]):
 
     def make_cells(self) -> list[Cell]:
         self._bounds: list[float] | None = None
-        self.low = _ui.text(placeholder="min", tooltip="Smallest value allowed")
-        self.high = _ui.text(placeholder="max", tooltip="Largest value allowed")
+        self.low = _ui.text(placeholder=_("min"), tooltip=_("Smallest value allowed"))
+        self.high = _ui.text(placeholder=_("max"), tooltip=_("Largest value allowed"))
         for bound in (self.low, self.high):
             bound.layout = _ui.shared_layout("4.6em")
         bounds = ipw.HBox([self.low, self.high], layout=_ui.shared_layout("9.6em"))
         return [
             text_cell(
                 "name",
-                "Column",
-                placeholder="Column name",
-                tooltip="The column's name, as in the file's header",
+                _("Column"),
+                placeholder=_("Column name"),
+                tooltip=_("The column's name, as in the file's header"),
                 width="11em",
                 flex="1 1 11em",
                 min_width="8em",
@@ -108,38 +121,42 @@ class ColumnRow(RecordRow[Column]):
                 css="codesign-column-name",
             ),
             choice_cell(
-                "type", "Type", TYPE_LABELS, tooltip="What kind of values it holds", width="9em"
+                "type",
+                _("Type"),
+                _translated(TYPE_LABELS),
+                tooltip=_("What kind of values it holds"),
+                width="9em",
             ),
             check_cell(
                 "required",
-                "Must be there",
-                tooltip="The column must be in the data and filled",
+                _("Must be there"),
+                tooltip=_("The column must be in the data and filled"),
                 width="8em",
             ),
             Cell(
                 "range",
-                "Range (numbers)",
+                _("Range (numbers)"),
                 bounds,
                 (self.low, self.high),
                 self._range,
                 self._show_range,
                 width="9.6em",
-                parts=("minimum", "maximum"),
+                parts=(_("minimum"), _("maximum")),
             ),
             text_cell(
                 "allowed",
-                "Allowed values",
-                placeholder="e.g. F, M",
-                tooltip="The only values allowed, comma-separated (categories)",
+                _("Allowed values"),
+                placeholder=_("e.g. F, M"),
+                tooltip=_("The only values allowed, comma-separated (categories)"),
                 width="11em",
                 read=allowed_values,
                 show=allowed_text,
             ),
             choice_cell(
                 "phi",
-                "Identifiers",
-                PHI_LABELS,
-                tooltip="What the gate does about names, phone numbers, NIR... in this column",
+                _("Identifiers"),
+                _translated(PHI_LABELS),
+                tooltip=_("What the gate does about names, phone numbers, NIR... in this column"),
                 width="14em",
                 read=lambda value: value or None,
                 show=lambda value: value.value if value is not None else DEFAULT_PHI,
@@ -152,24 +169,31 @@ class ColumnRow(RecordRow[Column]):
 
     def _show_range(self, bounds: tuple[float, float] | None) -> None:
         low, high = bounds if bounds is not None else ("", "")
-        self.low.value, self.high.value = str(low), str(high)
+        self.low.value, self.high.value = (
+            "" if bound == "" else format_decimal(float(bound), 6) for bound in (low, high)
+        )
 
     def _name(self) -> str:
-        return str(self.cells[0].inputs[0].value).strip() or "the new column"
+        return str(self.cells[0].inputs[0].value).strip() or _("the new column")
 
     def validate(self) -> Column | None:
         """Range bounds are checked in plain words first: both numbers, or both empty."""
         column = self._name()
         try:
-            low = read_bound(self.low.value, which="Minimum", column=column)
-            high = read_bound(self.high.value, which="Maximum", column=column)
+            low = read_bound(self.low.value, which=_("Minimum"), column=column)
+            high = read_bound(self.high.value, which=_("Maximum"), column=column)
         except EntryError as e:
             self.rejected = {"range": [str(e)]}
             self.render()
             return None
         if (low is None) != (high is None):
             self.rejected = {
-                "range": [f"Range of “{column}”: type both the minimum and the maximum, or neither"]
+                "range": [
+                    _(
+                        "Range of “{column}”: type both the minimum and the maximum, or neither",
+                        column=column,
+                    )
+                ]
             }
             self.render()
             return None
@@ -183,7 +207,7 @@ class ColumnRow(RecordRow[Column]):
 class ContractTable(RecordTable[Column]):
     """The contract's columns, one row each; new columns from the last row or from a file."""
 
-    noun: ClassVar[str] = "column"
+    noun: ClassVar[str] = N_("column")
     controls_width: ClassVar[str] = "6em"
 
     def __init__(self, session: CharterSession) -> None:
@@ -220,14 +244,14 @@ class ContractForm:
         self.table = ContractTable(session)
         self.data_dir = session.path.parent / "data"
         self.file_choice = ipw.Dropdown(
-            description="Data file",
-            tooltip="A CSV or Parquet file of the project's data folder",
+            description=_("Data file"),
+            tooltip=_("A CSV or Parquet file of the project's data folder"),
             style=_ui.label_style("6em"),
             layout=_ui.shared_layout(width="24em", max_width="100%"),
         )
         self.read_button = _ui.button(
-            "Read its columns",
-            tooltip="Add the file's columns and their types to the contract (never a value)",
+            _("Read its columns"),
+            tooltip=_("Add the file's columns and their types to the contract (never a value)"),
             icon="table",
         )
         self.read_button.on_click(self._clicked)
@@ -239,9 +263,11 @@ class ContractForm:
                 ipw.HTML(
                     _ui.message_html(
                         [
-                            "The columns the data must have: the governance gate checks every "
-                            "extract against them before a model is measured on it. Read them "
-                            "from a file of the data folder, then adjust each one."
+                            _(
+                                "The columns the data must have: the governance gate checks every "
+                                "extract against them before a model is measured on it. Read them "
+                                "from a file of the data folder, then adjust each one."
+                            )
                         ],
                         _ui.MUTED_COLOUR,
                     )
@@ -275,12 +301,14 @@ class ContractForm:
         self.read_button.disabled = not files
         if not files:
             self.messages.info(
-                "No CSV or Parquet file in the project's data folder yet: add the columns one by "
-                "one below, or put an extract in data/ and reopen this section."
+                _(
+                    "No CSV or Parquet file in the project's data folder yet: add the columns "
+                    "one by one below, or put an extract in data/ and reopen this section."
+                )
             )
 
     def _clicked(self, _button: ipw.Button) -> None:
-        _ui.guarded(self.messages, "reading the columns")(self.read)(self.file_choice.value)
+        _ui.guarded(self.messages, _("reading the columns"))(self.read)(self.file_choice.value)
 
     def read(self, name: str) -> None:
         """Add the columns of ``data/NAME`` to the contract; say what was and was not taken."""
@@ -294,23 +322,31 @@ class ContractForm:
             return
         added, kept, hidden = self.table.take(guesses)
         lines = [
-            f"{len(added)} column(s) added from {name} with the types its first rows suggest; "
-            "check each type, then Save."
+            _(
+                "{n} column(s) added from {file} with the types its first rows suggest; check "
+                "each type, then Save.",
+                n=len(added),
+                file=name,
+            )
             if added
-            else f"No new column in {name}."
+            else _("No new column in {file}.", file=name)
         ]
         if kept:
-            lines.append(f"{len(kept)} already declared, left as they are.")
+            lines.append(_("{n} already declared, left as they are.", n=len(kept)))
         if hidden:
             lines.append(
-                f"The name of {', '.join(hidden)} could hold patient data (is the file's header "
-                "line missing?): not added; type its name yourself."
+                _(
+                    "The name of {columns} could hold patient data (is the file's header line "
+                    "missing?): not added; type its name yourself.",
+                    columns=", ".join(hidden),
+                )
             )
         self.messages.info(" ".join(lines))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         columns = self.session.charter.data_contract.columns
-        summary = f"<p>{len(columns)} column(s) in the data contract.</p>"
+        count = _("{n} column(s) in the data contract.", n=len(columns))
+        summary = f"<p>{esc(count)}</p>"
         return _ui.displayed(self.widget, fallback_html=summary, **kwargs)
 
 

@@ -16,6 +16,7 @@ import ipywidgets as ipw
 
 from codesign.charter.model import DEFAULT_CRITERIA, Criterion, DecisionOption
 from codesign.charter.tables import decision_table
+from codesign.i18n import N_, _, format_decimal
 from codesign.widgets import _ui
 from codesign.widgets.binding import Cell, FieldSet, Input, RecordRow, RecordTable, setter
 from codesign.widgets.savebar import SaveBar
@@ -31,10 +32,10 @@ NOT_SCORED: Final = 0.0
 """The "–" choice of a score input: ipywidgets cannot show ``None`` as a selected option."""
 _SCORES: Final = [("–", NOT_SCORED), *((str(n), float(n)) for n in range(1, 6))]
 _CHOICES: Final = (
-    ("undecided", ""),
-    ("build", DecisionOption.BUILD.value),
-    ("buy", DecisionOption.BUY.value),
-    ("partner", DecisionOption.PARTNER.value),
+    (N_("undecided"), ""),
+    (N_("build"), DecisionOption.BUILD.value),
+    (N_("buy"), DecisionOption.BUY.value),
+    (N_("partner"), DecisionOption.PARTNER.value),
 )
 _BAR_COLOURS: Final = {"build": "#4477aa", "buy": "#ccbb44", "partner": "#228833"}
 """Paul Tol's colour-blind safe palette."""
@@ -42,9 +43,9 @@ _BAR_COLOURS: Final = {"build": "#4477aa", "buy": "#ccbb44", "partner": "#228833
 
 def _score_options(value: float | None) -> list[tuple[str, float]]:
     """1 to 5 and "not scored"; a score written by hand between two (3.5) is offered too."""
-    if value is None or any(value == v for _, v in _SCORES):
+    if value is None or any(value == v for _label, v in _SCORES):
         return list(_SCORES)
-    return sorted([*_SCORES, (f"{value:g}", value)], key=lambda item: item[1])
+    return sorted([*_SCORES, (format_decimal(value), value)], key=lambda item: item[1])
 
 
 class CriterionRow(RecordRow[Criterion]):
@@ -54,14 +55,14 @@ class CriterionRow(RecordRow[Criterion]):
 
     def make_cells(self) -> list[Cell]:
         name = _ui.text(
-            placeholder="A criterion, e.g. cost",
-            tooltip="What the options are compared on",
+            placeholder=_("A criterion, e.g. cost"),
+            tooltip=_("What the options are compared on"),
             layout=_ui.shared_layout(flex="1 1 12em", min_width="9em"),
         )
         weight = ipw.FloatText(
             value=1.0,
             step=0.5,
-            tooltip="How much it counts, 0 to 100",
+            tooltip=_("How much it counts, 0 to 100"),
             layout=_ui.shared_layout("6em"),
         )
         name.add_class("codesign-criterion-name")
@@ -69,7 +70,7 @@ class CriterionRow(RecordRow[Criterion]):
         cells = [
             Cell(
                 "name",
-                "Criterion",
+                _("Criterion"),
                 name,
                 (name,),
                 lambda: name.value,
@@ -79,7 +80,7 @@ class CriterionRow(RecordRow[Criterion]):
             ),
             Cell(
                 "weight",
-                "Weight",
+                _("Weight"),
                 weight,
                 (weight,),
                 lambda: weight.value,
@@ -91,7 +92,10 @@ class CriterionRow(RecordRow[Criterion]):
             score = ipw.Dropdown(
                 options=_SCORES,
                 value=NOT_SCORED,
-                tooltip=f"Score of {option.value}: 1 (worst) to 5 (best) on this criterion",
+                tooltip=_(
+                    "Score of {option}: 1 (worst) to 5 (best) on this criterion",
+                    option=_(option.value),
+                ),
                 layout=_ui.shared_layout("6.5em"),
             )
             score.add_class(f"codesign-criterion-{option.value}")
@@ -124,7 +128,7 @@ def _score_setter(widget: ipw.Dropdown) -> Callable[[Any], None]:
 
 
 class CriteriaTable(RecordTable[Criterion]):
-    noun: ClassVar[str] = "criterion"
+    noun: ClassVar[str] = N_("criterion")
     controls_width: ClassVar[str] = "6em"
 
     def make_row(self, *, draft: bool = False) -> CriterionRow:
@@ -134,16 +138,17 @@ class CriteriaTable(RecordTable[Criterion]):
         """Add the usual criteria that are not there yet, unscored, weight 1."""
         items = self.items()
         present = {c.name.casefold() for c in items}
-        added = [Criterion(name=name) for name in DEFAULT_CRITERIA if name not in present]
+        usual = [_(name) for name in DEFAULT_CRITERIA]
+        added = [Criterion(name=name) for name in usual if name.casefold() not in present]
         if not added:
-            self.messages.info("The usual criteria are all there.")
+            self.messages.info(_("The usual criteria are all there."))
             return
         for criterion in added:
             items.append(criterion)
             row = self._row_for(criterion)
             self.rows.append(row)
         self.body.children = tuple(row.box for row in self.rows)
-        self.messages.info(f"Added {len(added)} criteria; score each option from 1 to 5.")
+        self.messages.info(_("Added {n} criteria; score each option from 1 to 5.", n=len(added)))
         self.session.edited(self)
 
 
@@ -157,17 +162,18 @@ def chart_png(decision: Decision) -> bytes:
 
     scores = decision.weighted_scores()
     options = [option.value for option in DecisionOption]
+    names = [_(option) for option in options]
     values = [scores[DecisionOption(o)] or 0.0 for o in options]
     figure = Figure(figsize=(4.8, 1.9), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    bars = axes.barh(options, values, color=[_BAR_COLOURS[o] for o in options])
+    bars = axes.barh(names, values, color=[_BAR_COLOURS[o] for o in options])
     for bar, option in zip(bars, options, strict=True):
         score = scores[DecisionOption(option)]
         chosen = decision.choice is not None and decision.choice.value == option
-        label = ("not scored" if score is None else f"{score:.2f}") + (
-            " (chosen)" if chosen else ""
-        )
+        label = _("not scored") if score is None else format_decimal(score, 2)
+        if chosen:
+            label = _("{score} (chosen)", score=label)
         axes.text(
             max(bar.get_width(), 1) + 0.05,
             bar.get_y() + bar.get_height() / 2,
@@ -181,7 +187,7 @@ def chart_png(decision: Decision) -> bytes:
     axes.set_xlim(1, 5.9)
     axes.set_xticks([1, 2, 3, 4, 5])
     axes.invert_yaxis()
-    axes.set_xlabel("weighted score (1 worst, 5 best)", fontsize=9)
+    axes.set_xlabel(_("weighted score (1 worst, 5 best)"), fontsize=9)
     axes.tick_params(labelsize=9)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
@@ -205,13 +211,13 @@ class DecisionForm:
                 Input(
                     "choice",
                     ipw.ToggleButtons(
-                        options=_CHOICES,
+                        options=[(_(label), value) for label, value in _CHOICES],
                         value="",
                         tooltips=[
-                            "Not decided yet",
-                            "The hospital builds it",
-                            "The hospital buys a product",
-                            "The hospital and a partner build it together",
+                            _("Not decided yet"),
+                            _("The hospital builds it"),
+                            _("The hospital buys a product"),
+                            _("The hospital and a partner build it together"),
                         ],
                         style={"button_width": "8em"},
                     ),
@@ -221,10 +227,10 @@ class DecisionForm:
                 Input(
                     "rationale",
                     _ui.text(
-                        description="Why",
+                        description=_("Why"),
                         multiline=True,
                         style=style,
-                        placeholder="What decided it",
+                        placeholder=_("What decided it"),
                         layout=_ui.shared_layout("46em"),
                     ),
                 ),
@@ -233,8 +239,8 @@ class DecisionForm:
         )
         self.criteria = CriteriaTable(session, ("decision", "criteria"))
         self.defaults_button = _ui.button(
-            "Start with the usual criteria",
-            tooltip="Add: " + ", ".join(DEFAULT_CRITERIA),
+            _("Start with the usual criteria"),
+            tooltip=_("Add: {criteria}", criteria=", ".join(_(c) for c in DEFAULT_CRITERIA)),
             icon="list",
             layout=_ui.shared_layout(width="auto"),
         )
@@ -245,15 +251,18 @@ class DecisionForm:
         self.save_bar = SaveBar(session)
         self.widget = ipw.VBox(
             [
-                ipw.HTML("<b>Decision</b>"),
+                ipw.HTML(_ui.bold(_("Decision"))),
                 *(item.box for item in self.fields.inputs.values()),
                 self.messages.box,
                 ipw.HTML(
-                    "<b>Criteria</b> "
+                    _ui.bold(_("Criteria"))
+                    + " "
                     + _ui.message_html(
                         [
-                            "Weight: how much a criterion counts. Scores: 1 (worst) to 5 "
-                            "(best) for that criterion, so for cost a 5 means cheapest."
+                            _(
+                                "Weight: how much a criterion counts. Scores: 1 (worst) to 5 "
+                                "(best) for that criterion, so for cost a 5 means cheapest."
+                            )
                         ],
                         _ui.MUTED_COLOUR,
                     )
@@ -263,7 +272,7 @@ class DecisionForm:
                 self.criteria.draft.box,
                 ipw.HBox([self.defaults_button, self.criteria.undo_button]),
                 self.criteria.messages.box,
-                ipw.HTML("<b>Weighted result</b>"),
+                ipw.HTML(_ui.bold(_("Weighted result"))),
                 ipw.HBox(
                     [self.result, self.chart],
                     layout=_ui.shared_layout(
@@ -279,7 +288,7 @@ class DecisionForm:
         session.attach(_ResultView(self))
 
     def _add_defaults(self, _button: ipw.Button) -> None:
-        _ui.guarded(self.criteria.messages, "adding the usual criteria")(
+        _ui.guarded(self.criteria.messages, _("adding the usual criteria"))(
             self.criteria.add_defaults
         )()
 
@@ -308,4 +317,4 @@ class _ResultView(SessionView):
         self.model_changed()
 
     def model_changed(self) -> None:
-        _ui.guarded(self.form.messages, "drawing the result")(self.form.update_result)()
+        _ui.guarded(self.form.messages, _("drawing the result"))(self.form.update_result)()

@@ -29,7 +29,8 @@ from codesign.charter.feedback import (
 from codesign.charter.model import Side
 from codesign.charter.tables import feedback_table
 from codesign.exceptions import CodesignError
-from codesign.presentation import esc
+from codesign.i18n import _, format_decimal
+from codesign.presentation import esc, format_number
 from codesign.project import Project
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages, optional_text
@@ -47,7 +48,20 @@ SESSIONS: Final = (
     *(f"pilot week {week}" for week in range(1, 13)),
     "after go-live",
 )
-"""Sessions to choose from (a closed list: no free text where a name could land)."""
+"""Sessions to choose from (a closed list: no free text where a name could land); the record
+keeps these words, the list shows them in the workshop's language (:func:`session_label`)."""
+
+
+def session_label(session: str) -> str:
+    """A session's name in the workshop's language (``pilot week 3``: ``semaine 3 du pilote``)."""
+    if session.startswith("pilot week "):
+        return _("pilot week {week}", week=session.removeprefix("pilot week "))
+    return {
+        "co-design workshop": _("co-design workshop"),
+        "after go-live": _("after go-live"),
+    }.get(session, session)
+
+
 LIKERT: Final = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
 
 
@@ -64,7 +78,7 @@ class Questionnaire:
                 options=LIKERT,
                 value=None,
                 orientation="horizontal",
-                description=f"{number}. {statement}",
+                description=f"{number}. {_(statement)}",
                 style={"description_width": "100%"},
                 layout=_ui.shared_layout(width="100%", flex_flow="row wrap", margin="4px 0"),
             )
@@ -125,7 +139,7 @@ def _minutes(name: str, label: str, example: str, tooltip: str) -> Input:
     """A number of minutes, typed; a decimal comma is a decimal point."""
     widget = _ui.text(
         description=label,
-        placeholder=f"minutes, {example}",
+        placeholder=_("minutes, e.g. {example}", example=example),
         tooltip=tooltip,
         style=_LABELS,
         layout=_ui.shared_layout("18em"),
@@ -150,28 +164,32 @@ class FeedbackForms:
         self._names = {s.name.casefold() for s in charter.stakeholders} if charter else set()
         self._context(charter, respondent_role, iterations)
         self.sus = Questionnaire(
-            SUS_ITEMS, "1 = strongly disagree … 5 = strongly agree", self._show_sus_score
+            SUS_ITEMS, _("1 = strongly disagree … 5 = strongly agree"), self._show_sus_score
         )
         self.trust = Questionnaire(
-            list(TRUST_ITEMS.values()), "1 = disagree … 5 = agree", self._show_trust_score
+            list(TRUST_ITEMS.values()), _("1 = disagree … 5 = agree"), self._show_trust_score
         )
-        self.sus_save = self._save_button("Save this SUS response", self.save_sus)
-        self.trust_save = self._save_button("Save this trust response", self.save_trust)
+        self.sus_save = self._save_button(
+            _("Save this SUS response"), _("saving the SUS response"), self.save_sus
+        )
+        self.trust_save = self._save_button(
+            _("Save this trust response"), _("saving the trust response"), self.save_trust
+        )
         timing, review = self._timing(), self._review()
         # Buttons, not tabs: they wrap on a phone where a tab bar would cut its titles.
         self.tabs = _ui.Sections(
             [
-                ("Usability (SUS)", lambda: ipw.VBox([self.sus.box, self.sus_save])),
-                ("Trust", lambda: ipw.VBox([self.trust.box, self.trust_save])),
-                ("Time-motion", lambda: timing),
-                ("Review of an output", lambda: review),
+                (_("Usability (SUS)"), lambda: ipw.VBox([self.sus.box, self.sus_save])),
+                (_("Trust"), lambda: ipw.VBox([self.trust.box, self.trust_save])),
+                (_("Time-motion"), lambda: timing),
+                (_("Review of an output"), lambda: review),
             ]
         )
         self.responses = ipw.HTML()
         self.widget = self._layout(show_responses=show_responses)
         self._show_sus_score()
         self._show_trust_score()
-        _ui.guarded(self.messages, "reading the responses")(self.show_responses)()
+        _ui.guarded(self.messages, _("reading the responses"))(self.show_responses)()
 
     # --- building the forms ------------------------------------------------------------------
 
@@ -185,24 +203,24 @@ class FeedbackForms:
         # A free-text role is where "Marie Dupont, infirmière" lands: a list, always.
         self.role = _choice(
             "respondent_role",
-            "Your role",
-            [("choose your role", None), *((r, r) for r in roles)],
-            "Your role; responses are recorded by role, never by name",
+            _("Your role"),
+            [(_("choose your role"), None), *((r, r) for r in roles)],
+            _("Your role; responses are recorded by role, never by name"),
             value=role,
         )
         self.role.widget.disabled = role is not None
         names = list(iterations) if iterations is not None else logged_iterations(self.project)
         self.iteration = _choice(
             "iteration",
-            "Iteration",
-            [("not about one iteration", None), *((n, n) for n in reversed(names))],
-            "The model iteration the feedback is about, as logged",
+            _("Iteration"),
+            [(_("not about one iteration"), None), *((n, n) for n in reversed(names))],
+            _("The model iteration the feedback is about, as logged"),
         )
         self.session_name = _choice(
             "session",
-            "Session",
-            [("not given", None), *((name, name) for name in SESSIONS)],
-            "The workshop or pilot session the answers come from",
+            _("Session"),
+            [(_("not given"), None), *((session_label(name), name) for name in SESSIONS)],
+            _("The workshop or pilot session the answers come from"),
         )
 
     def _timing(self) -> ipw.VBox:
@@ -210,28 +228,33 @@ class FeedbackForms:
         self.task = Input(
             "task",
             ipw.Combobox(
-                description="Task",
-                placeholder="e.g. triage of one patient",
+                description=_("Task"),
+                placeholder=_("e.g. triage of one patient"),
                 options=self._tasks(),
-                tooltip="The task that was timed",
+                tooltip=_("The task that was timed"),
                 continuous_update=False,
                 style=_LABELS,
                 layout=_ui.shared_layout("28em"),
             ),
         )
         self.minutes_with = _minutes(
-            "minutes_with", "With the tool", "e.g. 3.5", "Minutes the task took with the tool"
+            "minutes_with",
+            _("With the tool"),
+            format_decimal(3.5),
+            _("Minutes the task took with the tool"),
         )
         self.minutes_without = _minutes(
             "minutes_without",
-            "Without it",
-            "e.g. 5",
-            "Minutes the same task takes without the tool",
+            _("Without it"),
+            format_decimal(5),
+            _("Minutes the same task takes without the tool"),
         )
         self.saved_minutes = ipw.HTML()
         for item in (self.minutes_with, self.minutes_without):
             item.widget.observe(lambda _change: self._show_minutes(), names="value")
-        self.timing_save = self._save_button("Save this timing", self.save_timing)
+        self.timing_save = self._save_button(
+            _("Save this timing"), _("saving the timing"), self.save_timing
+        )
         return ipw.VBox(
             [
                 self.task.box,
@@ -247,17 +270,19 @@ class FeedbackForms:
         self.accurate = Input(
             "accurate",
             ipw.RadioButtons(
-                options=[("accurate", True), ("not accurate", False)],
+                options=[(_("accurate"), True), (_("not accurate"), False)],
                 value=None,
-                description="The output was",
+                description=_("The output was"),
                 orientation="horizontal",
                 style=_LABELS,
-                tooltip="Accurate: no clinically significant error",
+                tooltip=_("Accurate: no clinically significant error"),
             ),
             read=lambda value: value,
         )
-        self.review_save = self._save_button("Save this review", self.save_review)
-        question = "Was the tool's output accurate, with no clinically significant error?"
+        self.review_save = self._save_button(
+            _("Save this review"), _("saving the review"), self.save_review
+        )
+        question = _("Was the tool's output accurate, with no clinically significant error?")
         return ipw.VBox(
             [
                 ipw.HTML(_ui.message_html([question], _ui.MUTED_COLOUR)),
@@ -267,7 +292,7 @@ class FeedbackForms:
         )
 
     def _layout(self, *, show_responses: bool) -> ipw.VBox:
-        intro = (
+        intro = _(
             "Answer as yourself, by role: no names, and no comments (a comment is where a "
             "patient's name slips in)."
         )
@@ -279,7 +304,11 @@ class FeedbackForms:
                 self.session_name.box,
                 self.tabs.widget,
                 self.messages.box,
-                *([ipw.HTML("<b>Responses so far</b>"), self.responses] if show_responses else []),
+                *(
+                    [ipw.HTML(_ui.bold(_("Responses so far"))), self.responses]
+                    if show_responses
+                    else []
+                ),
             ],
             layout=_ui.shared_layout(width="100%"),
         )
@@ -301,42 +330,47 @@ class FeedbackForms:
         return self.project.feedback_path
 
     def __str__(self) -> str:
-        return f"Feedback is saved in {self.path}"
+        return _("Feedback is saved in {path}", path=self.path)
 
     # saving
 
-    def _save_button(self, description: str, action: Callable[[], None]) -> ipw.Button:
+    def _save_button(self, description: str, doing: str, action: Callable[[], None]) -> ipw.Button:
         button = _ui.button(
             description,
-            tooltip=f"Append to {self.path.name}",
+            tooltip=_("Append to {file}", file=self.path.name),
             icon="save",
             style="primary",
             layout=_ui.shared_layout(width="auto", margin="6px 0 0 0"),
         )
-        button.on_click(lambda _b: _ui.guarded(self.messages, description.lower())(action)())
+        button.on_click(lambda _b: _ui.guarded(self.messages, doing)(action)())
         return button
 
     def save_sus(self) -> None:
         missing = self.sus.unanswered()
         if missing:
             self.messages.error(
-                f"Not saved: answer every statement first ({len(missing)} left: "
-                f"{', '.join(map(str, missing))})."
+                _(
+                    "Not saved: answer every statement first ({n} left: {numbers}).",
+                    n=len(missing),
+                    numbers=", ".join(map(str, missing)),
+                )
             )
             return
         record = self._record(kind=FeedbackKind.SUS, sus=tuple(self.sus.values()))
         if record is not None:
-            self._append(record, f"usability score {record.sus_score():g}")
+            self._append(
+                record, _("usability score {score}", score=format_number(record.sus_score()))
+            )
             self.sus.clear()
 
     def save_trust(self) -> None:
         answers = {k: v for k, v in zip(TRUST_ITEMS, self.trust.values(), strict=True) if v}
         if not answers:
-            self.messages.error("Not saved: answer at least one statement first.")
+            self.messages.error(_("Not saved: answer at least one statement first."))
             return
         record = self._record(kind=FeedbackKind.TRUST, trust=answers)
         if record is not None:
-            self._append(record, f"trust {record.trust_score():.2g}")
+            self._append(record, _("trust {score}", score=format_number(record.trust_score())))
             self.trust.clear()
 
     def save_timing(self) -> None:
@@ -347,7 +381,14 @@ class FeedbackForms:
             minutes_without=self.minutes_without.read(self.minutes_without.widget.value),
         )
         if record is not None:
-            self._append(record, f"{record.minutes_saved():g} minutes saved on {record.task}")
+            self._append(
+                record,
+                _(
+                    "{minutes} minutes saved on {task}",
+                    minutes=format_number(record.minutes_saved()),
+                    task=record.task,
+                ),
+            )
             self.minutes_with.widget.value = ""
             self.minutes_without.widget.value = ""
             self.task.widget.options = self._tasks()
@@ -355,7 +396,7 @@ class FeedbackForms:
     def save_review(self) -> None:
         record = self._record(kind=FeedbackKind.REVIEW, accurate=self.accurate.widget.value)
         if record is not None:
-            self._append(record, "accurate" if record.accurate else "not accurate")
+            self._append(record, _("accurate") if record.accurate else _("not accurate"))
             self.accurate.widget.value = None
 
     def _record(self, **values: Any) -> FeedbackRecord | None:
@@ -366,8 +407,8 @@ class FeedbackForms:
         role = self.role.read(self.role.widget.value)
         task = values.get("task")
         if task and any(name in task.casefold() for name in self._names):
-            self.task.set_messages(["Name the task, not a person: answers are by role only."])
-            self.messages.error("Not saved: see the entries in red.")
+            self.task.set_messages([_("Name the task, not a person: answers are by role only.")])
+            self.messages.error(_("Not saved: see the entries in red."))
             return None
         data = {
             "respondent_role": role,
@@ -386,8 +427,8 @@ class FeedbackForms:
                 else:
                     target.set_messages(messages)
             if not role:
-                self.role.set_messages(["Choose your role in the list."])
-            self.messages.error("Not saved: see the entries in red.", general)
+                self.role.set_messages([_("Choose your role in the list.")])
+            self.messages.error(_("Not saved: see the entries in red."), general)
             return None
 
     def _inputs(self) -> dict[str, Input]:
@@ -406,7 +447,13 @@ class FeedbackForms:
         total = append_feedback(self.path, [record])
         where = self.path.relative_to(self.project.root)
         self.messages.info(
-            f"Saved: {what} ({record.respondent_role}). {where} now holds {total} responses."
+            _(
+                "Saved: {what} ({role}). {file} now holds {n} responses.",
+                what=what,
+                role=record.respondent_role,
+                file=where,
+                n=total,
+            )
         )
         self.show_responses()
 
@@ -421,23 +468,31 @@ class FeedbackForms:
         values = self.sus.values()
         missing = self.sus.unanswered()
         if missing:
-            text = f"{len(values) - len(missing)} of {len(values)} answered."
+            text = _(
+                "{answered} of {total} answered.",
+                answered=len(values) - len(missing),
+                total=len(values),
+            )
         else:
             score = sus_score([v for v in values if v is not None])
-            text = (
-                f"SUS score: {score:g} / 100 (standard scoring: odd statements count the "
-                "answer minus 1, even ones 5 minus the answer; the sum times 2.5. 68 is "
-                "average.)"
+            text = _(
+                "SUS score: {score} / 100 (standard scoring: odd statements count the answer "
+                "minus 1, even ones 5 minus the answer; the sum times 2.5. 68 is average.)",
+                score=format_number(score),
             )
         self.sus.score.value = _ui.message_html([text], _ui.MUTED_COLOUR)
 
     def _show_trust_score(self) -> None:
         answered = [v for v in self.trust.values() if v is not None]
         text = (
-            f"Mean trust: {statistics.fmean(answered):.2g} / 5 ({len(answered)} of "
-            f"{len(TRUST_ITEMS)} answered)."
+            _(
+                "Mean trust: {mean} / 5 ({answered} of {total} answered).",
+                mean=format_number(statistics.fmean(answered)),
+                answered=len(answered),
+                total=len(TRUST_ITEMS),
+            )
             if answered
-            else "No statement answered yet."
+            else _("No statement answered yet.")
         )
         self.trust.score.value = _ui.message_html([text], _ui.MUTED_COLOUR)
 
@@ -449,7 +504,11 @@ class FeedbackForms:
             self.saved_minutes.value = ""
             return
         self.saved_minutes.value = _ui.message_html(
-            [f"{'Saves' if saved >= 0 else 'Costs'} {abs(saved):g} minutes on this task."],
+            [
+                _("Saves {minutes} minutes on this task.", minutes=format_number(saved))
+                if saved >= 0
+                else _("Costs {minutes} minutes on this task.", minutes=format_number(-saved))
+            ],
             _ui.MUTED_COLOUR,
         )
 

@@ -23,6 +23,7 @@ import ipywidgets as ipw
 from codesign.charter.model import Category, Outcome, Side
 from codesign.charter.registry import REGISTRY, MetricKind
 from codesign.charter.tables import outcomes_table
+from codesign.i18n import N_, _, format_decimal, format_written_number
 from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import (
@@ -46,19 +47,18 @@ if TYPE_CHECKING:
     from codesign.widgets.session import CharterSession
 
 OPERATORS: Final = (
-    ("at least (>=)", ">="),
-    ("at most (<=)", "<="),
-    ("more than (>)", ">"),
-    ("less than (<)", "<"),
+    (N_("at least (>=)"), ">="),
+    (N_("at most (<=)"), "<="),
+    (N_("more than (>)"), ">"),
+    (N_("less than (<)"), "<"),
 )
-CATEGORY_LABELS: Final = {category: category.value.replace("_", " ") for category in Category}
 PARAM_LABELS: Final = {
-    "threshold": "Alert when the risk score is at least",
-    "levels": "Triage levels counted as high acuity",
-    "metric": "Measure compared across groups",
-    "by": "Groups are the values of",
-    "min_group_size": "Leave out groups smaller than",
-    "bins": "Number of risk bands",
+    "threshold": N_("Alert when the risk score is at least"),
+    "levels": N_("Triage levels counted as high acuity"),
+    "metric": N_("Measure compared across groups"),
+    "by": N_("Groups are the values of"),
+    "min_group_size": N_("Leave out groups smaller than"),
+    "bins": N_("Number of risk bands"),
 }
 """A metric's options in words a clinician reads (the charter keeps their short names)."""
 _DETAIL_FIELDS: Final = frozenset({"id", "rationale", "params"})
@@ -88,8 +88,18 @@ def suggest_id(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def _metric_options() -> list[tuple[str, str]]:
-    return [(spec.title, spec.name) for spec in REGISTRY]
+def metric_options() -> list[tuple[str, str]]:
+    """The registered metrics as a closed list, by their names in the workshop's language."""
+    return [(spec.display_title, spec.name) for spec in REGISTRY]
+
+
+def category_options() -> list[tuple[str, str]]:
+    """The kinds of success as a closed list, in the workshop's language."""
+    return [(category.label, category.value) for category in Category]
+
+
+def operator_options() -> list[tuple[str, str]]:
+    return [(_(words), op) for words, op in OPERATORS]
 
 
 class OutcomeRow(RecordRow[Outcome]):
@@ -107,7 +117,7 @@ class OutcomeRow(RecordRow[Outcome]):
         self.more = _ui.button(
             "",
             icon="chevron-down",
-            tooltip="More: the id, why this target, the metric's options",
+            tooltip=_("More: the id, why this target, the metric's options"),
             layout=_ui.shared_layout(width="2.6em"),
         )
         self.opened = False
@@ -118,9 +128,9 @@ class OutcomeRow(RecordRow[Outcome]):
     def make_cells(self) -> list[Cell]:
         title = text_cell(
             "title",
-            "Outcome",
-            placeholder="What success means, in plain words",
-            tooltip="What success means, in plain words",
+            _("Outcome"),
+            placeholder=_("What success means, in plain words"),
+            tooltip=_("What success means, in plain words"),
             width="14em",
             flex="1 1 14em",
             min_width="10em",
@@ -129,31 +139,33 @@ class OutcomeRow(RecordRow[Outcome]):
         )
         category = choice_cell(
             "category",
-            "Category",
-            [(label, c.value) for c, label in CATEGORY_LABELS.items()],
-            tooltip="What kind of success: accuracy, safety, usability, time saved...",
+            _("Category"),
+            category_options(),
+            tooltip=_("What kind of success: accuracy, safety, usability, time saved..."),
             width="8.5em",
             css="codesign-outcome-category",
         )
         metric = choice_cell(
             "metric",
-            "Measured by",
-            _metric_options(),
-            tooltip="How it is measured; the explanation shows under the row",
+            _("Measured by"),
+            metric_options(),
+            tooltip=_("How it is measured; the explanation shows under the row"),
             width="13em",
             css="codesign-outcome-metric",
         )
         op = ipw.Dropdown(
-            options=OPERATORS,
-            tooltip="Target: at least, at most...",
+            options=operator_options(),
+            tooltip=_("Target: at least, at most..."),
             layout=_ui.shared_layout("8.5em"),
         )
         number = _ui.text(
-            placeholder="0.95", tooltip="Target: the number", layout=_ui.shared_layout("5.5em")
+            placeholder=format_decimal(0.95),
+            tooltip=_("Target: the number"),
+            layout=_ui.shared_layout("5.5em"),
         )
         owner = ipw.Combobox(
-            placeholder="Who answers for it",
-            tooltip="Who on the hospital side answers for this outcome",
+            placeholder=_("Who answers for it"),
+            tooltip=_("Who on the hospital side answers for this outcome"),
             continuous_update=False,
             layout=_ui.shared_layout("11em"),
         )
@@ -167,7 +179,7 @@ class OutcomeRow(RecordRow[Outcome]):
         )
 
         def show_target(value: Any) -> None:
-            op.value, number.value = value.op, value.number
+            op.value, number.value = value.op, format_written_number(value.number)
 
         return [
             title,
@@ -175,17 +187,17 @@ class OutcomeRow(RecordRow[Outcome]):
             metric,
             Cell(
                 "target",
-                "Target",
+                _("Target"),
                 target,
                 (op, number),
                 lambda: f"{op.value} {self.target_number()}",
                 show_target,
                 width="14.6em",
-                parts=("at least or at most", "number"),
+                parts=(_("at least or at most"), _("number")),
             ),
             Cell(
                 "owner",
-                "Owner",
+                _("Owner"),
                 owner,
                 (owner,),
                 lambda: optional_text(owner.value),
@@ -211,9 +223,13 @@ class OutcomeRow(RecordRow[Outcome]):
 
     def validate(self) -> Outcome | None:
         """A target is checked in plain words first, naming the outcome by its title."""
-        title = self.cells[0].read().strip() or "the new outcome"
+        title = self.cells[0].read().strip() or _("the new outcome")
         try:
-            read_number(self.number_input.value, what=f"Target for “{title}”", spec=self.spec())
+            read_number(
+                self.number_input.value,
+                what=_("Target for “{outcome}”", outcome=title),
+                spec=self.spec(),
+            )
         except EntryError as e:
             self.rejected = {"target": [str(e)]}
             self.render()
@@ -271,7 +287,7 @@ class OutcomeRow(RecordRow[Outcome]):
     # details
 
     def _on_more(self, _button: ipw.Button) -> None:
-        self.table.guard("opening the details", self.open_details, not self.opened)
+        self.table.guard(_("opening the details"), self.open_details, not self.opened)
 
     def open_details(self, opened: bool = True) -> None:
         """Show (build once) or hide the id, rationale and metric options."""
@@ -280,9 +296,9 @@ class OutcomeRow(RecordRow[Outcome]):
         self.opened = opened
         self.more.icon = "chevron-up" if opened else "chevron-down"
         self.more.tooltip = (
-            "Fewer: hide the details"
+            _("Fewer: hide the details")
             if opened
-            else "More: the id, why this target, the metric's options"
+            else _("More: the id, why this target, the metric's options")
         )
         children = (self.line, self.notes, self.details) if opened else (self.line, self.notes)
         if self.box.children != children:
@@ -294,10 +310,12 @@ class OutcomeRow(RecordRow[Outcome]):
         id_input = Input(
             "id",
             _ui.text(
-                description="Id",
-                placeholder="from the title" if self.draft else "",
-                tooltip="Short name used for this outcome in tracking (letters, digits, _); "
-                "change it only before the first iteration is logged",
+                description=_("Id"),
+                placeholder=_("from the title") if self.draft else "",
+                tooltip=_(
+                    "Short name used for this outcome in tracking (letters, digits, _); "
+                    "change it only before the first iteration is logged"
+                ),
                 style=style,
                 layout=_ui.shared_layout("24em"),
             ),
@@ -305,8 +323,8 @@ class OutcomeRow(RecordRow[Outcome]):
         rationale = Input(
             "rationale",
             _ui.text(
-                description="Why this target",
-                placeholder="A guideline, a study, the current practice",
+                description=_("Why this target"),
+                placeholder=_("A guideline, a study, the current practice"),
                 multiline=True,
                 style=style,
                 layout=wide,
@@ -348,7 +366,9 @@ class OutcomeRow(RecordRow[Outcome]):
                 item.widget.observe(self._on_detail_change, names="value")
                 self.detail_inputs[item.name] = item
         inputs = [item for name, item in self.detail_inputs.items() if name.startswith("params.")]
-        title = f"Options of {spec.title.lower()}:" if spec and inputs else ""
+        title = (
+            _("Options of {metric}:", metric=spec.display_title.lower()) if spec and inputs else ""
+        )
         self.params_note.value = _ui.message_html([title], _ui.MUTED_COLOUR) if title else ""
         self.params_box.children = [self.params_note, *(item.box for item in inputs)]
 
@@ -373,7 +393,9 @@ class OutcomeRow(RecordRow[Outcome]):
             return
         owner = change["owner"]
         name = next((n for n, item in self.detail_inputs.items() if item.widget is owner), "")
-        self.table.guard(f"checking the {self.table.noun}", self.table.row_changed, self, name)
+        self.table.guard(
+            _("checking the {noun}", noun=_(self.table.noun)), self.table.row_changed, self, name
+        )
 
     def close(self) -> None:
         super().close()
@@ -409,12 +431,12 @@ class OutcomeRow(RecordRow[Outcome]):
             return []
         lines = [
             f'<div style="color: {_ui.MUTED_COLOUR}; font-size: 90%; line-height: 1.3">'
-            f"<b>{esc(spec.title)}</b>: {esc(spec.summary)}</div>"
+            f"{_ui.labelled(_ui.bold(spec.display_title), esc(spec.display_summary))}</div>"
         ]
         if self.draft:
             typed = self.detail_inputs.get("id")
             if self.cells[0].read().strip() and (typed is None or not typed.widget.value.strip()):
-                note = f"Will be tracked as {self._id_value()} (another id: under More)."
+                note = _("Will be tracked as {id} (another id: under More).", id=self._id_value())
                 lines.append(_ui.message_html([note], _ui.MUTED_COLOUR))
         else:
             lines.append(_ui.message_html(self.hints(spec), _ui.HINT_COLOUR))
@@ -422,7 +444,7 @@ class OutcomeRow(RecordRow[Outcome]):
 
     def hints(self, spec: MetricSpec) -> list[str]:
         """Targets that validate but are probably not meant: out of range, the wrong way round."""
-        number, op = self.number_input.value, self.op_input.value
+        number, op = self.target_number(), self.op_input.value
         if not _TARGET_NUMBER.match(number):
             return []
         value = float(number)
@@ -431,14 +453,27 @@ class OutcomeRow(RecordRow[Outcome]):
             low, high = spec.value_range
             if not low <= value <= high:
                 hints.append(
-                    f"{spec.title} goes from {low:g} to {high:g}: a target of {number.strip()} "
-                    "is outside that range."
+                    _(
+                        "{metric} goes from {low} to {high}: a target of {target} is outside "
+                        "that range.",
+                        metric=spec.display_title,
+                        low=format_decimal(low),
+                        high=format_decimal(high),
+                        target=format_written_number(number),
+                    )
                 )
-        better = "higher" if spec.higher_is_better else "lower"
         if (op in (">=", ">")) != spec.higher_is_better:
-            usual = "at least (>=)" if spec.higher_is_better else "at most (<=)"
+            metric = spec.display_title.lower()
             hints.append(
-                f"For {spec.title.lower()}, {better} is better: the usual target is {usual}."
+                _(
+                    "For {metric}, higher is better: the usual target is at least (>=).",
+                    metric=metric,
+                )
+                if spec.higher_is_better
+                else _(
+                    "For {metric}, lower is better: the usual target is at most (<=).",
+                    metric=metric,
+                )
             )
         return hints
 
@@ -459,16 +494,18 @@ def _is_list(annotation: Any) -> bool:
 
 def _param_input(name: str, info: FieldInfo, table: OutcomeTable) -> Input:
     """An input for one metric option, from the option's model field (any registered metric)."""
-    label = PARAM_LABELS.get(name, name.replace("_", " "))
+    label = _(PARAM_LABELS[name]) if name in PARAM_LABELS else name.replace("_", " ")
     tooltip = info.description or label
     style = _ui.label_style("17em")
     default = info.get_default()
-    placeholder = "" if default in (None, ...) or info.is_required() else f"default: {default}"
+    placeholder = (
+        "" if default in (None, ...) or info.is_required() else _("default: {value}", value=default)
+    )
     if name == "metric":
-        binary = [(s.title, s.name) for s in REGISTRY if s.kind is MetricKind.BINARY]
+        binary = [(s.display_title, s.name) for s in REGISTRY if s.kind is MetricKind.BINARY]
         widget: ipw.ValueWidget = ipw.Dropdown(
-            options=[("choose a metric", ""), *binary],
-            description=PARAM_LABELS["metric"],
+            options=[(_("choose a metric"), ""), *binary],
+            description=label,
             tooltip=tooltip,
             style=style,
             layout=_ui.shared_layout(width="100%", max_width="36em"),
@@ -477,9 +514,9 @@ def _param_input(name: str, info: FieldInfo, table: OutcomeTable) -> Input:
     if name == "by":
         widget = ipw.Combobox(
             options=table.group_columns(),
-            description=PARAM_LABELS["by"],
+            description=label,
             tooltip=tooltip,
-            placeholder="a column of the data, e.g. sex",
+            placeholder=_("a column of the data, e.g. sex"),
             continuous_update=False,
             style=style,
             layout=_ui.shared_layout(width="100%", max_width="36em"),
@@ -488,8 +525,8 @@ def _param_input(name: str, info: FieldInfo, table: OutcomeTable) -> Input:
     many = _is_list(info.annotation)
     widget = _ui.text(
         description=label,
-        placeholder=placeholder or ("e.g. 1, 2" if many else ""),
-        tooltip=tooltip + (" Separate several with commas." if many else ""),
+        placeholder=placeholder or (_("e.g. 1, 2") if many else ""),
+        tooltip=_("{help} Separate several with commas.", help=tooltip) if many else tooltip,
         style=style,
         layout=_ui.shared_layout(width="100%", max_width="36em"),
     )
@@ -505,7 +542,7 @@ def _param_input(name: str, info: FieldInfo, table: OutcomeTable) -> Input:
 class OutcomeTable(RecordTable[Outcome]):
     """The charter's outcomes as rows; new ones are added from the row below the table."""
 
-    noun: ClassVar[str] = "outcome"
+    noun: ClassVar[str] = N_("outcome")
     reorder: ClassVar[bool] = True
     controls_width: ClassVar[str] = "12em"
 
@@ -556,9 +593,11 @@ class OutcomeEditor:
         intro = ipw.HTML(
             _ui.message_html(
                 [
-                    "Each outcome is measured on every iteration of the model. Press Enter or "
-                    "Tab after typing; a problem shows in red under the field. More (the "
-                    "arrow) opens the id, why this target, and the metric's options."
+                    _(
+                        "Each outcome is measured on every iteration of the model. Press Enter "
+                        "or Tab after typing; a problem shows in red under the field. More (the "
+                        "arrow) opens the id, why this target, and the metric's options."
+                    )
                 ],
                 _ui.MUTED_COLOUR,
             )
@@ -568,7 +607,7 @@ class OutcomeEditor:
                 intro,
                 self.table.heading,
                 self.table.body,
-                ipw.HTML("<b>New outcome</b>"),
+                ipw.HTML(_ui.bold(_("New outcome"))),
                 self.table.draft.box,
                 self.table.undo_button,
                 self.table.messages.box,

@@ -33,6 +33,7 @@ from codesign.charter.tables import feedback_table, signoffs_table
 from codesign.charter.versions import VersionBook
 from codesign.config import ENV_FACILITATOR_KEY, ENV_PROJECT
 from codesign.exceptions import CodesignError
+from codesign.i18n import _, ngettext
 from codesign.presentation import esc
 from codesign.project import Project
 from codesign.widgets import _ui
@@ -124,7 +125,7 @@ def _frame(title: str, subtitle: str, body: Sequence[ipw.Widget]) -> ipw.VBox:
 
 
 def _problem_page(title: str, error: CodesignError) -> ipw.VBox:
-    return _frame(title, "The workshop cannot open this project.", [Problem(error).widget])
+    return _frame(title, _("The workshop cannot open this project."), [Problem(error).widget])
 
 
 # --- facilitator ----------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def facilitator_view(project: Path | str, *, live: bool = True) -> ipw.VBox:
     """The facilitator's page: every form, the room's consensus live."""
     workshop = Workshop.open(project)
     if workshop.session is None:
-        return _problem_page("Workshop: facilitator", workshop.problem or CodesignError("?"))
+        return _problem_page(_("Workshop: facilitator"), workshop.problem or CodesignError("?"))
     session = workshop.session
     root = session.path.parent
     store = RatingStore(root)
@@ -144,21 +145,21 @@ def facilitator_view(project: Path | str, *, live: bool = True) -> ipw.VBox:
 
     sections = Sections(
         [
-            ("Outcome consensus", lambda: ConsensusBoard(store, session, live=live).widget),
-            ("Outcomes", lambda: widget_of(workshop.outcomes)),
-            ("Use case and people", lambda: widget_of(workshop.use_case)),
-            ("What it is for", lambda: widget_of(workshop.intended_use)),
-            ("Risks to patients", lambda: widget_of(workshop.risks)),
-            ("The data it uses", lambda: widget_of(workshop.contract)),
-            ("Build, buy or partner", lambda: widget_of(workshop.decision)),
-            ("Sign-offs", lambda: _signoff_status(session)),
-            ("Feedback so far", lambda: _feedback_so_far(root)),
+            (_("Outcome consensus"), lambda: ConsensusBoard(store, session, live=live).widget),
+            (_("Outcomes"), lambda: widget_of(workshop.outcomes)),
+            (_("Use case and people"), lambda: widget_of(workshop.use_case)),
+            (_("What it is for"), lambda: widget_of(workshop.intended_use)),
+            (_("Risks to patients"), lambda: widget_of(workshop.risks)),
+            (_("The data it uses"), lambda: widget_of(workshop.contract)),
+            (_("Build, buy or partner"), lambda: widget_of(workshop.decision)),
+            (_("Sign-offs"), lambda: _signoff_status(session)),
+            (_("Feedback so far"), lambda: _feedback_so_far(root)),
         ]
     )
     charter = session.charter
     return _frame(
-        f"{charter.use_case.title}: workshop",
-        "Facilitator. Participants open the participant link on their own laptop or phone.",
+        _("{title}: workshop", title=charter.use_case.title),
+        _("Facilitator. Participants open the participant link on their own laptop or phone."),
         [sections.widget],
     )
 
@@ -178,9 +179,15 @@ def _signoff_status(session: CharterSession) -> ipw.Widget:
         )
         status.value = _ui.message_html(
             [
-                f"Saved charter: version {version.number} of "
-                f"{day(version.first_seen, session.charter)}; {valid} sign-off(s) on it. "
-                "Each person signs on their own participant page (Sign-off)."
+                ngettext(
+                    "Saved charter: version {version} of {day}; {n} sign-off on it. Each "
+                    "person signs on their own participant page (Sign-off).",
+                    "Saved charter: version {version} of {day}; {n} sign-offs on it. Each "
+                    "person signs on their own participant page (Sign-off).",
+                    valid,
+                    version=version.number,
+                    day=day(version.first_seen, session.charter),
+                )
             ],
             "inherit",
         )
@@ -190,9 +197,10 @@ def _signoff_status(session: CharterSession) -> ipw.Widget:
             moment=lambda at: when(at, session.charter),
         )._repr_html_()
 
-    refresh = _ui.button("Refresh", tooltip="Read the sign-offs saved since", icon="refresh")
-    refresh.on_click(lambda _b: _ui.guarded(messages, "reading the sign-offs")(show)())
-    _ui.guarded(messages, "reading the sign-offs")(show)()
+    refresh = _ui.button(_("Refresh"), tooltip=_("Read the sign-offs saved since"), icon="refresh")
+    reading = _("reading the sign-offs")
+    refresh.on_click(lambda _b: _ui.guarded(messages, reading)(show)())
+    _ui.guarded(messages, reading)(show)()
     return ipw.VBox([status, table, refresh, messages.box], layout=_ui.shared_layout(width="100%"))
 
 
@@ -219,14 +227,14 @@ class ParticipantPage:
         workshop = Workshop.open(project)
         self.session = workshop.session
         if self.session is None:
-            self.widget = _problem_page("Workshop", workshop.problem or CodesignError("?"))
+            self.widget = _problem_page(_("Workshop"), workshop.problem or CodesignError("?"))
             return
         self.root = self.session.path.parent
         self.picker = IdentityPicker(self.session, self.chosen)
         self.area = ipw.VBox([self.picker.widget], layout=_ui.shared_layout(width="100%"))
         self.widget = _frame(
-            f"{self.session.charter.use_case.title}: workshop",
-            "Your page: rate the outcomes, answer the questionnaires, sign off.",
+            _("{title}: workshop", title=self.session.charter.use_case.title),
+            _("Your page: rate the outcomes, answer the questionnaires, sign off."),
             [self.area],
         )
 
@@ -240,8 +248,11 @@ class ParticipantPage:
         you = ipw.HTML(
             _ui.message_html(
                 [
-                    f"You are {person.name}, {person.role}. Not you? Reload the page and choose "
-                    "again."
+                    _(
+                        "You are {name}, {role}. Not you? Reload the page and choose again.",
+                        name=person.name,
+                        role=person.role,
+                    )
                 ],
                 "inherit",
             )
@@ -249,11 +260,11 @@ class ParticipantPage:
         sections = Sections(
             [
                 (
-                    "Rate outcomes",
+                    _("Rate outcomes"),
                     lambda: RatingForm(RatingStore(self.root), person, live=self.live).widget,
                 ),
                 (
-                    "Questionnaires",
+                    _("Questionnaires"),
                     lambda: (
                         FeedbackForms(
                             project,
@@ -264,7 +275,7 @@ class ParticipantPage:
                     ),
                 ),
                 (
-                    "Sign-off",
+                    _("Sign-off"),
                     lambda: ParticipantSignOff(session, person, VersionBook(self.root)).widget,
                 ),
             ]
@@ -284,15 +295,17 @@ def facilitator_page() -> ipw.VBox:
     on the facilitator's page) the page says where to go instead."""
     if not facilitator_key_given(os.environ):
         return _frame(
-            "Workshop: facilitator",
-            "This page is the facilitator's.",
+            _("Workshop: facilitator"),
+            _("This page is the facilitator's."),
             [
                 ipw.HTML(
                     _ui.message_html(
                         [
-                            "To take part, open the participant link the facilitator shared "
-                            "(or scan the code on the screen). The facilitator opens the "
-                            "facilitator link that codesign workshop printed."
+                            _(
+                                "To take part, open the participant link the facilitator "
+                                "shared (or scan the code on the screen). The facilitator "
+                                "opens the facilitator link that codesign workshop printed."
+                            )
                         ]
                     )
                 )

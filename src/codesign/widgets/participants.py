@@ -15,6 +15,7 @@ import ipywidgets as ipw
 from pydantic import ValidationError
 
 from codesign.charter.model import Side, Stakeholder
+from codesign.i18n import N_, _
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages
 
@@ -24,26 +25,27 @@ if TYPE_CHECKING:
     from codesign.widgets.session import CharterSession
 
 ROLES: Final = (
-    "clinical lead",
-    "emergency physician",
-    "physician",
-    "head nurse",
-    "triage nurse",
-    "nurse",
-    "pharmacist",
-    "quality and safety lead",
-    "data protection officer",
-    "patient representative",
-    "hospital AI office",
-    "IT and infrastructure",
-    "ML engineer",
-    "data scientist",
-    "product lead",
+    N_("clinical lead"),
+    N_("emergency physician"),
+    N_("physician"),
+    N_("head nurse"),
+    N_("triage nurse"),
+    N_("nurse"),
+    N_("pharmacist"),
+    N_("quality and safety lead"),
+    N_("data protection officer"),
+    N_("patient representative"),
+    N_("hospital AI office"),
+    N_("IT and infrastructure"),
+    N_("ML engineer"),
+    N_("data scientist"),
+    N_("product lead"),
 )
-"""Roles a participant can choose when adding themselves (plus those already in the charter)."""
+"""Roles a participant can choose when adding themselves (plus those already in the charter),
+in the language of the workshop: the role chosen is recorded as shown."""
 SIDES: Final = (
-    ("the hospital (why and what)", Side.INTERNAL.value),
-    ("the partner (how)", Side.PARTNER.value),
+    (N_("the hospital (why and what)"), Side.INTERNAL.value),
+    (N_("the partner (how)"), Side.PARTNER.value),
 )
 NEW: Final = "__new__"
 
@@ -53,7 +55,7 @@ def role_choices(session: CharterSession) -> list[str]:
     charter = session.charter
     roles = [s.role for s in charter.stakeholders]
     roles += list(charter.use_case.intended_users)
-    roles += list(ROLES)
+    roles += [_(role) for role in ROLES]
     seen: dict[str, str] = {}
     for role in roles:
         seen.setdefault(role.casefold(), role)
@@ -71,7 +73,7 @@ class IdentityPicker:
         self.who = Input(
             "who",
             ipw.Dropdown(
-                description="I am",
+                description=_("I am"),
                 options=self._people(),
                 index=0,  # "choose your name": a value of None alone would show a blank
                 style=style,
@@ -82,8 +84,8 @@ class IdentityPicker:
         self.name = Input(
             "name",
             _ui.text(
-                description="Your name",
-                placeholder="as colleagues know you",
+                description=_("Your name"),
+                placeholder=_("as colleagues know you"),
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="32em"),
             ),
@@ -91,8 +93,8 @@ class IdentityPicker:
         self.role = Input(
             "role",
             ipw.Dropdown(
-                description="Your role",
-                options=[("choose your role", None), *((r, r) for r in role_choices(session))],
+                description=_("Your role"),
+                options=[(_("choose your role"), None), *((r, r) for r in role_choices(session))],
                 index=0,
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="32em"),
@@ -102,8 +104,8 @@ class IdentityPicker:
         self.side = Input(
             "side",
             ipw.Dropdown(
-                description="You are with",
-                options=SIDES,
+                description=_("You are with"),
+                options=[(_(label), value) for label, value in SIDES],
                 value=Side.INTERNAL.value,
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="32em"),
@@ -114,21 +116,23 @@ class IdentityPicker:
             item.box.layout = _ui.shared_layout(width="100%", flex_flow="row wrap")
         self.new_box = ipw.VBox([self.name.box, self.role.box, self.side.box], layout=_ui.hidden())
         self.go = _ui.button(
-            "Continue",
-            tooltip="Continue as the person chosen",
+            _("Continue"),
+            tooltip=_("Continue as the person chosen"),
             icon="arrow-right",
             style="primary",
             layout=_ui.shared_layout("10em"),
         )
         self.go.on_click(
-            lambda _b: _ui.guarded(self.messages, "choosing who you are")(self.choose)()
+            lambda _b: _ui.guarded(self.messages, _("choosing who you are"))(self.choose)()
         )
         self.who.widget.observe(self._on_who, names="value")
         intro = ipw.HTML(
             _ui.message_html(
                 [
-                    "Choose your name. Your ratings and questionnaires are recorded with your "
-                    "role only; your name is kept only where it must be, on a sign-off."
+                    _(
+                        "Choose your name. Your ratings and questionnaires are recorded with "
+                        "your role only; your name is kept only where it must be, on a sign-off."
+                    )
                 ],
                 _ui.MUTED_COLOUR,
             )
@@ -141,10 +145,10 @@ class IdentityPicker:
 
     def _people(self) -> list[tuple[str, Any]]:
         people = [
-            (f"{person.name}, {person.role}", index)
+            (_("{name}, {role}", name=person.name, role=person.role), index)
             for index, person in enumerate(self.session.charter.stakeholders)
         ]
-        return [("choose your name", None), *people, ("I am not in the list: add me", NEW)]
+        return [(_("choose your name"), None), *people, (_("I am not in the list: add me"), NEW)]
 
     def _on_who(self, change: dict[str, Any]) -> None:
         self.who.set_messages([])
@@ -160,7 +164,7 @@ class IdentityPicker:
         choice = self.who.widget.value
         if choice is None:
             self.who.set_messages(
-                ["Choose your name in the list, or “I am not in the list: add me”."]
+                [_("Choose your name in the list, or “I am not in the list: add me”.")]
             )
             return
         if choice != NEW:
@@ -173,10 +177,10 @@ class IdentityPicker:
     def _new_person(self) -> Stakeholder | None:
         name = self.name.widget.value.strip()
         if not name:
-            self.name.set_messages(["Type your name."])
+            self.name.set_messages([_("Type your name.")])
             return None
         if self.role.widget.value is None:
-            self.role.set_messages(["Choose your role in the list."])
+            self.role.set_messages([_("Choose your role in the list.")])
             return None
         try:
             person = Stakeholder(
@@ -190,7 +194,7 @@ class IdentityPicker:
         existing = self._find(name)
         if existing is not None:
             self.name.set_messages(
-                [f"{existing.name} is already in the list: choose your name there."]
+                [_("{name} is already in the list: choose your name there.", name=existing.name)]
             )
             return None
 

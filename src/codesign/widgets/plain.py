@@ -2,19 +2,20 @@
 
 A nurse types a target as ``95 %``, ``0,95`` (French decimal comma) or ``0.95``; all three mean
 0.95 for a proportion. Anything else gets a sentence saying what to type, naming the outcome by
-its title, and a number outside the metric's scale gets the likely intent ("did you mean 95 %
-(0.95)?"). Times are shown in the project's time zone (the charter's ``reports.timezone``),
-never in UTC for people in Paris.
+its title, and a number outside the metric's scale gets the likely intent ("did you mean 95%
+(0.95)?"). Numbers are written, and times shown, the workshop language's way
+(:mod:`codesign.i18n`), in the project's time zone (the charter's ``reports.timezone``), never in
+UTC for people in Paris.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import CodesignError
+from codesign.i18n import N_, _, format_date, format_datetime, format_decimal, format_percent
 
 if TYPE_CHECKING:
     from codesign.charter import Charter
@@ -37,29 +38,64 @@ def read_number(text: str, *, what: str, spec: MetricSpec | None = None) -> floa
     Percentages are read for proportions (``95 %`` → 0.95), a decimal comma as a decimal point.
     Raises :class:`EntryError` with a sentence saying what to type.
     """
-    example = "0.95 or 95 %" if is_proportion(spec) else "0.95"
+    example = (
+        _(
+            "{decimal} or {percent}",
+            decimal=format_decimal(0.95),
+            percent=format_percent(0.95),
+        )
+        if is_proportion(spec)
+        else format_decimal(0.95)
+    )
     match = _NUMBER.match(text or "")
     if match is None:
         shown = (text or "").strip()
-        got = f' (got "{shown}")' if shown else ""
-        msg = f"{what}: type a number such as {example}{got}."
+        if shown:
+            msg = _(
+                '{what}: type a number such as {example} (got "{got}").',
+                what=what,
+                example=example,
+                got=shown,
+            )
+        else:
+            msg = _("{what}: type a number such as {example}.", what=what, example=example)
         raise EntryError(msg)
     value = float(match.group(1).replace(",", "."))
     percent = bool(match.group(2))
     if percent:
         if not is_proportion(spec):
-            title = spec.title if spec else "this measure"
-            msg = f"{what}: {title} is not a percentage; type a number such as 0.95."
+            title = spec.display_title if spec else _("this measure")
+            msg = _(
+                "{what}: {metric} is not a percentage; type a number such as {example}.",
+                what=what,
+                metric=title,
+                example=format_decimal(0.95),
+            )
             raise EntryError(msg)
         value /= 100
     if spec is not None and spec.value_range is not None:
         low, high = spec.value_range
         if not low <= value <= high:
-            msg = f"{what}: {spec.title} goes from {low:g} to {high:g}"
+            scale = _(
+                "{what}: {metric} goes from {low} to {high}",
+                what=what,
+                metric=spec.display_title,
+                low=format_decimal(low),
+                high=format_decimal(high),
+            )
             if is_proportion(spec) and 1 < value <= 100:
-                msg += f"; did you mean {value:g} % ({value / 100:g})?"
+                msg = _(
+                    "{scale}; did you mean {percent} ({decimal})?",
+                    scale=scale,
+                    percent=format_percent(value / 100, 3),
+                    decimal=format_decimal(value / 100, 5),
+                )
             else:
-                msg += f"; type a number in that range, such as {example}."
+                msg = _(
+                    "{scale}; type a number in that range, such as {example}.",
+                    scale=scale,
+                    example=example,
+                )
             raise EntryError(msg)
     return value
 
@@ -67,50 +103,61 @@ def read_number(text: str, *, what: str, spec: MetricSpec | None = None) -> floa
 def number_text(value: float, spec: MetricSpec | None = None) -> str:
     """A number as a clinician reads it: proportions as a percentage with the decimal too."""
     if is_proportion(spec):
-        return f"{value * 100:.3g} % ({value:.3g})"
-    return f"{value:.3g}"
+        return _(
+            "{percent} ({decimal})",
+            percent=format_percent(value, 1),
+            decimal=format_decimal(value, 3),
+        )
+    return format_decimal(value, 3)
 
 
-def project_zone(charter: Charter | None) -> zoneinfo.ZoneInfo:
-    """The project's time zone (its report schedule's), UTC when none is known."""
+def project_zone(charter: Charter | None) -> str:
+    """The project's time zone (its report schedule's) by name, UTC when none is known."""
+    import zoneinfo
+
     name = charter.reports.timezone if charter is not None else "UTC"
     try:
-        return zoneinfo.ZoneInfo(name)
+        zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+        return "UTC"
+    return name
 
 
 def when(moment: dt.datetime, charter: Charter | None) -> str:
-    """A moment in the project's time zone: ``25 Nov 2026, 15:04 (Europe/Paris)``."""
-    zone = project_zone(charter)
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    local = aware.astimezone(zone)
-    return f"{local.day} {local:%b %Y, %H:%M} ({zone.key})"
+    """A moment in the project's time zone: ``25/11/2026 15:04 (Europe/Paris)`` in French."""
+    return format_datetime(moment, project_zone(charter))
 
 
 def day(moment: dt.date | dt.datetime, charter: Charter | None) -> str:
-    """A date as people write it: ``25 Nov 2026`` (in the project's zone for a moment)."""
+    """A date as people write it (in the project's zone for a moment): ``25/11/2026``."""
     if isinstance(moment, dt.datetime):
+        import zoneinfo
+
         aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-        moment = aware.astimezone(project_zone(charter)).date()
-    return f"{moment.day} {moment:%b %Y}"
+        moment = aware.astimezone(zoneinfo.ZoneInfo(project_zone(charter))).date()
+    return format_date(moment)
 
 
 _PLACES: Final = (
-    (re.compile(r"^outcomes\[(\d+)\]\.?(.*)$"), ("outcomes",), "title", "Outcome"),
-    (re.compile(r"^stakeholders\[(\d+)\]\.?(.*)$"), ("stakeholders",), "name", "Person"),
-    (re.compile(r"^risks\[(\d+)\]\.?(.*)$"), ("risks",), "id", "Hazard"),
+    (re.compile(r"^outcomes\[(\d+)\]\.?(.*)$"), ("outcomes",), "title", N_("Outcome “{name}”")),
+    (
+        re.compile(r"^stakeholders\[(\d+)\]\.?(.*)$"),
+        ("stakeholders",),
+        "name",
+        N_("Person “{name}”"),
+    ),
+    (re.compile(r"^risks\[(\d+)\]\.?(.*)$"), ("risks",), "id", N_("Hazard “{name}”")),
     (
         re.compile(r"^data_contract\.columns\[(\d+)\]\.?(.*)$"),
         ("data_contract", "columns"),
         "name",
-        "Column",
+        N_("Column “{name}”"),
     ),
     (
         re.compile(r"^decision\.criteria\[(\d+)\]\.?(.*)$"),
         ("decision", "criteria"),
         "name",
-        "Criterion",
+        N_("Criterion “{name}”"),
     ),
 )
 
@@ -129,5 +176,6 @@ def place(charter: Charter | None, loc: str) -> str:
         if isinstance(items, list) and index < len(items):
             name = getattr(items[index], key, None)
             rest = match.group(2).replace("_", " ").replace(".", ", ")
-            return f"{noun} “{name}”" + (f", {rest}" if rest else "")
+            named = _(noun, name=name)
+            return _("{place}, {field}", place=named, field=rest) if rest else named
     return loc.replace("_", " ").replace(".", ", ")

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import ipywidgets as ipw
 
 from codesign.charter.risk import LIKELIHOOD_WORDS, SEVERITY_WORDS, Hazard, IntendedUse, band_of
+from codesign.i18n import N_, _
 from codesign.presentation import GREY_TEXT, LINE, TONES, esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import (
@@ -49,22 +50,21 @@ if TYPE_CHECKING:
 NOT_CHOSEN: Final = 0
 """The "choose" / "not assessed yet" entry of a level input (ipywidgets cannot select ``None``)."""
 BANDS: Final[dict[Band, tuple[str, Tone, str]]] = {
-    "acceptable": ("✓", "good", "acceptable"),
-    "ALARP": ("!", "warning", "ALARP: reduce it as far as reasonably practicable"),
-    "unacceptable": ("✗", "bad", "unacceptable"),
+    "acceptable": ("✓", "good", N_("acceptable")),
+    "ALARP": ("!", "warning", N_("ALARP: reduce it as far as reasonably practicable")),
+    "unacceptable": ("✗", "bad", N_("unacceptable")),
 }
-"""Each band's symbol, tone (its colours in :data:`codesign.presentation.TONES`) and words."""
+"""Each band's symbol, tone (its colours in :data:`codesign.presentation.TONES`) and words
+(marked for the catalogue: ``_()`` where shown)."""
 _OWNER: Final = re.compile(r"^(?P<measure>.*?)\s*\((?P<owner>[^()]*)\)\s*$", re.DOTALL)
 
 
-def _levels(words: dict[int, str], empty: str) -> list[tuple[str, int]]:
-    return [(empty, NOT_CHOSEN), *((f"{level}: {word}", level) for level, word in words.items())]
-
-
-SEVERITY_OPTIONS: Final = _levels(SEVERITY_WORDS, "choose…")
-LIKELIHOOD_OPTIONS: Final = _levels(LIKELIHOOD_WORDS, "choose…")
-RESIDUAL_SEVERITY_OPTIONS: Final = _levels(SEVERITY_WORDS, "not assessed yet")
-RESIDUAL_LIKELIHOOD_OPTIONS: Final = _levels(LIKELIHOOD_WORDS, "not assessed yet")
+def level_options(words: dict[int, str], *, residual: bool = False) -> list[tuple[str, int]]:
+    """A 1-5 scale as a closed list in the workshop's language, "choose…" (or, for the levels
+    with the controls in place, "not assessed yet") first."""
+    empty = _("not assessed yet") if residual else _("choose…")
+    levels = ((_("{level}: {words}", level=level, words=_(w)), level) for level, w in words.items())
+    return [(empty, NOT_CHOSEN), *levels]
 
 
 def lines(value: str) -> list[str]:
@@ -99,16 +99,18 @@ def controls_text(controls: Sequence[Control]) -> str:
 def risk_html(label: str, score: int | None, band: Band | None) -> str:
     """A risk score and its band, read-only: words and symbol, the colour only repeating them."""
     if score is None or band is None:
+        unknown = esc(_("{risk}: not assessed yet", risk=label))
         return (
             f'<div style="color: {GREY_TEXT}; line-height: 1.3; padding: 2px 6px; '
-            f'border-left: 4px solid {LINE}">{esc(label)}: not assessed yet</div>'
+            f'border-left: 4px solid {LINE}">{unknown}</div>'
         )
     symbol, tone, words = BANDS[band]
     mark, text = TONES[tone]
+    value = _("{score} of 25, {symbol} {words}", score=score, symbol=symbol, words=_(words))
     return (
         f'<div class="codesign-risk codesign-risk-{band.lower()}" style="color: {text}; '
-        f'line-height: 1.3; padding: 2px 6px; border-left: 4px solid {mark}">{esc(label)}: '
-        f"<b>{score} of 25, {symbol} {esc(words)}</b></div>"
+        f'line-height: 1.3; padding: 2px 6px; border-left: 4px solid {mark}">'
+        f"{_ui.labelled(esc(label), _ui.bold(value))}</div>"
     )
 
 
@@ -149,9 +151,9 @@ def _intended_use_inputs(charter: Charter) -> list[Input]:
             "purpose",
             text(
                 "purpose",
-                "What it is for",
-                "The clinical purpose in one or two sentences: what it does, for which patients",
-                placeholder="e.g. Suggests a triage level to the nurse at arrival",
+                _("What it is for"),
+                _("The clinical purpose in one or two sentences: what it does, for which patients"),
+                placeholder=_("e.g. Suggests a triage level to the nurse at arrival"),
                 rows=2,
             ),
         ),
@@ -159,9 +161,13 @@ def _intended_use_inputs(charter: Charter) -> list[Input]:
             "intended_users",
             text(
                 "intended_users",
-                "Who uses it",
-                "The people who act on what it shows, separated by commas",
-                placeholder=f"as in the use case: {users}" if users else "e.g. triage nurse",
+                _("Who uses it"),
+                _("The people who act on what it shows, separated by commas"),
+                placeholder=(
+                    _("as in the use case: {value}", value=users)
+                    if users
+                    else _("e.g. triage nurse")
+                ),
             ),
             read=text_list,
             show=", ".join,
@@ -170,12 +176,12 @@ def _intended_use_inputs(charter: Charter) -> list[Input]:
             "setting",
             text(
                 "setting",
-                "Where it is used",
-                "The ward, department or service",
+                _("Where it is used"),
+                _("The ward, department or service"),
                 placeholder=(
-                    f"as in the use case: {use_case.setting}"
+                    _("as in the use case: {value}", value=use_case.setting)
                     if use_case.setting
-                    else "e.g. adult emergency department"
+                    else _("e.g. adult emergency department")
                 ),
             ),
         ),
@@ -183,10 +189,12 @@ def _intended_use_inputs(charter: Charter) -> list[Input]:
             "out_of_scope",
             text(
                 "out_of_scope",
-                "Must not be used for",
-                "Patients, places and uses where it must not be used (contraindications), "
-                "one per line",
-                placeholder="One per line, e.g. Children under 18",
+                _("Must not be used for"),
+                _(
+                    "Patients, places and uses where it must not be used (contraindications), "
+                    "one per line"
+                ),
+                placeholder=_("One per line, e.g. Children under 18"),
                 rows=3,
             ),
             read=lines,
@@ -196,9 +204,12 @@ def _intended_use_inputs(charter: Charter) -> list[Input]:
             "human_oversight",
             text(
                 "human_oversight",
-                "Who checks the output before anything happens",
-                "Who looks at what it suggests, and what they check, before a patient is affected",
-                placeholder="e.g. The triage nurse assigns the level herself",
+                _("Who checks the output before anything happens"),
+                _(
+                    "Who looks at what it suggests, and what they check, before a patient is "
+                    "affected"
+                ),
+                placeholder=_("e.g. The triage nurse assigns the level herself"),
                 rows=2,
             ),
         ),
@@ -206,9 +217,9 @@ def _intended_use_inputs(charter: Charter) -> list[Input]:
             "known_limitations",
             text(
                 "known_limitations",
-                "What it does not do well",
-                "Known limitations, as far as known today, one per line",
-                placeholder="One per line, e.g. Not tested at another hospital yet",
+                _("What it does not do well"),
+                _("Known limitations, as far as known today, one per line"),
+                placeholder=_("One per line, e.g. Not tested at another hospital yet"),
                 rows=3,
             ),
             read=lines,
@@ -260,9 +271,11 @@ class IntendedUseForm:
         intro = ipw.HTML(
             _ui.message_html(
                 [
-                    "What the tool is for and what it must not be used for, in the words of the "
-                    "people who will use it. Press Tab after typing; a problem shows in red next "
-                    "to the field."
+                    _(
+                        "What the tool is for and what it must not be used for, in the words of "
+                        "the people who will use it. Press Tab after typing; a problem shows in "
+                        "red next to the field."
+                    )
                 ],
                 _ui.MUTED_COLOUR,
             )
@@ -285,8 +298,9 @@ class IntendedUseForm:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         use = self.session.charter.intended_use
-        purpose = use.purpose if use is not None and use.purpose else "not written yet"
-        fallback = f"<p><b>What it is for</b>: {esc(purpose)}</p>"
+        purpose = use.purpose if use is not None and use.purpose else _("not written yet")
+        heading = _ui.bold(_("What it is for"))
+        fallback = f"<p>{_ui.labelled(heading, esc(purpose))}</p>"
         return _ui.displayed(self.widget, fallback_html=fallback, **kwargs)
 
 
@@ -296,22 +310,42 @@ class IntendedUseForm:
 def _plain(name: str, message: str) -> str:
     """A validation message about a hazard in the words of the form."""
     field_name = head(name)
-    if message == "required field missing" and field_name in ("severity", "likelihood"):
-        return "choose a level from 1 to 5"
+    if message == _("required field missing") and field_name in ("severity", "likelihood"):
+        return _("choose a level from 1 to 5")
     if field_name == "id" and "pattern" in message:
-        return "start with a letter, then letters, digits, - . or _ (e.g. H4)"
-    duplicate = re.match(r"^duplicate '(.*)', already used at ", message)
+        return _("start with a letter, then letters, digits, - . or _ (e.g. H4)")
+    duplicate = _filled(_("duplicate {key}, already used at {first}"), message)
     if duplicate:
-        return f"another hazard already has the id {duplicate.group(1)}; choose another"
-    if "go together" in message:
-        return "with the controls in place, choose both levels or neither"
-    unknown = re.match(r"^no outcome '(.*)' in this charter", message)
+        return _(
+            "another hazard already has the id {id}; choose another",
+            id=duplicate["key"].strip("'\""),
+        )
+    if message == _("residual severity and likelihood go together; set both"):
+        return _("with the controls in place, choose both levels or neither")
+    unknown = _filled(_("no outcome {outcome} in this charter; expected one of: {known}"), message)
+    unknown = unknown or _filled(
+        _("no outcome {outcome} in this charter, which has none yet"), message
+    )
     if unknown:
-        return f"{unknown.group(1)} is no longer an outcome of the charter: untick it"
+        return _(
+            "{outcome} is no longer an outcome of the charter: untick it",
+            outcome=unknown["outcome"].strip("'\""),
+        )
     place = re.match(r"^controls\[(\d+)\]", name)
-    if place and not message.startswith("measure "):
-        return f"measure {int(place.group(1)) + 1}: {message}"
+    if place:
+        number = int(place.group(1)) + 1
+        prefix = _("measure {n}: {problem}", n=number, problem="")
+        if not message.startswith(prefix):
+            return _("measure {n}: {problem}", n=number, problem=message)
     return message
+
+
+def _filled(template: str, message: str) -> dict[str, str] | None:
+    """The values a message filled into ``template``'s ``{placeholders}``, if it is that one
+    (the form rewords the charter's messages in its own words, in any language)."""
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*?)", re.escape(template))
+    match = re.fullmatch(pattern, message, re.DOTALL)
+    return match.groupdict() if match else None
 
 
 class HazardRow(RecordRow[Hazard]):
@@ -410,60 +444,62 @@ class HazardRow(RecordRow[Hazard]):
             widget.add_class(f"codesign-hazard-{name.replace('_', '-')}")
             return widget
 
-        id_input = text("id", "Id", "A short name for this hazard, e.g. H4")
+        id_input = text("id", _("Id"), _("A short name for this hazard, e.g. H4"))
         id_input.layout = _ui.shared_layout(width="100%", max_width="17em")
         hazard = text(
             "hazard",
-            "What can go wrong",
-            "What could happen to a patient because of the tool",
-            "e.g. A high-acuity patient is suggested a less urgent level",
+            _("What can go wrong"),
+            _("What could happen to a patient because of the tool"),
+            _("e.g. A high-acuity patient is suggested a less urgent level"),
             rows=2,
         )
         cause = text(
             "cause",
-            "Why it could happen",
-            "The cause, if known",
-            "e.g. Vital signs not measured yet",
+            _("Why it could happen"),
+            _("The cause, if known"),
+            _("e.g. Vital signs not measured yet"),
             rows=2,
         )
         effect = text(
             "effect",
-            "Effect on the patient",
-            "What it would mean for the patient",
-            "e.g. Delayed care while the patient deteriorates",
+            _("Effect on the patient"),
+            _("What it would mean for the patient"),
+            _("e.g. Delayed care while the patient deteriorates"),
             rows=2,
         )
         severity = dropdown(
             "severity",
-            "Severity",
-            "How bad for the patient, before any control: 1 minor to 5 catastrophic",
-            SEVERITY_OPTIONS,
+            _("Severity"),
+            _("How bad for the patient, before any control: 1 minor to 5 catastrophic"),
+            level_options(SEVERITY_WORDS),
         )
         likelihood = dropdown(
             "likelihood",
-            "Likelihood",
-            "How often it could happen, before any control: 1 very rare to 5 very likely",
-            LIKELIHOOD_OPTIONS,
+            _("Likelihood"),
+            _("How often it could happen, before any control: 1 very rare to 5 very likely"),
+            level_options(LIKELIHOOD_WORDS),
         )
         controls = text(
             "controls",
-            "What reduces the risk",
-            "One measure per line, and who owns it in brackets at the end of the line",
-            "e.g. The nurse confirms every level 1-2 suggestion (B. Lefèvre)\n"
-            "No suggestion without vital signs (D. Rossi)",
+            _("What reduces the risk"),
+            _("One measure per line, and who owns it in brackets at the end of the line"),
+            _(
+                "e.g. The nurse confirms every level 1-2 suggestion (B. Lefèvre)\n"
+                "No suggestion without vital signs (D. Rossi)"
+            ),
             rows=3,
         )
         residual_severity = dropdown(
             "residual_severity",
-            "Severity with these in place",
-            "How bad it would be once the measures are in place; not assessed yet if unknown",
-            RESIDUAL_SEVERITY_OPTIONS,
+            _("Severity with these in place"),
+            _("How bad it would be once the measures are in place; not assessed yet if unknown"),
+            level_options(SEVERITY_WORDS, residual=True),
         )
         residual_likelihood = dropdown(
             "residual_likelihood",
-            "Likelihood with these in place",
-            "How often it could happen once the measures are in place",
-            RESIDUAL_LIKELIHOOD_OPTIONS,
+            _("Likelihood with these in place"),
+            _("How often it could happen once the measures are in place"),
+            level_options(LIKELIHOOD_WORDS, residual=True),
         )
         self.id_input, self.controls_input = id_input, controls
         self.level_inputs = (severity, likelihood, residual_severity, residual_likelihood)
@@ -471,9 +507,10 @@ class HazardRow(RecordRow[Hazard]):
         monitoring = ipw.VBox(
             [
                 ipw.HTML(
-                    "<b>Outcomes that watch for it</b> "
+                    _ui.bold(_("Outcomes that watch for it"))
+                    + " "
                     + _ui.message_html(
-                        ["Tick the outcomes measured on every iteration that would show it."],
+                        [_("Tick the outcomes measured on every iteration that would show it.")],
                         _ui.MUTED_COLOUR,
                     )
                 ),
@@ -513,7 +550,7 @@ class HazardRow(RecordRow[Hazard]):
         fields: list[tuple[str, str, ipw.ValueWidget, Callable[[], Any], Any, ipw.Layout]] = [
             (
                 "id",
-                "Id",
+                _("Id"),
                 id_input,
                 read_id,
                 show_text(id_input),
@@ -521,34 +558,34 @@ class HazardRow(RecordRow[Hazard]):
             ),
             (
                 "hazard",
-                "What can go wrong",
+                _("What can go wrong"),
                 hazard,
                 lambda: hazard.value,
                 show_text(hazard),
                 whole,
             ),
-            ("cause", "Why", cause, lambda: optional_text(cause.value), show_text(cause), half),
+            ("cause", _("Why"), cause, lambda: optional_text(cause.value), show_text(cause), half),
             (
                 "effect",
-                "Effect",
+                _("Effect"),
                 effect,
                 lambda: optional_text(effect.value),
                 show_text(effect),
                 half,
             ),
-            ("severity", "Severity", severity, level_of(severity), show_level(severity), level),
+            ("severity", _("Severity"), severity, level_of(severity), show_level(severity), level),
             (
                 "likelihood",
-                "Likelihood",
+                _("Likelihood"),
                 likelihood,
                 level_of(likelihood),
                 show_level(likelihood),
                 level,
             ),
-            ("controls", "Controls", controls, self._read_controls, show_controls, whole),
+            ("controls", _("Controls"), controls, self._read_controls, show_controls, whole),
             (
                 "residual_severity",
-                "Severity after",
+                _("Severity after"),
                 residual_severity,
                 level_of(residual_severity),
                 show_level(residual_severity),
@@ -556,7 +593,7 @@ class HazardRow(RecordRow[Hazard]):
             ),
             (
                 "residual_likelihood",
-                "Likelihood after",
+                _("Likelihood after"),
                 residual_likelihood,
                 level_of(residual_likelihood),
                 show_level(residual_likelihood),
@@ -570,7 +607,7 @@ class HazardRow(RecordRow[Hazard]):
         cells.append(
             Cell(
                 "monitoring",
-                "Monitored by",
+                _("Monitored by"),
                 self._field("monitoring", monitoring, full),
                 tuple(self.outcome_boxes.values()),
                 lambda: [o for o, box in self.outcome_boxes.items() if box.value],
@@ -599,7 +636,9 @@ class HazardRow(RecordRow[Hazard]):
         for outcome in [*keep, *ticked]:
             if outcome not in known:
                 known.add(outcome)
-                wanted.append((outcome, f"{outcome} (no longer an outcome of the charter)"))
+                wanted.append(
+                    (outcome, _("{outcome} (no longer an outcome of the charter)", outcome=outcome))
+                )
         if wanted == self._offered:
             return
         self._build_outcome_boxes(wanted, ticked)
@@ -621,7 +660,7 @@ class HazardRow(RecordRow[Hazard]):
                 box = ipw.Checkbox(
                     value=outcome in ticked,
                     description=title,
-                    tooltip=f"{title} (tracked as {outcome})",
+                    tooltip=_("{title} (tracked as {outcome})", title=title, outcome=outcome),
                     indent=False,
                     layout=_ui.shared_layout(width="auto", max_width="100%", margin="0 1.5em 0 0"),
                 )
@@ -634,7 +673,7 @@ class HazardRow(RecordRow[Hazard]):
         self.outcome_boxes = boxes
         self._offered = list(wanted)
         empty = ipw.HTML(
-            _ui.message_html(["No outcome yet: add them under Outcomes."], _ui.MUTED_COLOUR)
+            _ui.message_html([_("No outcome yet: add them under Outcomes.")], _ui.MUTED_COLOUR)
         )
         self.monitoring_list.children = tuple(boxes.values()) or (empty,)
 
@@ -645,9 +684,9 @@ class HazardRow(RecordRow[Hazard]):
         self.show_risk()
 
     def shown(self, record: Hazard) -> None:
-        self.risk.value = risk_html("Risk before the controls", record.score, record.band)
+        self.risk.value = risk_html(_("Risk before the controls"), record.score, record.band)
         self.residual_risk.value = risk_html(
-            "Risk with the controls", record.residual_score, record.residual_band
+            _("Risk with the controls"), record.residual_score, record.residual_band
         )
 
     def show_risk(self) -> None:
@@ -658,10 +697,10 @@ class HazardRow(RecordRow[Hazard]):
         score = severity * likelihood if severity and likelihood else None
         after = after_severity * after_likelihood if after_severity and after_likelihood else None
         self.risk.value = risk_html(
-            "Risk before the controls", score, None if score is None else band_of(score)
+            _("Risk before the controls"), score, None if score is None else band_of(score)
         )
         self.residual_risk.value = risk_html(
-            "Risk with the controls", after, None if after is None else band_of(after)
+            _("Risk with the controls"), after, None if after is None else band_of(after)
         )
 
     def cleared(self) -> None:
@@ -698,8 +737,8 @@ class HazardRow(RecordRow[Hazard]):
         for name, texts in self.messages().items():
             index = self._column_of(name)
             if index is None:
-                label = name.replace("_", " ") or self.table.noun
-                others.extend(f"{label}: {text}" for text in texts)
+                label = name.replace("_", " ") or _(self.table.noun)
+                others.extend(_ui.labelled(label, text) for text in texts)
             else:
                 per_field.setdefault(self.cells[index].name, []).extend(texts)
         for cell in self.cells:
@@ -720,7 +759,7 @@ class HazardRow(RecordRow[Hazard]):
 class HazardTable(RecordTable[Hazard]):
     """The charter's hazard log as cards; new hazards are added from the card below."""
 
-    noun: ClassVar[str] = "hazard"
+    noun: ClassVar[str] = N_("hazard")
     controls_width: ClassVar[str] = "6em"
 
     def __init__(self, session: CharterSession) -> None:
@@ -756,11 +795,13 @@ class RiskForm:
         intro = ipw.HTML(
             _ui.message_html(
                 [
-                    "One card per way the tool could harm a patient. Severity goes from 1 "
-                    "(minor) to 5 (catastrophic), likelihood from 1 (very rare) to 5 (very "
-                    "likely); the risk is their product: acceptable up to 4, ALARP from 5 to 12 "
-                    "(reduce it as far as reasonably practicable), unacceptable from 15. Press "
-                    "Tab after typing; a problem shows in red under the field."
+                    _(
+                        "One card per way the tool could harm a patient. Severity goes from 1 "
+                        "(minor) to 5 (catastrophic), likelihood from 1 (very rare) to 5 (very "
+                        "likely); the risk is their product: acceptable up to 4, ALARP from 5 to "
+                        "12 (reduce it as far as reasonably practicable), unacceptable from 15. "
+                        "Press Tab after typing; a problem shows in red under the field."
+                    )
                 ],
                 _ui.MUTED_COLOUR,
             )
@@ -769,7 +810,7 @@ class RiskForm:
             [
                 intro,
                 self.table.body,
-                ipw.HTML("<b>New hazard</b>"),
+                ipw.HTML(_ui.bold(_("New hazard"))),
                 self.table.draft.box,
                 self.table.undo_button,
                 self.table.messages.box,
@@ -790,8 +831,19 @@ class RiskForm:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         items = "".join(
-            f"<li>{esc(h.id)}: {esc(h.hazard)} (risk {h.score}, {esc(h.band)})</li>"
+            "<li>"
+            + esc(
+                _(
+                    "{id}: {hazard} (risk {score}, {band})",
+                    id=h.id,
+                    hazard=h.hazard,
+                    score=h.score,
+                    band=h.band,
+                )
+            )
+            + "</li>"
             for h in self.session.charter.risks
         )
-        fallback = f"<p><b>Risks to patients</b></p><ul>{items}</ul>" if items else ""
+        heading = _ui.bold(_("Risks to patients"))
+        fallback = f"<p>{heading}</p><ul>{items}</ul>" if items else ""
         return _ui.displayed(self.widget, fallback_html=fallback, **kwargs)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 import ipywidgets as ipw
 
 from codesign.exceptions import ConflictError
+from codesign.i18n import _
 from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.plain import place
@@ -38,29 +39,32 @@ class SaveBar(SessionView):
         self.messages = _ui.Messages()
         self.messages.namer = lambda loc: place(session.charter, loc)
         self.save_button = _ui.button(
-            "Save",
-            tooltip=f"Save every form's changes into {session.path.name}",
+            _("Save"),
+            tooltip=_("Save every form's changes into {file}", file=session.path.name),
             icon="save",
             style="primary",
             layout=_ui.shared_layout("7em"),
         )
         self.reload_button = _ui.button(
-            "Reload",
-            tooltip=f"Show {session.path.name} as it is on disk now, keeping your unsaved changes",
+            _("Reload"),
+            tooltip=_(
+                "Show {file} as it is on disk now, keeping your unsaved changes",
+                file=session.path.name,
+            ),
             icon="refresh",
             layout=_ui.shared_layout("7em"),
         )
         self.status = ipw.HTML(layout=_ui.shared_layout(flex="1 1 auto", margin="0 0 0 0.5em"))
         self.keep_button = _ui.button(
-            "Reload and re-apply my changes",
-            tooltip="Take the version on disk and apply your changes to it again",
+            _("Reload and re-apply my changes"),
+            tooltip=_("Take the version on disk and apply your changes to it again"),
             icon="code-fork",
             style="warning",
             layout=_ui.shared_layout(width="auto"),
         )
         self.discard_button = _ui.button(
-            "Reload and discard my changes",
-            tooltip="Take the version on disk; your unsaved changes are dropped",
+            _("Reload and discard my changes"),
+            tooltip=_("Take the version on disk; your unsaved changes are dropped"),
             icon="trash",
             layout=_ui.shared_layout(width="auto"),
         )
@@ -69,10 +73,10 @@ class SaveBar(SessionView):
             [self.conflict_text, ipw.HBox([self.keep_button, self.discard_button])],
             layout=_ui.hidden(),
         )
-        self.save_button.on_click(self._clicked("saving", self.save))
-        self.reload_button.on_click(self._clicked("reloading", self.reload_keeping))
-        self.keep_button.on_click(self._clicked("reloading", self.reload_keeping))
-        self.discard_button.on_click(self._clicked("reloading", self.reload_discarding))
+        self.save_button.on_click(self._clicked(_("saving"), self.save))
+        self.reload_button.on_click(self._clicked(_("reloading"), self.reload_keeping))
+        self.keep_button.on_click(self._clicked(_("reloading"), self.reload_keeping))
+        self.discard_button.on_click(self._clicked(_("reloading"), self.reload_discarding))
         self.save_button.add_class("codesign-save")
         self.status.add_class("codesign-save-status")
         self.widget = ipw.VBox(
@@ -107,7 +111,7 @@ class SaveBar(SessionView):
         notes = self.session.reload(keep_changes=True)
         if notes:
             self.messages.error(
-                "Both you and the other version changed these; yours were kept:", notes
+                _("Both you and the other version changed these; yours were kept:"), notes
             )
 
     def reload_discarding(self) -> None:
@@ -132,10 +136,9 @@ class SaveBar(SessionView):
         )
         if state.status is SaveStatus.CONFLICT:
             changes = "".join(f"<li>{esc(line)}</li>" for line in state.changes)
+            there = esc(_("Changed there:"))
             listed = (
-                f"<div>Changed there:</div><ul style='margin: 2px 0'>{changes}</ul>"
-                if changes
-                else ""
+                f"<div>{there}</div><ul style='margin: 2px 0'>{changes}</ul>" if changes else ""
             )
             self.conflict_text.value = listed
             self.conflict.layout = _ui.shared_layout(width="100%")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from codesign.charter import charter_path, load_charter
 from codesign.exceptions import CharterError, CharterIssue, CodesignError, ConflictError
+from codesign.i18n import _, ngettext
 from codesign.widgets.plain import when
 
 if TYPE_CHECKING:
@@ -161,10 +162,10 @@ class CharterSession:
 
         if stage_standing(self.charter, read_promotions(Project.at(self.path.parent))).backed:
             return []
-        message = (
-            f"{use_case.stage.value} puts the tool in front of patients: it needs the go decision "
-            "(recorded with codesign promote) or the reason for the move, written in "
-            "'Reason for the stage'"
+        message = _(
+            "{stage} puts the tool in front of patients: it needs the go decision (recorded "
+            "with codesign promote) or the reason for the move, written in 'Reason for the stage'",
+            stage=use_case.stage.label,
         )
         return [CharterIssue(loc="use_case.stage", message=message)]
 
@@ -179,9 +180,11 @@ class CharterSession:
         """
         pending = self.pending()
         if pending:
-            msg = (
-                f"{self.path.name} not saved: {_entries(len(pending))} to fix first "
-                "(shown in red next to the field)"
+            msg = ngettext(
+                "{file} not saved: {n} entry to fix first (shown in red next to the field)",
+                "{file} not saved: {n} entries to fix first (shown in red next to the field)",
+                len(pending),
+                file=self.path.name,
             )
             self.notice = ""
             self._publish()
@@ -193,7 +196,7 @@ class CharterSession:
                 view.show_issues(self.issues)
             self.notice = ""
             self._publish()
-            msg = f"{self.path.name} not saved: {stage[0].message}"
+            msg = _("{file} not saved: {problem}", file=self.path.name, problem=stage[0].message)
             raise CharterError(msg, path=self.path, issues=stage)
         try:
             sha = self.file.save()
@@ -214,7 +217,9 @@ class CharterSession:
         self.saved_content = self.file.charter.content_sha256()
         self.saved_stage = self.file.charter.use_case.stage
         now = dt.datetime.now(dt.UTC)
-        self.notice = f"Saved to {self.path.name} at {when(now, self.charter)}."
+        self.notice = _(
+            "Saved to {file} at {moment}.", file=self.path.name, moment=when(now, self.charter)
+        )
         for view in self._views:
             view.show_issues(self.issues)
         self._publish()
@@ -230,9 +235,12 @@ class CharterSession:
         if keep_changes:
             pending = self.pending()
             if pending:
-                msg = (
-                    f"not reloaded: {_entries(len(pending))} in red not part of the charter "
-                    "yet; fix or clear them first"
+                msg = ngettext(
+                    "not reloaded: {n} entry in red not part of the charter yet; fix or clear "
+                    "it first",
+                    "not reloaded: {n} entries in red not part of the charter yet; fix or clear "
+                    "them first",
+                    len(pending),
                 )
                 raise CharterError(msg, path=self.path, issues=pending)
             fresh, notes = self.file.rebase()
@@ -266,7 +274,7 @@ class CharterSession:
             with contextlib.suppress(CodesignError):
                 self.reload(keep_changes=True)
             return sha
-        for _ in range(attempts - 1):
+        for _attempt in range(attempts - 1):
             self.reload(keep_changes=False)
             change(self.charter)
             self.edited()
@@ -286,27 +294,38 @@ class CharterSession:
         if self.conflict is not None:
             if self.conflict.theirs is None:  # deleted, moved, or created meanwhile
                 what = str(self.conflict).splitlines()[0].split(": ", 1)[-1]
+                message = _(
+                    "Not saved: {file} {what}. Your changes are still here.",
+                    file=self.path.name,
+                    what=what,
+                )
             else:
-                what = (
-                    "was changed elsewhere (another notebook or a text editor) since it was loaded"
+                message = _(
+                    "Not saved: {file} was changed elsewhere (another notebook or a text "
+                    "editor) since it was loaded. Your changes are still here.",
+                    file=self.path.name,
                 )
             return SaveState(
                 SaveStatus.CONFLICT,
-                f"Not saved: {self.path.name} {what}. Your changes are still here.",
+                message,
                 changes=self.conflict.changes,
             )
         problems = len(self.pending()) + len(self.issues)
         if problems:
             return SaveState(
                 SaveStatus.INVALID,
-                f"{problems} problem{'' if problems == 1 else 's'} to fix before saving "
-                "(shown in red next to the field).",
+                ngettext(
+                    "{n} problem to fix before saving (shown in red next to the field).",
+                    "{n} problems to fix before saving (shown in red next to the field).",
+                    problems,
+                ),
                 notice=self.notice,
             )
         if self.file.modified:
-            return SaveState(SaveStatus.MODIFIED, "Unsaved changes.", notice=self.notice)
+            return SaveState(SaveStatus.MODIFIED, _("Unsaved changes."), notice=self.notice)
         return SaveState(
-            SaveStatus.SAVED, self.notice or f"Everything is saved in {self.path.name}."
+            SaveStatus.SAVED,
+            self.notice or _("Everything is saved in {file}.", file=self.path.name),
         )
 
     def _publish(self) -> None:
@@ -318,13 +337,11 @@ class CharterSession:
             view.state_changed(state)
 
 
-def _entries(count: int) -> str:
-    return f"{count} entr{'y' if count == 1 else 'ies'}"
-
-
 def _reload_notice(*, keep_changes: bool, modified: bool) -> str:
     if not keep_changes:
-        return "Reloaded the version on disk; your unsaved changes were discarded."
+        return _("Reloaded the version on disk; your unsaved changes were discarded.")
     if modified:
-        return "Reloaded the version on disk and re-applied your changes: review them, then Save."
-    return "Reloaded the version on disk."
+        return _(
+            "Reloaded the version on disk and re-applied your changes: review them, then Save."
+        )
+    return _("Reloaded the version on disk.")

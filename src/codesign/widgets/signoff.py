@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from codesign.charter.tables import signoffs_table
 from codesign.exceptions import ConflictError
+from codesign.i18n import _, format_written_number
 from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages
@@ -38,10 +39,10 @@ class SignOffForm(SessionView):
         self.name = Input(
             "name",
             ipw.Combobox(
-                description="Name",
-                placeholder="Who approves",
+                description=_("Name"),
+                placeholder=_("Who approves"),
                 style=style,
-                tooltip="The person signing off, by name",
+                tooltip=_("The person signing off, by name"),
                 continuous_update=False,
                 layout=_ui.shared_layout("24em"),
             ),
@@ -49,10 +50,10 @@ class SignOffForm(SessionView):
         self.role = Input(
             "role",
             ipw.Combobox(
-                description="Role",
-                placeholder="e.g. clinical lead",
+                description=_("Role"),
+                placeholder=_("e.g. clinical lead"),
                 style=style,
-                tooltip="Their role in the use case",
+                tooltip=_("Their role in the use case"),
                 continuous_update=False,
                 layout=_ui.shared_layout("24em"),
             ),
@@ -60,8 +61,8 @@ class SignOffForm(SessionView):
         self.name.widget.add_class("codesign-signoff-name")
         self.role.widget.add_class("codesign-signoff-role")
         self.sign_button = _ui.button(
-            "Sign off the charter as it is now",
-            tooltip="Approve the charter's current content; it is saved at once",
+            _("Sign off the charter as it is now"),
+            tooltip=_("Approve the charter's current content; it is saved at once"),
             icon="check",
             style="success",
             layout=_ui.shared_layout("22em", margin="2px 0 2px 6.4em"),
@@ -93,7 +94,7 @@ class SignOffForm(SessionView):
     # actions
 
     def _on_sign(self, _button: ipw.Button) -> None:
-        _ui.guarded(self.messages, "signing off")(self.sign)()
+        _ui.guarded(self.messages, _("signing off"))(self.sign)()
 
     def sign(self) -> None:
         """Sign the current charter with the name and role typed, and save."""
@@ -101,14 +102,16 @@ class SignOffForm(SessionView):
         blocking = self.session.pending() or self.session.check()
         if blocking:
             self.messages.error(
-                "Not signed: the charter has problems to fix first (in red in the forms).",
-                [f"{issue.loc}: {issue.message}" for issue in blocking],
+                _("Not signed: the charter has problems to fix first (in red in the forms)."),
+                [_ui.labelled(issue.loc, issue.message) for issue in blocking],
             )
             return
         name, role = self.name.widget.value.strip(), self.role.widget.value.strip()
         charter = self.session.charter
         if any(s.name == name and s.role == role for s in charter.valid_signoffs()):
-            self.messages.info(f"{name} ({role}) has already signed off this version.")
+            self.messages.info(
+                _("{name} ({role}) has already signed off this version.", name=name, role=role)
+            )
             return
         try:
             charter.sign(name, role)
@@ -124,11 +127,13 @@ class SignOffForm(SessionView):
             self.session.save()
         except ConflictError:
             self.messages.error(
-                "Signed in the form but not saved: the file changed elsewhere. Reload and "
-                "re-apply your changes below; if the charter changed, sign again."
+                _(
+                    "Signed in the form but not saved: the file changed elsewhere. Reload and "
+                    "re-apply your changes below; if the charter changed, sign again."
+                )
             )
             return
-        self.messages.info(f"Signed off by {name} ({role}), saved.")
+        self.messages.info(_("Signed off by {name} ({role}), saved.", name=name, role=role))
 
     def _on_name(self, change: dict[str, Any]) -> None:
         """Picking a stakeholder's name fills in their role."""
@@ -173,15 +178,19 @@ class SignOffForm(SessionView):
         self._offer_people()
         valid = sum(1 for s in charter.signoffs if s.charter_sha256 == saved)
         outdated = len(charter.signoffs) - valid
-        status = f"{valid} valid sign-off(s)" + (f", {outdated} outdated" if outdated else "")
-        pending = (
-            " Unsaved changes: sign-offs are judged on the saved version."
-            if (self.session.file.modified)
-            else ""
+        status = (
+            _(
+                "The saved charter: {valid} valid sign-off(s), {outdated} outdated.",
+                valid=valid,
+                outdated=outdated,
+            )
+            if outdated
+            else _("The saved charter: {valid} valid sign-off(s).", valid=valid)
         )
-        self.version.value = _ui.message_html(
-            [f"The saved charter: {status}.{pending}"], _ui.MUTED_COLOUR
-        )
+        lines = [status]
+        if self.session.file.modified:
+            lines.append(_("Unsaved changes: sign-offs are judged on the saved version."))
+        self.version.value = _ui.message_html([" ".join(lines)], _ui.MUTED_COLOUR)
         self.table.value = signoffs_table(
             charter, saved, moment=lambda at: when(at, charter)
         )._repr_html_()
@@ -210,7 +219,7 @@ class ParticipantSignOff:
         self.confirm = Input(
             "confirm",
             _ui.text(
-                description=f"Type your name to confirm: {person.name}",
+                description=_("Type your name to confirm: {name}", name=person.name),
                 placeholder=person.name,
                 style={"description_width": "100%"},
                 layout=_ui.shared_layout(width="100%", max_width="30em", flex_flow="row wrap"),
@@ -218,21 +227,23 @@ class ParticipantSignOff:
         )
         self.confirm.box.layout = _ui.shared_layout(width="100%", flex_flow="row wrap")
         self.sign_button = _ui.button(
-            "Sign off this version",
-            tooltip="Approve the charter as it is saved now, in your name and role",
+            _("Sign off this version"),
+            tooltip=_("Approve the charter as it is saved now, in your name and role"),
             icon="check",
             style="success",
             layout=_ui.shared_layout(width="auto"),
         )
         self.withdraw_button = _ui.button(
-            "Withdraw my sign-off",
-            tooltip="Take back your sign-off of this version",
+            _("Withdraw my sign-off"),
+            tooltip=_("Take back your sign-off of this version"),
             icon="undo",
             layout=_ui.shared_layout(width="auto"),
         )
-        self.sign_button.on_click(lambda _b: _ui.guarded(self.messages, "signing off")(self.sign)())
+        self.sign_button.on_click(
+            lambda _b: _ui.guarded(self.messages, _("signing off"))(self.sign)()
+        )
         self.withdraw_button.on_click(
-            lambda _b: _ui.guarded(self.messages, "withdrawing the sign-off")(self.withdraw)()
+            lambda _b: _ui.guarded(self.messages, _("withdrawing the sign-off"))(self.withdraw)()
         )
         self.widget = ipw.VBox(
             [
@@ -251,27 +262,54 @@ class ParticipantSignOff:
 
     def version_words(self) -> str:
         version = self.versions.number(self.session.saved_content)
-        return f"version {version.number} of {day(version.first_seen, self.session.charter)}"
+        return _(
+            "version {number} of {day}",
+            number=version.number,
+            day=day(version.first_seen, self.session.charter),
+        )
 
     def show(self) -> None:
         charter = self.session.charter
         saved = self.session.saved_content
         valid = [s for s in charter.signoffs if s.charter_sha256 == saved]
         outdated = len(charter.signoffs) - len(valid)
-        who = "; ".join(f"{s.name}, {s.role} ({when(s.signed_at, charter)})" for s in valid)
+        who = "; ".join(
+            _(
+                "{name}, {role} ({moment})",
+                name=s.name,
+                role=s.role,
+                moment=when(s.signed_at, charter),
+            )
+            for s in valid
+        )
+        count = _(
+            "The charter, {version}: {n} sign-off(s) on this version",
+            version=self.version_words(),
+            n=len(valid),
+        )
+        if who:
+            count = _("{count} ({who})", count=count, who=who)
+        if outdated:
+            count = _(
+                "{count}, {outdated} on earlier versions (outdated).",
+                count=count,
+                outdated=outdated,
+            )
+        else:
+            count = _("{count}.", count=count)
         lines = [
-            f"The charter, {self.version_words()}: {len(valid)} sign-off(s) on this version"
-            + (f" ({who})" if who else "")
-            + (f", {outdated} on earlier versions (outdated)." if outdated else "."),
-            f"You sign as {self.person.name}, {self.person.role}.",
+            count,
+            _("You sign as {name}, {role}.", name=self.person.name, role=self.person.role),
         ]
         outcomes = "".join(
-            f"<li>{esc(o.title)}: {esc(str(o.target))}</li>" for o in charter.outcomes
+            "<li>"
+            + esc(_ui.labelled(o.title, f"{o.target.op} {format_written_number(o.target.number)}"))
+            + "</li>"
+            for o in charter.outcomes
         )
+        approve = esc(_("What you approve, outcome by outcome:"))
         self.status.value = _ui.message_html(lines, "inherit") + (
-            f"<div>What you approve, outcome by outcome:</div><ul>{outcomes}</ul>"
-            if outcomes
-            else ""
+            f"<div>{approve}</div><ul>{outcomes}</ul>" if outcomes else ""
         )
         mine = any(s.name == self.person.name for s in valid)
         self.withdraw_button.layout = _ui.shared_layout(width="auto") if mine else _ui.hidden()
@@ -283,7 +321,12 @@ class ParticipantSignOff:
         typed = " ".join(self.confirm.widget.value.split())
         if typed.casefold() != self.person.name.casefold():
             self.confirm.set_messages(
-                [f"Type your own name exactly as in the list: {self.person.name}. Not signed."]
+                [
+                    _(
+                        "Type your own name exactly as in the list: {name}. Not signed.",
+                        name=self.person.name,
+                    )
+                ]
             )
             return
         self.session.reload(keep_changes=False)
@@ -291,7 +334,7 @@ class ParticipantSignOff:
         if problems:
             self.show()
             self.messages.error(
-                "Not signed: the charter has problems to fix first (the facilitator sees them).",
+                _("Not signed: the charter has problems to fix first (the facilitator sees them)."),
                 [issue.message for issue in problems],
             )
             return
@@ -302,8 +345,11 @@ class ParticipantSignOff:
         ):
             self.show()
             self.messages.error(
-                f"You have already signed off {self.version_words()}: a second sign-off of the "
-                "same version is not recorded."
+                _(
+                    "You have already signed off {version}: a second sign-off of the same "
+                    "version is not recorded.",
+                    version=self.version_words(),
+                )
             )
             return
         name, role = self.person.name, self.person.role
@@ -316,7 +362,14 @@ class ParticipantSignOff:
         self.session.commit(sign)
         self.confirm.widget.value = ""
         self.show()
-        self.messages.info(f"Signed off {self.version_words()} as {name}, {role}. Saved.")
+        self.messages.info(
+            _(
+                "Signed off {version} as {name}, {role}. Saved.",
+                version=self.version_words(),
+                name=name,
+                role=role,
+            )
+        )
 
     def withdraw(self) -> None:
         """Take back this person's sign-off of the saved version."""
@@ -327,7 +380,7 @@ class ParticipantSignOff:
             s.name == name and s.charter_sha256 == current for s in self.session.charter.signoffs
         ):
             self.show()
-            self.messages.error("You have no sign-off on this version to withdraw.")
+            self.messages.error(_("You have no sign-off on this version to withdraw."))
             return
 
         def withdraw(charter: Charter) -> None:
@@ -338,4 +391,6 @@ class ParticipantSignOff:
 
         self.session.commit(withdraw)
         self.show()
-        self.messages.info(f"Your sign-off of {self.version_words()} is withdrawn. Saved.")
+        self.messages.info(
+            _("Your sign-off of {version} is withdrawn. Saved.", version=self.version_words())
+        )

@@ -12,6 +12,7 @@ import ipywidgets as ipw
 
 from codesign.charter.model import Side, Stage, Stakeholder
 from codesign.charter.tables import stakeholders_table
+from codesign.i18n import N_, _
 from codesign.presentation import esc
 from codesign.widgets import _ui
 from codesign.widgets.binding import (
@@ -30,16 +31,20 @@ if TYPE_CHECKING:
     from codesign.widgets.session import CharterSession
 
 SIDE_LABELS: Final = (
-    ("hospital: why & what", Side.INTERNAL.value),
-    ("partner: how", Side.PARTNER.value),
+    (N_("hospital: why & what"), Side.INTERNAL.value),
+    (N_("partner: how"), Side.PARTNER.value),
 )
 STAGE_LABELS: Final = (
-    ("idea", Stage.IDEA.value),
-    ("co-design", Stage.CO_DESIGN.value),
-    ("pilot", Stage.PILOT.value),
-    ("scaled", Stage.SCALED.value),
-    ("retired", Stage.RETIRED.value),
+    (N_("idea"), Stage.IDEA.value),
+    (N_("co-design"), Stage.CO_DESIGN.value),
+    (N_("pilot"), Stage.PILOT.value),
+    (N_("scaled"), Stage.SCALED.value),
+    (N_("retired"), Stage.RETIRED.value),
 )
+
+
+def _translated(options: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return [(_(label), value) for label, value in options]
 
 
 def _use_case_inputs() -> list[Input]:
@@ -53,38 +58,43 @@ def _use_case_inputs() -> list[Input]:
         return widget
 
     return [
-        Input("title", text("title", "Title", "Short name, e.g. Nurse triage assistant"), read=str),
+        Input(
+            "title",
+            text("title", _("Title"), _("Short name, e.g. Nurse triage assistant")),
+            read=str,
+        ),
         Input(
             "problem",
             text(
                 "problem",
-                "Problem",
-                "The problem, in the words of the people who have it",
+                _("Problem"),
+                _("The problem, in the words of the people who have it"),
                 multiline=True,
             ),
         ),
         Input(
-            "setting", text("setting", "Setting", "Care setting, e.g. adult emergency department")
+            "setting",
+            text("setting", _("Setting"), _("Care setting, e.g. adult emergency department")),
         ),
         Input(
             "intended_users",
             text(
                 "intended_users",
-                "Intended users",
-                "Who uses the tool day to day",
-                placeholder="e.g. triage nurse, emergency physician (comma-separated)",
+                _("Intended users"),
+                _("Who uses the tool day to day"),
+                placeholder=_("e.g. triage nurse, emergency physician (comma-separated)"),
             ),
             read=text_list,
             show=", ".join,
         ),
-        Input("population", text("population", "Population", "Which patients it is used on")),
+        Input("population", text("population", _("Population"), _("Which patients it is used on"))),
         Input(
             "stage",
             ipw.Dropdown(
-                options=STAGE_LABELS,
-                description="Stage",
+                options=_translated(STAGE_LABELS),
+                description=_("Stage"),
                 style=style,
-                tooltip="Where the use case stands",
+                tooltip=_("Where the use case stands"),
                 layout=_ui.shared_layout("22em"),
             ),
             read=lambda value: value,
@@ -94,14 +104,19 @@ def _use_case_inputs() -> list[Input]:
             "stage_reason",
             text(
                 "stage_reason",
-                "Reason for the stage",
-                "Pilot and scaled put the tool in front of patients: they follow the go "
-                "decision, or the reason written here",
-                placeholder="e.g. pilot approved by the medical board on 2 October",
+                _("Reason for the stage"),
+                _(
+                    "Pilot and scaled put the tool in front of patients: they follow the go "
+                    "decision, or the reason written here"
+                ),
+                placeholder=_("e.g. pilot approved by the medical board on 2 October"),
             ),
         ),
-        Input("site", text("site", "Site", "Hospital or site running it", layout=narrow)),
-        Input("partner", text("partner", "Partner", "Partner organisation, if any", layout=narrow)),
+        Input("site", text("site", _("Site"), _("Hospital or site running it"), layout=narrow)),
+        Input(
+            "partner",
+            text("partner", _("Partner"), _("Partner organisation, if any"), layout=narrow),
+        ),
     ]
 
 
@@ -114,9 +129,9 @@ class StakeholderRow(RecordRow[Stakeholder]):
         return [
             text_cell(
                 "name",
-                "Name",
-                placeholder="Name",
-                tooltip="The person's name",
+                _("Name"),
+                placeholder=_("Name"),
+                tooltip=_("The person's name"),
                 width="12em",
                 flex="1 1 12em",
                 min_width="9em",
@@ -125,26 +140,26 @@ class StakeholderRow(RecordRow[Stakeholder]):
             ),
             text_cell(
                 "role",
-                "Role",
-                placeholder="Role, e.g. clinical lead",
-                tooltip="Their role in the use case",
+                _("Role"),
+                placeholder=_("Role, e.g. clinical lead"),
+                tooltip=_("Their role in the use case"),
                 width="16em",
                 read=lambda value: value,
                 css="codesign-stakeholder-role",
             ),
             choice_cell(
                 "side",
-                "Side",
-                SIDE_LABELS,
-                tooltip="Hospital (why & what) or partner (how)",
+                _("Side"),
+                _translated(SIDE_LABELS),
+                tooltip=_("Hospital (why & what) or partner (how)"),
                 width="13em",
                 css="codesign-stakeholder-side",
             ),
             text_cell(
                 "organisation",
-                "Organisation",
-                placeholder="Organisation (optional)",
-                tooltip="Their organisation, if not the hospital",
+                _("Organisation"),
+                placeholder=_("Organisation (optional)"),
+                tooltip=_("Their organisation, if not the hospital"),
                 width="14em",
                 css="codesign-stakeholder-organisation",
             ),
@@ -152,7 +167,7 @@ class StakeholderRow(RecordRow[Stakeholder]):
 
 
 class StakeholderTable(RecordTable[Stakeholder]):
-    noun: ClassVar[str] = "stakeholder"
+    noun: ClassVar[str] = N_("stakeholder")
     controls_width: ClassVar[str] = "6em"
 
     def make_row(self, *, draft: bool = False) -> StakeholderRow:
@@ -179,11 +194,15 @@ class UseCaseForm:
                 *(item.box for item in self.fields.inputs.values()),
                 self.messages.box,
                 ipw.HTML(
-                    "<b>Stakeholders</b> "
+                    _ui.bold(_("Stakeholders"))
+                    + " "
                     + _ui.message_html(
                         [
-                            "The hospital side owns the why and the what (outcomes, governance, "
-                            "change); the partner side owns the how (model, infrastructure)."
+                            _(
+                                "The hospital side owns the why and the what (outcomes, "
+                                "governance, change); the partner side owns the how (model, "
+                                "infrastructure)."
+                            )
                         ],
                         _ui.MUTED_COLOUR,
                     )
@@ -206,7 +225,7 @@ class UseCaseForm:
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         charter = self.session.charter
         summary = (
-            f"<p><b>{esc(charter.use_case.title)}</b> ({esc(charter.use_case.stage.value)})</p>"
+            f"<p><b>{esc(charter.use_case.title)}</b> ({esc(charter.use_case.stage.label)})</p>"
         )
         table = stakeholders_table(charter)._repr_html_()
         return _ui.displayed(self.widget, fallback_html=summary + table, **kwargs)

@@ -28,6 +28,7 @@ import ipywidgets as ipw
 from codesign.charter import CharterFile, preset_text
 from codesign.config import CHARTER_FILENAME
 from codesign.exceptions import CharterError, CodesignError
+from codesign.i18n import _, set_project_language
 from codesign.project import Project
 from codesign.system import first_line
 from codesign.widgets import _ui
@@ -56,7 +57,7 @@ class Problem:
         if isinstance(error, CharterError) and error.issues:
             rest = [issue.format(error.path.name if error.path else None) for issue in error.issues]
         lines = [line.strip() for line in rest]
-        hint = (
+        hint = _(
             "Fix the file (each problem names its line), then run the notebook again "
             "(Run → Run All Cells)."
         )
@@ -79,10 +80,16 @@ class Workshop:
 
     @classmethod
     def open(cls, project_dir: Path | str = ".") -> Workshop:
-        """The workshop of the project holding ``project_dir`` (the notebook's folder works)."""
+        """The workshop of the project holding ``project_dir`` (the notebook's folder works).
+
+        Its forms speak the charter's ``language:`` unless ``CODESIGN_LANG`` says otherwise (as
+        the commands do, see :mod:`codesign.i18n`); a kernel serves one project.
+        """
         try:
             project = Project.find(project_dir)
-            return cls(CharterSession.open(project.charter_path))
+            session = CharterSession.open(project.charter_path)
+            set_project_language(session.charter.language)
+            return cls(session)
         except CodesignError as e:
             logger.info("cannot open the workshop: %s", first_line(e))  # shown in the forms
             return cls(None, e)
@@ -110,13 +117,14 @@ class Workshop:
 
     def __str__(self) -> str:
         if self.session is None:
-            return f"The charter cannot be loaded: {first_line(str(self.problem))}"
+            problem = first_line(str(self.problem))
+            return _("The charter cannot be loaded: {problem}", problem=problem)
         use_case = self.session.charter.use_case
-        return f"{use_case.title} ({use_case.stage}): {self.session.path}"
+        return f"{use_case.title} ({use_case.stage.label}): {self.session.path}"
 
     def _form(self, build: Callable[[CharterSession], _F]) -> _F | Problem:
         if self.session is None:
-            return Problem(self.problem or CharterError("the charter is not loaded"))
+            return Problem(self.problem or CharterError(_("the charter is not loaded")))
         return build(self.session)
 
     @functools.cached_property
