@@ -94,6 +94,27 @@ def test_notebooks_are_copied_untouched(baked: dict[str, Path]) -> None:
     assert (project / "notebooks" / "report.ipynb").read_bytes() == report.read_bytes()
 
 
+def test_notebooks_come_in_the_projects_language(tmp_path: Path, baked: dict[str, Path]) -> None:
+    """A French project gets the French notebooks: the same code, cell for cell, in French."""
+    template = TEMPLATE / "{{cookiecutter.project_slug}}" / "notebooks"
+    assert not (baked["triage"] / "notebooks" / "fr").exists()  # English: no translations left
+    with isolated_env(tmp_path / "home"):
+        project = bake(tmp_path / "out", tmp_path / "replay", project_name="Tri", language="fr")
+    assert not (project / "notebooks" / "fr").exists()
+    for source in sorted(template.glob("*.ipynb")):
+        english = nbformat.read(source, as_version=4)
+        french = nbformat.read(project / "notebooks" / source.name, as_version=4)
+        assert french == nbformat.read(template / "fr" / source.name, as_version=4)
+        assert [c.cell_type for c in french.cells] == [c.cell_type for c in english.cells]
+        for ours, theirs in zip(french.cells, english.cells, strict=True):
+            if ours.cell_type == "code":
+                assert ours.source == theirs.source, source.name
+            else:
+                assert ours.source != theirs.source, (source.name, "not translated")
+    workshop = (project / "notebooks" / "00_workshop.ipynb").read_text(encoding="utf-8")
+    assert "# Atelier : ce que réussir veut dire" in workshop
+
+
 def test_readme_names_the_project(baked: dict[str, Path]) -> None:
     readme = (baked["imaging"] / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# Imaging use case\n")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from codesign.i18n import N_, _
+from codesign.i18n import DEFAULT_LANGUAGE, N_, _, current_language, format_decimal
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -142,6 +142,14 @@ class MetricSpec:
         """:attr:`unit` in the reader's language (empty: none)."""
         return _(self.unit) if self.unit else ""
 
+    def name_in_charter(self) -> str:
+        """How a message about the charter names this metric: its ``metric:`` key, which is
+        what the file says; in another language than English, its name first
+        ("Sensibilité (sensitivity)")."""
+        if current_language() == DEFAULT_LANGUAGE:
+            return self.name
+        return f"{self.display_title} ({self.name})"
+
     @property
     def scale(self) -> tuple[float, float] | None:
         """The range a target must lie in: :attr:`target_scale`, else :attr:`value_range`."""
@@ -164,9 +172,9 @@ class MetricSpec:
             return None
         words = {
             "got": f'"{op} {number}"',
-            "metric": self.name,
-            "low": f"{low:g}",
-            "high": f"{high:g}{f' {self.unit}' if self.unit else ''}",
+            "metric": self.name_in_charter(),
+            "low": format_decimal(low),
+            "high": format_decimal(high) + (f" {self.display_unit}" if self.unit else ""),
         }
         if low <= value <= high:
             return _("{got} can never be met: {metric} goes from {low} to {high}", **words)

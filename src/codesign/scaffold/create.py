@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from codesign.exceptions import ScaffoldError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write
+from codesign.i18n import LANGUAGES
 from codesign.project.layout import REPORT_NOTEBOOK
 from codesign.scaffold.charter import write_charter
 from codesign.scaffold.spec import check_output_dir
@@ -72,6 +73,7 @@ def finish_project(spec: ProjectSpec, project_dir: Path) -> None:
     command makes the same project.
     """
     write_charter(spec, project_dir)
+    use_notebooks_in(spec.language, project_dir)
     _copy_report_notebook(project_dir)
     write_cruft_state(spec, project_dir)
     init_repository(
@@ -126,6 +128,18 @@ def _remove_empty(folders: list[Path]) -> None:
     for folder in folders:
         with contextlib.suppress(OSError):
             folder.rmdir()
+
+
+def use_notebooks_in(language: str, project_dir: Path) -> None:
+    """The notebooks in the project's language: the template keeps each translation under
+    ``notebooks/<language>/`` (the same code cells, its own words); the ones of ``language``
+    replace the English ones, and the translations folders are removed either way."""
+    notebooks = project_dir / "notebooks"
+    for folder in sorted(p for p in notebooks.iterdir() if p.is_dir() and p.name in LANGUAGES):
+        if folder.name == language:
+            for translated in sorted(folder.glob("*.ipynb")):
+                os.replace(translated, notebooks / translated.name)
+        shutil.rmtree(folder)
 
 
 def _copy_report_notebook(project_dir: Path) -> None:
