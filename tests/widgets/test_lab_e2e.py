@@ -1,9 +1,12 @@
-"""End to end: a real JupyterLab (``codesign lab``) on a scaffolded project, in headless Chromium.
+"""End to end: a real JupyterLab (``codesign lab``) on a scaffolded French project, in Chromium.
 
 The server is started as a user starts it, ``codesign lab --project P --no-browser``, on
 127.0.0.1, a free port and a random token, with HOME and every Jupyter folder inside the test's
-tmp dir. Chromium opens ``notebooks/00_workshop.ipynb``, runs all cells, changes an outcome's
-target in the form and presses Save; the test then reads ``codesign.yaml`` on disk. A screenshot
+tmp dir. The project's charter says ``language: fr``: JupyterLab's own menus are French (its
+language pack), and so are the notebook and its forms. Chromium opens
+``notebooks/00_workshop.ipynb``, runs all cells from the French menu, changes an outcome's target
+the French way (``0,03``) and presses Enregistrer; the test then reads ``codesign.yaml`` on disk
+(``0.03``). The English forms are driven in a browser by the workshop app's test. A screenshot
 of the page is kept in ``.screenshots/lab/`` (git-ignored). The server is shut down through its
 API and must exit cleanly.
 """
@@ -106,7 +109,8 @@ def _stop(lab: Lab, process: subprocess.Popen[bytes]) -> int | None:
 
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[Lab]:
-    project = create_project(ProjectSpec.from_name("Triage", preset="triage"), tmp_path / "work")
+    spec = ProjectSpec.from_name("Triage", preset="triage", language="fr")
+    project = create_project(spec, tmp_path / "work")
     home = tmp_path / "lab-home"
     config = home / "jupyter-config"  # a fresh user: JupyterLab's news prompt is not answered
     config.mkdir(parents=True)
@@ -175,19 +179,25 @@ def test_workshop_form_saves_the_charter_from_the_browser(
             notebook.locator(".jp-Cell").first.wait_for()
             _wait_for_kernel(lab, timeout=STEP_TIMEOUT_MS / 1000)
             notebook.locator(".jp-Cell").first.click()
-            page.locator('.lm-MenuBar-item:has-text("Run")').click()
+            page.locator('.lm-MenuBar-item:has-text("Exécution")').click()  # French JupyterLab
             page.locator('li[data-command="runmenu:run-all"]').click()
 
             rows = notebook.locator(".codesign-outcome-row")
             expect(rows).to_have_count(7, timeout=STEP_TIMEOUT_MS)
             target = rows.first.locator(".codesign-outcome-target-number input")
-            expect(target).to_have_value("0.05")
-            target.fill("0.03")
+            expect(target).to_have_value("0,05")  # the charter's 0.05, written the French way
+            target.fill("0,03")
             target.press("Enter")
             status = notebook.locator(".codesign-outcome-editor .codesign-save-status")
-            expect(status).to_contain_text("Unsaved changes.", timeout=STEP_TIMEOUT_MS)
+            expect(status).to_contain_text(
+                "Modifications non enregistrées.", timeout=STEP_TIMEOUT_MS
+            )
             notebook.locator(".codesign-outcome-editor .codesign-save").click()
-            expect(status).to_contain_text("Saved to codesign.yaml at", timeout=STEP_TIMEOUT_MS)
+            expect(status).to_contain_text(
+                "Enregistré dans codesign.yaml le", timeout=STEP_TIMEOUT_MS
+            )
+            heading = notebook.get_by_role("heading", name="Atelier : ce que réussir veut dire")
+            expect(heading.first).to_be_attached()
 
             # every form rendered, none as an error, and the kernel printed no warning
             # the forms near the top are drawn, none as an error; JupyterLab draws only the

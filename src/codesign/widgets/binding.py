@@ -571,7 +571,7 @@ class RecordTable(SessionView, Generic[M]):
     noun: ClassVar[str] = N_("record")
     """What one row is, for messages (marked for the catalogue, translated where shown)."""
     reorder: ClassVar[bool] = False
-    controls_width: ClassVar[str] = "6em"
+    controls_width: ClassVar[str] = "7.5em"
     """Room for a row's buttons; the new-entry row's Add button fits in it too."""
 
     def __init__(self, session: CharterSession, section: tuple[str, ...]) -> None:
@@ -584,7 +584,7 @@ class RecordTable(SessionView, Generic[M]):
             tooltip=_("Add this {noun} to the charter", noun=_(self.noun)),
             icon="plus",
             style="success",
-            layout=_ui.shared_layout(width="5.5em"),
+            layout=_ui.shared_layout(width="7em"),
         )
         self.add_button.on_click(self._clicked(_("adding the {noun}", noun=_(self.noun)), self.add))
         self.rows: list[RecordRow[M]] = [self._row_for(record) for record in self.items()]

@@ -208,7 +208,7 @@ class ContractTable(RecordTable[Column]):
     """The contract's columns, one row each; new columns from the last row or from a file."""
 
     noun: ClassVar[str] = N_("column")
-    controls_width: ClassVar[str] = "6em"
+    controls_width: ClassVar[str] = "7.5em"
 
     def __init__(self, session: CharterSession) -> None:
         super().__init__(session, ("data_contract", "columns"))

@@ -129,7 +129,7 @@ def _score_setter(widget: ipw.Dropdown) -> Callable[[Any], None]:
 
 class CriteriaTable(RecordTable[Criterion]):
     noun: ClassVar[str] = N_("criterion")
-    controls_width: ClassVar[str] = "6em"
+    controls_width: ClassVar[str] = "7.5em"
 
     def make_row(self, *, draft: bool = False) -> CriterionRow:
         return CriterionRow(self, draft=draft)

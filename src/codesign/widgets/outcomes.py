@@ -142,7 +142,7 @@ class OutcomeRow(RecordRow[Outcome]):
             _("Category"),
             category_options(),
             tooltip=_("What kind of success: accuracy, safety, usability, time saved..."),
-            width="8.5em",
+            width="9.5em",
             css="codesign-outcome-category",
         )
         metric = choice_cell(

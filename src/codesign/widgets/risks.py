@@ -760,7 +760,7 @@ class HazardTable(RecordTable[Hazard]):
     """The charter's hazard log as cards; new hazards are added from the card below."""
 
     noun: ClassVar[str] = N_("hazard")
-    controls_width: ClassVar[str] = "6em"
+    controls_width: ClassVar[str] = "7.5em"
 
     def __init__(self, session: CharterSession) -> None:
         super().__init__(session, ("risks",))

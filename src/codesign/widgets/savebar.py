@@ -43,7 +43,7 @@ class SaveBar(SessionView):
             tooltip=_("Save every form's changes into {file}", file=session.path.name),
             icon="save",
             style="primary",
-            layout=_ui.shared_layout("7em"),
+            layout=_ui.shared_layout(width="auto", min_width="7em"),
         )
         self.reload_button = _ui.button(
             _("Reload"),
@@ -52,7 +52,7 @@ class SaveBar(SessionView):
                 file=session.path.name,
             ),
             icon="refresh",
-            layout=_ui.shared_layout("7em"),
+            layout=_ui.shared_layout(width="auto", min_width="7em"),
         )
         self.status = ipw.HTML(layout=_ui.shared_layout(flex="1 1 auto", margin="0 0 0 0.5em"))
         self.keep_button = _ui.button(

@@ -168,7 +168,7 @@ class StakeholderRow(RecordRow[Stakeholder]):
 
 class StakeholderTable(RecordTable[Stakeholder]):
     noun: ClassVar[str] = N_("stakeholder")
-    controls_width: ClassVar[str] = "6em"
+    controls_width: ClassVar[str] = "7.5em"
 
     def make_row(self, *, draft: bool = False) -> StakeholderRow:
         return StakeholderRow(self, draft=draft)
