@@ -98,3 +98,15 @@ def test_missing_and_foreign_files(tmp_path: Path) -> None:
     other.write_text("y_true,y_score\n1,0.3\n")
     with pytest.raises(DataError, match="not a feedback file"):
         read_feedback(other)
+
+
+def test_a_french_spreadsheet_s_decimal_comma_is_read(tmp_path: Path) -> None:
+    """Excel in French saves ``;`` between columns and ``3,5`` for three and a half minutes."""
+    path = tmp_path / "records.csv"
+    header = "kind;respondent_role;task;minutes_with;minutes_without\n"
+    path.write_bytes((header + "time_motion;infirmier;triage;3,5;5\n").encode("cp1252"))
+    (record,) = read_feedback(path)
+    assert (record.minutes_with, record.minutes_saved()) == (3.5, 1.5)
+    path.write_text(header + "time_motion;infirmier;triage;3,5,1;5\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"records.csv:2: minutes_with: .*number"):
+        read_feedback(path)

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import logging
+import re
 import statistics
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Final
@@ -184,9 +185,20 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+_DECIMAL_COMMA: Final = re.compile(r"^[-+]?\d+,\d+$")
+_NUMBER_COLUMNS: Final = frozenset({"minutes_with", "minutes_without"})
+
+
+def _decimal(text: str) -> str:
+    """A number as a French spreadsheet saves it (``3,5``) read as ``3.5``; other text as is."""
+    return text.replace(",", ".") if _DECIMAL_COMMA.match(text) else text
+
+
 def _record(row: dict[str, str]) -> FeedbackRecord:
     values: dict[str, object] = {
-        k: v for k in (*_HEAD, *_TAIL) if (v := (row.get(k) or "").strip())
+        k: _decimal(v) if k in _NUMBER_COLUMNS else v
+        for k in (*_HEAD, *_TAIL)
+        if (v := (row.get(k) or "").strip())
     }
     sus = [row.get(col, "").strip() for col in _SUS_COLUMNS]
     if any(sus):
