@@ -15,7 +15,7 @@ import functools
 import html
 import logging
 import traceback
-from typing import TYPE_CHECKING, Any, Final, ParamSpec
+from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
 import ipywidgets as ipw
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
+V = TypeVar("V")
 
 ERROR_COLOUR: Final = VERMILLION_TEXT
 HINT_COLOUR: Final = ORANGE_TEXT
@@ -107,6 +108,12 @@ def button(
         button_style=style,
         layout=layout or shared_layout(),
     )
+
+
+def choices(options: Iterable[tuple[str, V]]) -> list[tuple[str, V]]:
+    """A closed list's (label, value) pairs with each label in the reader's language; the labels
+    are marked for the catalogue where the list is defined (``N_``), the values stay as stored."""
+    return [(_(label), value) for label, value in options]
 
 
 def labelled(label: str, text: str) -> str:

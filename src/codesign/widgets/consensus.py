@@ -70,10 +70,6 @@ def importance_options() -> list[tuple[str, int | None]]:
     ]
 
 
-def direction_options() -> list[tuple[str, str]]:
-    return [(_(words), op) for words, op in DIRECTIONS]
-
-
 def _percent(part: int, whole: int) -> str:
     return format_percent(part / whole) if whole else "–"
 
@@ -491,7 +487,7 @@ class ConsensusBoard:
         )
         self.new_direction = ipw.Dropdown(
             description=_("A good result is"),
-            options=direction_options(),
+            options=_ui.choices(DIRECTIONS),
             style=WRAP,
             layout=_wide("20em"),
         )

@@ -59,10 +59,6 @@ columns and leaves the others; "not scanned" is for a column that holds no ident
 pseudonymised key, a measurement)."""
 
 
-def _translated(options: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    return [(_(label), value) for label, value in options]
-
-
 def read_bound(text: str, *, which: str, column: str) -> float | None:
     """A range bound as typed (a decimal comma is a point); ``None`` when left empty."""
     typed = text.strip().replace(" ", "").replace(",", ".")
@@ -123,7 +119,7 @@ class ColumnRow(RecordRow[Column]):
             choice_cell(
                 "type",
                 _("Type"),
-                _translated(TYPE_LABELS),
+                _ui.choices(TYPE_LABELS),
                 tooltip=_("What kind of values it holds"),
                 width="9em",
             ),
@@ -155,7 +151,7 @@ class ColumnRow(RecordRow[Column]):
             choice_cell(
                 "phi",
                 _("Identifiers"),
-                _translated(PHI_LABELS),
+                _ui.choices(PHI_LABELS),
                 tooltip=_("What the gate does about names, phone numbers, NIR... in this column"),
                 width="14em",
                 read=lambda value: value or None,

@@ -211,7 +211,7 @@ class DecisionForm:
                 Input(
                     "choice",
                     ipw.ToggleButtons(
-                        options=[(_(label), value) for label, value in _CHOICES],
+                        options=_ui.choices(_CHOICES),
                         value="",
                         tooltips=[
                             _("Not decided yet"),

@@ -98,10 +98,6 @@ def category_options() -> list[tuple[str, str]]:
     return [(category.label, category.value) for category in Category]
 
 
-def operator_options() -> list[tuple[str, str]]:
-    return [(_(words), op) for words, op in OPERATORS]
-
-
 class OutcomeRow(RecordRow[Outcome]):
     """One outcome as a row; its details (id, rationale, options) are built when opened."""
 
@@ -154,7 +150,7 @@ class OutcomeRow(RecordRow[Outcome]):
             css="codesign-outcome-metric",
         )
         op = ipw.Dropdown(
-            options=operator_options(),
+            options=_ui.choices(OPERATORS),
             tooltip=_("Target: at least, at most..."),
             layout=_ui.shared_layout("8.5em"),
         )

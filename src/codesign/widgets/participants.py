@@ -105,7 +105,7 @@ class IdentityPicker:
             "side",
             ipw.Dropdown(
                 description=_("You are with"),
-                options=[(_(label), value) for label, value in SIDES],
+                options=_ui.choices(SIDES),
                 value=Side.INTERNAL.value,
                 style=style,
                 layout=_ui.shared_layout(width="100%", max_width="32em"),

@@ -43,10 +43,6 @@ STAGE_LABELS: Final = (
 )
 
 
-def _translated(options: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    return [(_(label), value) for label, value in options]
-
-
 def _use_case_inputs() -> list[Input]:
     style = _ui.label_style("10em")
     wide = _ui.shared_layout("46em")
@@ -91,7 +87,7 @@ def _use_case_inputs() -> list[Input]:
         Input(
             "stage",
             ipw.Dropdown(
-                options=_translated(STAGE_LABELS),
+                options=_ui.choices(STAGE_LABELS),
                 description=_("Stage"),
                 style=style,
                 tooltip=_("Where the use case stands"),
@@ -150,7 +146,7 @@ class StakeholderRow(RecordRow[Stakeholder]):
             choice_cell(
                 "side",
                 _("Side"),
-                _translated(SIDE_LABELS),
+                _ui.choices(SIDE_LABELS),
                 tooltip=_("Hospital (why & what) or partner (how)"),
                 width="13em",
                 css="codesign-stakeholder-side",
