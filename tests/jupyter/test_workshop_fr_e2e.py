@@ -28,6 +28,16 @@ pytestmark = pytest.mark.e2e
 
 SHOTS = Path(__file__).resolve().parents[2] / ".screenshots" / "workshop-fr"
 OUTCOME = "Repérer les sepsis dès la salle d'attente"
+SECTIONS = (
+    ("Résultats", ".codesign-outcome-editor", "resultats"),
+    ("Cas d'usage et personnes", ".codesign-use-case-form", "cas-d-usage"),
+    ("À quoi il sert", ".codesign-intended-use-form", "usage-prevu"),
+    ("Les données qu'il utilise", ".codesign-contract-form", "donnees"),
+    ("Construire, acheter ou s'associer", ".codesign-decision-form", "decision"),
+    ("Validations", "text=Charte enregistrée", "validations"),
+    ("Retours jusqu'ici", "text=Aucun retour enregistré pour l'instant.", "retours"),
+)
+"""The facilitator's sections after the consensus and the risks, and what each one shows."""
 
 
 @pytest.fixture
@@ -113,6 +123,17 @@ def test_a_french_room_reads_and_fills_everything_in_french(
                 re.compile(r"médiane 95\s*% \(0,95\)"), timeout=30_000
             )
             assert_french(board, "animateur, consensus", english)
+
+            for section, shown, shot in SECTIONS:
+                board.get_by_role("button", name=section, exact=True).click()
+                board.locator(shown).first.wait_for()
+                assert_french(board, section, english)
+                check_page(board, f"animateur-{shot}", SHOTS)
+
+            phone.get_by_role("button", name="Validation", exact=True).click()
+            expect(phone.get_by_text("Vous validez en tant que B. Lefèvre")).to_be_visible()
+            assert_french(phone, "participant, validation", english)
+            check_page(phone, "participant-validation", SHOTS)
 
             phone.get_by_role("button", name="Questionnaires").click()
             expect(

@@ -275,6 +275,14 @@ class Side(StrEnum):
     PARTNER = "partner"
     """The technology partner: the how (models, infrastructure)."""
 
+    @property
+    def label(self) -> str:
+        """The side in the reader's language ("hospital", "hôpital")."""
+        return _(_SIDE_LABELS[self])
+
+
+_SIDE_LABELS: Final = {Side.INTERNAL: N_("hospital"), Side.PARTNER: N_("technology partner")}
+
 
 class Stakeholder(_Model):
     """A person with a role in the use case."""

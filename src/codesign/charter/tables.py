@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from codesign.charter.model import DecisionOption
 from codesign.charter.registry import REGISTRY
-from codesign.presentation import esc
+from codesign.i18n import N_, _, format_percent, format_written_number
+from codesign.presentation import esc, format_number
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -30,11 +31,12 @@ _LEFT = "text-align: left"
 
 @dataclass(frozen=True)
 class Table:
-    """Columns and rows of text, with what to say when there are no rows."""
+    """Columns and rows of text, with what to say when there are no rows (all of it in the
+    reader's language: the functions below translate as they build)."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    empty: str = "Nothing here yet."
+    empty: str = N_("Nothing here yet.")
 
     def records(self) -> list[dict[str, str]]:
         """One mapping per row, keyed by column (``pandas.DataFrame(table.records())``)."""
@@ -42,7 +44,7 @@ class Table:
 
     def _repr_html_(self) -> str:
         if not self.rows:
-            return f"<p><em>{esc(self.empty)}</em></p>"
+            return f"<p><em>{esc(_(self.empty))}</em></p>"
         # JupyterLab right-aligns table cells, which suits numbers; these are mostly words.
         head = "".join(f'<th style="{_LEFT}">{esc(c)}</th>' for c in self.columns)
         body = "".join(
@@ -53,7 +55,7 @@ class Table:
 
     def __str__(self) -> str:
         if not self.rows:
-            return self.empty
+            return _(self.empty)
         widths = [
             max(len(column), *(len(row[i]) for row in self.rows))
             for i, column in enumerate(self.columns)
@@ -67,21 +69,28 @@ class Table:
 
 
 def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], empty: str) -> Table:
-    return Table(tuple(columns), tuple(tuple(row) for row in rows), empty)
+    return Table(tuple(_(c) for c in columns), tuple(tuple(row) for row in rows), empty)
 
 
 def _number(value: float | None, digits: int = 2) -> str:
+    """A whole number as it is, else ``digits`` decimals, with the language's decimal sign."""
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.{digits}f}"
+    written = str(int(value)) if float(value).is_integer() else f"{value:.{digits}f}"
+    return format_written_number(written)
+
+
+def _target(target: object) -> str:
+    op, _space, number = str(target).partition(" ")
+    return f"{op} {format_written_number(number)}"
 
 
 def stakeholders_table(charter: Charter) -> Table:
     """Who is involved, on which side of the co-design."""
     return _table(
-        ("name", "role", "side", "organisation"),
-        ((s.name, s.role, s.side.value, s.organisation or "") for s in charter.stakeholders),
-        "No stakeholders yet: add the clinical lead and the people who will use the tool.",
+        (N_("name"), N_("role"), N_("side"), N_("organisation")),
+        ((s.name, s.role, s.side.label, s.organisation or "") for s in charter.stakeholders),
+        N_("No stakeholders yet: add the clinical lead and the people who will use the tool."),
     )
 
 
@@ -94,26 +103,45 @@ def outcomes_table(charter: Charter) -> Table:
             (
                 outcome.id,
                 outcome.title,
-                outcome.category.value,
+                outcome.category.label,
                 outcome.metric,
-                spec.summary if spec else "",
-                str(outcome.target),
+                spec.display_summary if spec else "",
+                _target(outcome.target),
                 outcome.owner or "",
             )
         )
     return _table(
-        ("id", "outcome", "category", "metric", "measures", "target", "owner"),
+        (
+            "id",
+            N_("outcome"),
+            N_("category"),
+            N_("metric"),
+            N_("measures"),
+            N_("target"),
+            N_("owner"),
+        ),
         rows,
-        "No outcomes yet: agree in the workshop what success means, with a target for each.",
+        N_("No outcomes yet: agree in the workshop what success means, with a target for each."),
     )
 
 
 def data_contract_table(contract: DataContract) -> Table:
     """The columns the data must have, and what the governance gate checks in each."""
     return _table(
-        ("column", "type", "required", "range", "allowed", "PHI", "min. completeness"),
+        (
+            N_("column"),
+            N_("type"),
+            N_("required"),
+            N_("range"),
+            N_("allowed"),
+            N_("PHI"),
+            N_("min. completeness"),
+        ),
         (_column_row(column, contract) for column in contract.columns),
-        "No columns declared yet: list the columns the data may hold, and which are identifying.",
+        N_(
+            "No columns declared yet: list the columns the data may hold, and which are "
+            "identifying."
+        ),
     )
 
 
@@ -124,11 +152,13 @@ def _column_row(column: Column, contract: DataContract) -> tuple[str, ...]:
     return (
         column.name,
         column.type.value,
-        "yes" if column.required else "",
-        f"{_number(column.range[0])} to {_number(column.range[1])}" if column.range else "",
+        _("yes") if column.required else "",
+        _("{low} to {high}", low=_number(column.range[0]), high=_number(column.range[1]))
+        if column.range
+        else "",
         ", ".join(str(value) for value in column.allowed) if column.allowed else "",
         column.phi_mode.value,
-        f"{completeness:.0%}" if completeness is not None else "",
+        format_percent(completeness) if completeness is not None else "",
     )
 
 
@@ -136,13 +166,13 @@ def decision_table(decision: Decision) -> Table:
     """Build, buy or partner: each option's weighted score (1 to 5) and the choice made."""
     scores = decision.weighted_scores()
     return _table(
-        ("option", "weighted score (1-5)", "criteria scored", "chosen"),
+        (N_("option"), N_("weighted score (1-5)"), N_("criteria scored"), N_("chosen")),
         (
             (
-                option.value,
-                _number(scores[option]) or "not scored",
+                option.label,
+                _number(scores[option]) or _("not scored"),
                 str(sum(1 for c in decision.criteria if c.score(option) is not None)),
-                "yes" if decision.choice is option else "",
+                _("yes") if decision.choice is option else "",
             )
             for option in DecisionOption
         ),
@@ -164,28 +194,43 @@ def signoffs_table(
     """
     current = current or charter.content_sha256()
     return _table(
-        ("name", "role", "signed at", "status"),
+        (N_("name"), N_("role"), N_("signed at"), N_("status")),
         (
             (
                 s.name,
                 s.role,
                 moment(s.signed_at),
-                "valid" if s.charter_sha256 == current else "outdated: the charter changed since",
+                _("valid")
+                if s.charter_sha256 == current
+                else _("outdated: the charter changed since"),
             )
             for s in charter.signoffs
         ),
-        "Not signed off yet.",
+        N_("Not signed off yet."),
     )
 
 
-def feedback_table(records: Sequence[FeedbackRecord]) -> Table:
-    """Feedback responses, one per row, with each one's own score; roles, never names."""
+def feedback_table(
+    records: Sequence[FeedbackRecord],
+    *,
+    moment: Callable[[dt.datetime], str] = dt.datetime.isoformat,
+) -> Table:
+    """Feedback responses, one per row, with each one's own score; roles, never names.
+
+    ``moment`` writes when each was recorded, as for :func:`signoffs_table`."""
     return _table(
-        ("recorded at", "kind", "respondent role", "iteration", "session", "score"),
+        (
+            N_("recorded at"),
+            N_("kind"),
+            N_("respondent role"),
+            N_("iteration"),
+            N_("session"),
+            N_("score"),
+        ),
         (
             (
-                r.recorded_at.isoformat(),
-                r.kind.value,
+                moment(r.recorded_at),
+                _(_FEEDBACK_KINDS.get(r.kind.value, r.kind.value)),
                 r.respondent_role,
                 r.iteration or "",
                 r.session or "",
@@ -193,17 +238,26 @@ def feedback_table(records: Sequence[FeedbackRecord]) -> Table:
             )
             for r in records
         ),
-        "No feedback recorded yet.",
+        N_("No feedback recorded yet."),
     )
+
+
+_FEEDBACK_KINDS = {
+    "sus": N_("SUS"),
+    "trust": N_("trust"),
+    "time_motion": N_("time-motion"),
+    "review": N_("review"),
+}
+"""What each kind of feedback is called in a table (the record keeps the key)."""
 
 
 def _feedback_score(record: FeedbackRecord) -> str:
     if (sus := record.sus_score()) is not None:
-        return f"SUS {_number(sus, 1)}"
+        return _("SUS {score}", score=format_number(sus))
     if (trust := record.trust_score()) is not None:
-        return f"trust {_number(trust)}"
+        return _("trust {score}", score=format_number(trust))
     if (saved := record.minutes_saved()) is not None:
-        return f"{_number(saved, 1)} min saved"
+        return _("{minutes} min saved", minutes=format_number(saved))
     if record.accurate is not None:
-        return "accurate" if record.accurate else "not accurate"
+        return _("accurate") if record.accurate else _("not accurate")
     return ""

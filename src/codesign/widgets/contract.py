@@ -153,7 +153,7 @@ class ColumnRow(RecordRow[Column]):
                 _("Identifiers"),
                 _ui.choices(PHI_LABELS),
                 tooltip=_("What the gate does about names, phone numbers, NIR... in this column"),
-                width="14em",
+                width="15.5em",
                 read=lambda value: value or None,
                 show=lambda value: value.value if value is not None else DEFAULT_PHI,
             ),
@@ -242,7 +242,7 @@ class ContractForm:
         self.file_choice = ipw.Dropdown(
             description=_("Data file"),
             tooltip=_("A CSV or Parquet file of the project's data folder"),
-            style=_ui.label_style("6em"),
+            style=_ui.label_style("9em"),
             layout=_ui.shared_layout(width="24em", max_width="100%"),
         )
         self.read_button = _ui.button(

@@ -94,7 +94,7 @@ class CriterionRow(RecordRow[Criterion]):
                 value=NOT_SCORED,
                 tooltip=_(
                     "Score of {option}: 1 (worst) to 5 (best) on this criterion",
-                    option=_(option.value),
+                    option=option.label,
                 ),
                 layout=_ui.shared_layout("6.5em"),
             )
@@ -162,7 +162,7 @@ def chart_png(decision: Decision) -> bytes:
 
     scores = decision.weighted_scores()
     options = [option.value for option in DecisionOption]
-    names = [_(option) for option in options]
+    names = [DecisionOption(option).label for option in options]
     values = [scores[DecisionOption(o)] or 0.0 for o in options]
     figure = Figure(figsize=(4.8, 1.9), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)

@@ -34,12 +34,14 @@ from codesign.presentation import esc, format_number
 from codesign.project import Project
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages, optional_text
+from codesign.widgets.plain import when
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from codesign.charter import Charter
+    from codesign.charter.tables import Table
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +162,7 @@ class FeedbackForms:
         show_responses: bool = True,
     ) -> None:
         self.project = project
+        self.charter = charter
         self.messages = _ui.Messages()
         self._names = {s.name.casefold() for s in charter.stakeholders} if charter else set()
         self._context(charter, respondent_role, iterations)
@@ -462,7 +465,11 @@ class FeedbackForms:
     def show_responses(self) -> None:
         """Show every response recorded so far, each with its own score."""
         records = read_feedback(self.path) if self.path.exists() else []
-        self.responses.value = feedback_table(records)._repr_html_()
+        self.responses.value = self._table(records)._repr_html_()
+
+    def _table(self, records: Sequence[FeedbackRecord]) -> Table:
+        """The responses, each recorded time in the project's time zone."""
+        return feedback_table(records, moment=lambda at: when(at, self.charter))
 
     def _show_sus_score(self) -> None:
         values = self.sus.values()
@@ -525,7 +532,7 @@ class FeedbackForms:
         except CodesignError as e:
             fallback = f"<p>{esc(str(e))}</p>"
         else:
-            fallback = feedback_table(records)._repr_html_()
+            fallback = self._table(records)._repr_html_()
         return _ui.displayed(self.widget, fallback_html=fallback, **kwargs)
 
 

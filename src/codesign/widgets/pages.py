@@ -153,7 +153,7 @@ def facilitator_view(project: Path | str, *, live: bool = True) -> ipw.VBox:
             (_("The data it uses"), lambda: widget_of(workshop.contract)),
             (_("Build, buy or partner"), lambda: widget_of(workshop.decision)),
             (_("Sign-offs"), lambda: _signoff_status(session)),
-            (_("Feedback so far"), lambda: _feedback_so_far(root)),
+            (_("Feedback so far"), lambda: _feedback_so_far(session)),
         ]
     )
     charter = session.charter
@@ -204,13 +204,14 @@ def _signoff_status(session: CharterSession) -> ipw.Widget:
     return ipw.VBox([status, table, refresh, messages.box], layout=_ui.shared_layout(width="100%"))
 
 
-def _feedback_so_far(root: Path) -> ipw.Widget:
+def _feedback_so_far(session: CharterSession) -> ipw.Widget:
     from codesign.charter.feedback import read_feedback
 
-    path = Project.at(root).feedback_path
+    path = Project.at(session.path.parent).feedback_path
+    charter = session.charter
     try:
         records = read_feedback(path) if path.exists() else []
-        value = feedback_table(records)._repr_html_()
+        value = feedback_table(records, moment=lambda at: when(at, charter))._repr_html_()
     except CodesignError as e:
         value = _ui.message_html([str(e).splitlines()[0]])
     return ipw.HTML(value, layout=_ui.shared_layout(width="100%"))
