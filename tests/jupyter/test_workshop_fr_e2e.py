@@ -31,8 +31,8 @@ OUTCOME = "Repérer les sepsis dès la salle d'attente"
 SECTIONS = (
     ("Résultats", ".codesign-outcome-editor", "resultats"),
     ("Cas d'usage et personnes", ".codesign-use-case-form", "cas-d-usage"),
-    ("À quoi il sert", ".codesign-intended-use-form", "usage-prevu"),
-    ("Les données qu'il utilise", ".codesign-contract-form", "donnees"),
+    ("À quoi sert l'outil", ".codesign-intended-use-form", "usage-prevu"),
+    ("Les données utilisées", ".codesign-contract-form", "donnees"),
     ("Construire, acheter ou s'associer", ".codesign-decision-form", "decision"),
     ("Validations", "text=Charte enregistrée", "validations"),
     ("Retours jusqu'ici", "text=Aucun retour enregistré pour l'instant.", "retours"),
@@ -64,7 +64,7 @@ def test_a_french_room_reads_and_fills_everything_in_french(
     server = server_factory(
         ["workshop", "--project", str(projet), "--port", str(free_port()), "--no-browser"]
     )
-    found = server.wait_for(r"Participants \(un chacun, ordinateur ou téléphone\)\s*:\s*(\S+)")
+    found = server.wait_for(r"Participants \(chacun sur son ordinateur ou téléphone\)\s*:\s*(\S+)")
     participant_url = found.group(1)
     facilitator = re.search(r"Animateur \(tous les formulaires\)\s*:\s*(\S+)", server.output())
     assert facilitator is not None, server.output()
@@ -131,7 +131,9 @@ def test_a_french_room_reads_and_fills_everything_in_french(
                 check_page(board, f"animateur-{shot}", SHOTS)
 
             phone.get_by_role("button", name="Validation", exact=True).click()
-            expect(phone.get_by_text("Vous validez en tant que B. Lefèvre")).to_be_visible()
+            expect(
+                phone.get_by_text(re.compile(r"Vous validez sous votre nom\s*: B\. Lefèvre"))
+            ).to_be_visible()
             assert_french(phone, "participant, validation", english)
             check_page(phone, "participant-validation", SHOTS)
 
