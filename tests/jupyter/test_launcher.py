@@ -242,3 +242,18 @@ def _status(process: psutil.Process) -> str | None:
         return str(process.status())
     except psutil.NoSuchProcess:
         return None
+
+
+def test_the_room_speaks_the_charter_s_language_unless_told(tmp_path: Path) -> None:
+    """Every page and kernel of a room speak one language: the pages' ``lang`` and the kernels'
+    ``CODESIGN_LANG`` come from the command's choice, else the environment, else the charter."""
+    french = create_project(ProjectSpec.from_name("Tri", preset="triage", language="fr"), tmp_path)
+    cases = (
+        (WorkshopOptions(allow_root=True), {}, "fr"),
+        (WorkshopOptions(allow_root=True), {"CODESIGN_LANG": "en"}, "en"),
+        (WorkshopOptions(allow_root=True, language="en"), {"CODESIGN_LANG": "fr"}, "en"),
+    )
+    for options, environ, language in cases:
+        workshop = workshop_command(Project.at(french), options, environ)
+        assert workshop.server.env["CODESIGN_LANG"] == language, (options, environ)
+        assert f"c.VoilaExporter.language_code = '{language}'" in workshop.server.config

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from codesign.config import ENV_FACILITATOR_KEY, ENV_PROJECT
-from codesign.exceptions import ServerError
-from codesign.i18n import DEFAULT_LANGUAGE, ENV_LANG, _
+from codesign.exceptions import CodesignError, ServerError
+from codesign.i18n import ENV_LANG, _, resolve_language
 from codesign.jupyter.launcher import (
     LOOPBACK,
     ServerOptions,
@@ -81,9 +81,10 @@ class WorkshopOptions:
     keyfile: Path | None = None
     allow_root: bool = False
     token: str | None = None
-    language: Language = DEFAULT_LANGUAGE
+    language: Language | None = None
     """The room's language: the pages' ``lang`` and their kernels' ``CODESIGN_LANG``, so every
-    page speaks the one the facilitator's command resolved (``--lang``, the charter...)."""
+    page speaks the one the facilitator's command resolved (``--lang``, the charter...); ``None``:
+    resolved here from the environment, the project's charter and the locale."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def workshop_command(
     extensions = dict.fromkeys(_EXTENSIONS_OFF, False) | {"voila.server_extension": True}
     landing = f"/voila/render/{PAGES['participant']}"  # where the room's bare link leads
     key = secrets.token_urlsafe(18)
+    language = options.language or room_language(project, environ)
     server = server_command(
         [
             "jupyter_server",
@@ -170,7 +172,7 @@ def workshop_command(
         extra_env={
             ENV_PROJECT: str(project.root),
             ENV_FACILITATOR_KEY: key,
-            ENV_LANG: options.language,
+            ENV_LANG: language,
         },
         config_lines=[
             f"c.ServerApp.jpserver_extensions = {extensions!r}\n",
@@ -180,7 +182,7 @@ def workshop_command(
             "c.VoilaConfiguration.show_tracebacks = False\n",
             "c.VoilaConfiguration.strip_sources = True\n",
             "c.VoilaConfiguration.theme = 'light'\n",
-            f"c.VoilaExporter.language_code = {options.language!r}\n",
+            f"c.VoilaExporter.language_code = {language!r}\n",
             "c.VoilaConfiguration.file_allowlist = []\n",
         ],
         euid=euid,
@@ -194,6 +196,17 @@ def workshop_command(
         lan=options.lan is not None,
         open_browser=options.open_browser,
     )
+
+
+def room_language(project: Project, environ: Mapping[str, str] | None = None) -> Language:
+    """The language of a project's workshop when none was chosen: ``CODESIGN_LANG``, the
+    charter's ``language:`` (a charter that cannot be read has none), the locale, English;
+    ``environ`` is the server's environment (this process's by default)."""
+    try:
+        charter_language = project.load_charter().charter.language
+    except CodesignError:
+        charter_language = None
+    return resolve_language(None, charter_language, environ=environ)
 
 
 def qr_code(url: str) -> str:
