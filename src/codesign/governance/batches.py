@@ -540,7 +540,9 @@ class FileReader:
     ) -> pd.DataFrame:
         import pandas as pd
 
-        here = {i: parse_column(table.column(i)) for i in layout.converted}
+        # one array per converted column: Arrow compiles a pattern afresh for every chunk
+        numbers = {i: table.column(i).combine_chunks() for i in layout.converted}
+        here = {i: parse_column(numbers[i]) for i in layout.converted}
         whole = {i: p if i not in parsed else combined(parsed[i], p) for i, p in here.items()}
         if any(i in parsed and whole[i].form != parsed[i].form for i in here):
             if self.hints.parsed:  # pragma: no cover - the file changed while it was read
@@ -551,11 +553,10 @@ class FileReader:
         parsed.update(whole)
         columns: dict[str, Any] = {}
         for i, shown in enumerate(layout.shown):
-            column = table.column(i)
             if i in layout.converted:
-                columns[shown] = converted(column, here[i], whole[i])
+                columns[shown] = converted(numbers.pop(i), here[i], whole[i])
             else:
-                columns[shown] = column.to_pandas()
+                columns[shown] = table.column(i).to_pandas()
         if self._columns is None:
             self._columns = {
                 shown: parsed[i].kind if i in layout.converted else ColumnKind.TEXT
@@ -671,7 +672,7 @@ def parse_column(column: pa.ChunkedArray | pa.Array) -> Parsed:
     return Parsed.TEXT
 
 
-def converted(column: pa.ChunkedArray, here: Parsed, whole: Parsed) -> Any:
+def converted(column: pa.ChunkedArray | pa.Array, here: Parsed, whole: Parsed) -> Any:
     """The values of one batch's column as pandas holds them when the file parses as ``whole``."""
     import numpy as np
     import pyarrow as pa
@@ -683,10 +684,10 @@ def converted(column: pa.ChunkedArray, here: Parsed, whole: Parsed) -> Any:
         trimmed = pc.utf8_trim(column, _SPACES)
         if here is Parsed.INTEGER:
             integers = pc.cast(_without_plus_sign(trimmed), pa.int64())
-            return integers.to_numpy()
-        return pc.cast(trimmed, pa.float64()).to_numpy()
+            return integers.to_numpy(zero_copy_only=False)
+        return pc.cast(trimmed, pa.float64()).to_numpy(zero_copy_only=False)
     if whole is Parsed.BOOLEAN:
-        return pc.equal(pc.utf8_lower(column), "true").to_numpy()
+        return pc.equal(pc.utf8_lower(column), "true").to_numpy(zero_copy_only=False)
     if whole is Parsed.BOOLEAN_OR_MISSING and here in (
         Parsed.BOOLEAN,
         Parsed.BOOLEAN_OR_MISSING,
