@@ -17,7 +17,8 @@ import pytest
 
 from codesign.charter import parse_charter, preset_text
 from codesign.charter.model import Column, ColumnType, PhiMode
-from codesign.governance import gx
+from codesign.exceptions import GovernanceError
+from codesign.governance import conditions, gx
 from codesign.governance.batches import ColumnKind
 from codesign.governance.conditions import COUNTED, UNIQUE, batch_counts
 from codesign.governance.plan import Check, plan_checks
@@ -146,3 +147,23 @@ def test_repeats_are_counted_on_whole_keys() -> None:
     assert repeats.count() == 2
     repeats.add(pd.Series([5.0, 2.5]))  # 5.0 is the integer 5; 2.5 was seen
     assert repeats.count() == 6
+
+
+def test_a_check_that_raised_while_counting_is_reported_without_its_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*_args: object) -> None:
+        msg = "cannot compare 'Jean Dupont'"
+        raise TypeError(msg)
+
+    monkeypatch.setattr(conditions, "in_set", refuse)
+    check = Check(
+        "expect_column_values_to_be_in_set_when_present",
+        {"column": "sex", "value_set": ["F", "M"]},
+        "allowed",
+        "sex",
+    )
+    with pytest.raises(GovernanceError) as error:
+        batch_counts([check], pd.DataFrame({"sex": ["F", "X"]}))
+    assert "Jean" not in str(error.value)
+    assert "expect_column_values_to_be_in_set_when_present on column sex" in str(error.value)

@@ -19,15 +19,19 @@ Nothing here imports Great Expectations.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.charter.model import ColumnType
+from codesign.exceptions import GovernanceError
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
     from codesign.governance.plan import Check
+
+logger = logging.getLogger(__name__)
 
 TYPE_PATTERNS: Final[dict[ColumnType, str]] = {
     ColumnType.INTEGER: "^[ ]*[-+]?[0-9]+[ ]*$",
@@ -183,42 +187,52 @@ def batch_counts(checks: list[Check], frame: pd.DataFrame) -> dict[int, Counts]:
     counts repeats across every batch itself. Each column is scanned for identifiers once, for
     every category.
     """
-    import numpy as np
-
-    rows = len(frame)
-    nulls: dict[str, int] = {}
     scans: dict[str, dict[str, np.ndarray]] = {}
     counts: dict[int, Counts] = {}
     for index, check in enumerate(checks):
         if check.expectation not in COUNTED or check.column is None:
             continue
-        column = frame[check.column]
-        if check.column not in nulls:
-            nulls[check.column] = int(np.count_nonzero(column.isnull().to_numpy()))
-        missing = nulls[check.column]
-        kwargs = check.kwargs
-        if check.expectation == NOT_NULL:
-            counts[index] = (rows, None, missing)
-            continue
-        if check.expectation == NO_PHI:
-            if check.column not in scans:
-                scans[check.column] = phi_masks(column)
-            unexpected = int(np.count_nonzero(scans[check.column][kwargs["category"]]))
-        elif check.expectation == UNIQUE:
-            unexpected = 0
-        else:
-            if check.expectation == TYPE:
-                ok = conforms_to_type(column, ColumnType(kwargs["contract_type"]))
-            elif check.expectation == BETWEEN:
-                ok = between(
-                    column,
-                    kwargs.get("min_value"),
-                    kwargs.get("max_value"),
-                    bool(kwargs.get("strict_min", False)),
-                    bool(kwargs.get("strict_max", False)),
-                )
-            else:
-                ok = in_set(column, kwargs["value_set"])
-            unexpected = int(np.count_nonzero(~ok))  # as Great Expectations counts
-        counts[index] = (rows, missing, unexpected)
+        try:
+            counts[index] = _counts(check, frame, scans)
+        except Exception as e:  # its message could quote a value
+            logger.debug("%s raised while counting %s", type(e).__name__, check.expectation)
+            raise unevaluated(check) from None
     return counts
+
+
+def unevaluated(check: Check) -> GovernanceError:
+    """The error for a check that could not be evaluated (its cause is not quoted)."""
+    where = f" on column {check.column}" if check.column else ""
+    return GovernanceError(f"Great Expectations could not evaluate {check.expectation}{where}")
+
+
+def _counts(check: Check, frame: pd.DataFrame, scans: dict[str, dict[str, np.ndarray]]) -> Counts:
+    import numpy as np
+
+    rows, name = len(frame), str(check.column)
+    column = frame[name]
+    missing = int(np.count_nonzero(column.isnull().to_numpy()))
+    kwargs = check.kwargs
+    if check.expectation == NOT_NULL:
+        return rows, None, missing
+    if check.expectation == NO_PHI:
+        if name not in scans:
+            scans[name] = phi_masks(column)
+        unexpected = int(np.count_nonzero(scans[name][kwargs["category"]]))
+    elif check.expectation == UNIQUE:
+        unexpected = 0
+    else:
+        if check.expectation == TYPE:
+            ok = conforms_to_type(column, ColumnType(kwargs["contract_type"]))
+        elif check.expectation == BETWEEN:
+            ok = between(
+                column,
+                kwargs.get("min_value"),
+                kwargs.get("max_value"),
+                bool(kwargs.get("strict_min", False)),
+                bool(kwargs.get("strict_max", False)),
+            )
+        else:
+            ok = in_set(column, kwargs["value_set"])
+        unexpected = int(np.count_nonzero(~ok))  # as Great Expectations counts
+    return rows, missing, unexpected

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from codesign.config import quiet_telemetry
 from codesign.exceptions import GovernanceError
-from codesign.governance.conditions import batch_counts
+from codesign.governance.conditions import batch_counts, unevaluated
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -230,6 +230,8 @@ def validate_batches(
                 break
             try:
                 counts = batch_counts(checks, current)
+            except GovernanceError:
+                raise
             except Exception as e:  # translate at the boundary; the cause may quote data
                 raise _translate(source, e) from None
             del current
@@ -522,10 +524,8 @@ def _outcome(item: Any, checks: list[Check]) -> Outcome:
     info = item.exception_info or {}
     raised = bool(info.get("raised_exception")) if isinstance(info, dict) else False
     if raised:
-        where = f" on column {check.column}" if check.column else ""
         logger.debug("%s raised while evaluating %s", check.expectation, check.column)
-        msg = f"Great Expectations could not evaluate {check.expectation}{where}"
-        raise GovernanceError(msg)
+        raise unevaluated(check)
     result = dict(item.result or {})
     leaked = VALUE_KEYS & set(result) - ({"details"} if _is_structural(check) else set())
     if leaked:
