@@ -664,8 +664,14 @@ def parse_column(column: pa.ChunkedArray | pa.Array) -> Parsed:
     if not valid:
         return Parsed.EMPTY
     trimmed = pc.utf8_trim(column, _SPACES)
-    if _all(pc.match_substring_regex(trimmed, _INTEGER)) and _fits_int64(trimmed):
-        return Parsed.INTEGER if column.null_count == 0 else Parsed.FLOAT
+    # with a missing value, integers read as floats: one pass for floats decides (every
+    # integer matches the float pattern too)
+    if (
+        column.null_count == 0
+        and _all(pc.match_substring_regex(trimmed, _INTEGER))
+        and _fits_int64(trimmed)
+    ):
+        return Parsed.INTEGER
     if _all(pc.match_substring_regex(trimmed, _FLOAT)):
         return Parsed.FLOAT
     if _all(pc.match_substring_regex(column, _BOOLEAN)):
