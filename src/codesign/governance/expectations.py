@@ -14,7 +14,9 @@
   contract does not declare, no column it forbids.
 
 The map expectations never filter null rows out of the frame (Great Expectations' default copies
-the whole batch once per expectation for that); they treat nulls as conforming instead.
+the whole batch once per expectation for that); they treat nulls as conforming instead. Their
+pandas conditions are plain functions of :mod:`codesign.governance.conditions`, which also counts
+a batch without Great Expectations (the streamed batches before the last).
 
 This module imports Great Expectations at import time: import it through
 :func:`codesign.governance.gx.load`, which switches analytics off first.
@@ -66,7 +68,8 @@ from great_expectations.render.renderer.renderer import renderer  # noqa: E402
 from great_expectations.validator.metric_configuration import MetricConfiguration  # noqa: E402
 
 from codesign.charter.model import ColumnType  # noqa: E402
-from codesign.governance import phi  # noqa: E402
+from codesign.governance import conditions  # noqa: E402
+from codesign.governance.conditions import TYPE_PATTERNS  # noqa: E402
 from codesign.project import CATEGORY_LABELS  # noqa: E402
 
 if TYPE_CHECKING:
@@ -84,22 +87,6 @@ logger = logging.getLogger(__name__)
 PHI_SCAN_METRIC: Final = "column.codesign_phi_scan"
 NO_PHI_METRIC: Final = "column_values.codesign_no_phi"
 TYPE_METRIC: Final = "column_values.codesign_contract_type"
-
-# Values as text, per contract type: how a person writes them and how PostgreSQL renders them.
-TYPE_PATTERNS: Final[dict[ColumnType, str]] = {
-    ColumnType.INTEGER: "^[ ]*[-+]?[0-9]+[ ]*$",
-    ColumnType.NUMBER: (
-        "^[ ]*[-+]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)(?:[eE][-+]?[0-9]+)?[ ]*$"
-        "|^[ ]*(?:[Nn]a[Nn]|[-+]?[Ii]nfinity)[ ]*$"
-    ),
-    ColumnType.BOOLEAN: "^[ ]*(?:true|false|t|f|yes|no|oui|non|0|1)[ ]*$",
-    ColumnType.DATE: "^[ ]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ ]*$",
-    ColumnType.DATETIME: (
-        "^[ ]*[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)?)?"
-        "(?:Z|[-+][0-9]{2}(?::?[0-9]{2})?)?[ ]*$"
-    ),
-}
-"""Full-match patterns (portable syntax) for a value written as text; booleans ignore case."""
 
 
 def _kwargs_of(configuration: ExpectationConfiguration | None) -> dict[str, Any]:
@@ -130,11 +117,7 @@ class ColumnPhiScan(ColumnAggregateMetricProvider):
         column: pd.Series,
         **_kwargs: Any,
     ) -> dict[str, Any]:
-        import pyarrow as pa
-
-        if column.dtype == object:  # mixed Python values: scan their text
-            column = column.astype("str")
-        return phi.scan_strings(pa.array(column, from_pandas=True))
+        return conditions.phi_masks(column)
 
 
 class ColumnValuesNoPhi(ColumnMapMetricProvider):
@@ -238,7 +221,7 @@ class ColumnValuesMatchContractType(ColumnMapMetricProvider):
         contract_type: str,
         **_kwargs: Any,
     ) -> pd.Series:
-        return conforms_to_type(column, ColumnType(contract_type))
+        return conditions.conforms_to_type(column, ColumnType(contract_type))
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(
@@ -250,70 +233,6 @@ class ColumnValuesMatchContractType(ColumnMapMetricProvider):
         from codesign.governance.sql import type_condition
 
         return type_condition(column, TYPE_PATTERNS[ColumnType(contract_type)], contract_type)
-
-
-def conforms_to_type(column: pd.Series, contract_type: ColumnType) -> pd.Series:
-    """Which values of a pandas column are of ``contract_type`` (nulls conform).
-
-    Typed storage answers at once (an ``Int64`` column holds integers, a float column holds
-    integers where the value has no fraction); text is matched against :data:`TYPE_PATTERNS`,
-    the way PostgreSQL's text rendering of the same value is matched.
-    """
-    import numpy as np
-    import pandas as pd
-    from pandas.api import types
-
-    missing = column.isna()
-    dtype = column.dtype
-    if types.is_bool_dtype(dtype):
-        ok = contract_type is ColumnType.BOOLEAN
-        return pd.Series(np.full(len(column), ok), index=column.index) | missing
-    if types.is_numeric_dtype(dtype):
-        if contract_type is ColumnType.NUMBER:
-            return pd.Series(True, index=column.index)
-        if contract_type is ColumnType.INTEGER:
-            if types.is_integer_dtype(dtype):
-                return pd.Series(True, index=column.index)
-            values = column.to_numpy(dtype="float64", na_value=np.nan)
-            with np.errstate(invalid="ignore"):
-                whole = np.isfinite(values) & (np.floor(values) == values)
-            return pd.Series(whole, index=column.index) | missing
-        if contract_type is ColumnType.BOOLEAN:
-            return column.isin([0, 1]) | missing
-        return missing
-    if types.is_datetime64_any_dtype(dtype):
-        ok = contract_type in (ColumnType.DATE, ColumnType.DATETIME)
-        return pd.Series(np.full(len(column), ok), index=column.index) | missing
-    return _text_conforms(column, contract_type) | missing
-
-
-def _text_conforms(column: pd.Series, contract_type: ColumnType) -> pd.Series:
-    import datetime as dt
-
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if column.dtype == object:
-        kinds = pd.api.types.infer_dtype(column, skipna=True)
-        if kinds in ("date", "datetime") and contract_type in (
-            ColumnType.DATE,
-            ColumnType.DATETIME,
-        ):
-            return column.map(lambda v: isinstance(v, dt.date), na_action="ignore").fillna(True)
-        column = column.astype("str")
-    values = pa.array(column, from_pandas=True)
-    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
-        values = pc.cast(values, pa.string())
-    matched = pc.match_substring_regex(
-        values,
-        pattern=TYPE_PATTERNS[contract_type],
-        ignore_case=contract_type is ColumnType.BOOLEAN,
-    ).fill_null(True)
-    return pd.Series(
-        np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool), index=column.index
-    )
 
 
 class ExpectColumnValuesToMatchContractType(ColumnMapExpectation):
@@ -370,17 +289,7 @@ class ColumnValuesBetweenNullsPass(ColumnMapMetricProvider):
         strict_max: bool = False,
         **_kwargs: Any,
     ) -> pd.Series:
-        import numpy as np
-        import pandas as pd
-
-        values = column.to_numpy(dtype="float64", na_value=np.nan)
-        ok = np.ones(len(values), dtype=bool)
-        with np.errstate(invalid="ignore"):
-            if min_value is not None:
-                ok &= values > min_value if strict_min else values >= min_value
-            if max_value is not None:
-                ok &= values < max_value if strict_max else values <= max_value
-        return pd.Series(ok | np.isnan(values), index=column.index)
+        return conditions.between(column, min_value, max_value, strict_min, strict_max)
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(
@@ -411,8 +320,7 @@ class ColumnValuesInSetNullsPass(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, value_set: list[Any], **_kwargs: Any) -> pd.Series:
-        result: pd.Series = column.isin(value_set) | column.isna()
-        return result
+        return conditions.in_set(column, value_set)
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(cls, column: Any, value_set: list[Any], **_kwargs: Any) -> Any:
@@ -429,8 +337,7 @@ class ColumnValuesUniqueNullsPass(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **_kwargs: Any) -> pd.Series:
-        result: pd.Series = ~column.duplicated(keep=False) | column.isna()
-        return result
+        return conditions.unique(column)
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(cls, column: Any, _table: Any, **_kwargs: Any) -> Any:

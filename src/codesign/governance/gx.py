@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from codesign.config import quiet_telemetry
 from codesign.exceptions import GovernanceError
+from codesign.governance.conditions import batch_counts, unevaluated
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from codesign.governance.conditions import Counts
     from codesign.governance.plan import Check
     from codesign.governance.sources import Batch, Source
 
@@ -199,11 +201,13 @@ def validate_batches(
 ) -> list[Outcome]:
     """Run ``checks`` on an extract batch by batch; merge the counts; build Data Docs once.
 
-    Each batch is validated by the same suite. Counts add up across batches (rows, missing
-    values, unexpected values), and success is decided on the sums with Great Expectations' own
-    rule (``mostly``); a uniqueness check counts the rows whose value appears in any other row
-    of any batch (:class:`_Repeats`). The last batch runs through the checkpoint, and the Data
-    Docs show the merged result, as one run on the whole file would. Raises like
+    The last batch runs through the checkpoint; the batches before it are counted by
+    :func:`~codesign.governance.conditions.batch_counts`, the same conditions as the suite's
+    metrics, as Great Expectations counts them, without rebuilding its metric graph for every
+    batch. Counts add up across batches (rows, missing values, unexpected values), and success
+    is decided on the sums with Great Expectations' own rule (``mostly``); a uniqueness check
+    counts the rows whose value appears in any other row of any batch (:class:`_Repeats`). The
+    Data Docs show the merged result, as one run on the whole file would. Raises like
     :func:`validate`.
     """
     gx = load()
@@ -212,7 +216,7 @@ def validate_batches(
         datasource = context.data_sources.add_pandas(name="extract")
         asset = datasource.add_dataframe_asset(name=source.asset_name)
         batch_definition = asset.add_batch_definition_whole_dataframe("whole file")
-        checkpoint, definition = _checkpoint(gx, context, batch_definition, checks)
+        checkpoint, _ = _checkpoint(gx, context, batch_definition, checks)
         run_id = gx.RunIdentifier(run_name=RUN_NAME, run_time=dt.datetime.now(dt.UTC))
         merged = _Merged(checks)
         batches = iter(frames)
@@ -225,11 +229,13 @@ def validate_batches(
             if frames.last:
                 break
             try:
-                items = _validate_frame(definition, current)
+                counts = batch_counts(checks, current)
+            except GovernanceError:
+                raise
             except Exception as e:  # translate at the boundary; the cause may quote data
                 raise _translate(source, e) from None
             del current
-            merged.add([(_index(item), _outcome(item, checks)) for item in items])
+            merged.add_counts(counts)
         try:
             result = checkpoint.run(batch_parameters={"dataframe": current}, run_id=run_id)
         except Exception as e:
@@ -256,23 +262,6 @@ def validate_batches(
     return merged.outcomes()
 
 
-def _validate_frame(definition: Any, frame: pd.DataFrame) -> list[Any]:
-    """The suite's results on one batch that is not the last, by Great Expectations' validator.
-
-    What ``ValidationDefinition.run`` does minus its bookkeeping (checking the stored suite
-    for changes, storing each batch's result), which costs as much as a small batch's checks:
-    the batch's results are only merged, and the last batch runs through the checkpoint.
-    """
-    from great_expectations.validator.v1_validator import Validator
-
-    validator = Validator(
-        batch_definition=definition.batch_definition,
-        batch_parameters={"dataframe": frame},
-        result_format=RESULT_FORMAT,
-    )
-    return list(validator.validate_expectation_suite(definition.suite).results)
-
-
 class _Merged:
     """Outcomes of every batch so far, summed per check."""
 
@@ -293,26 +282,37 @@ class _Merged:
                 repeats.add(frame[column])
 
     def add(self, outcomes: list[tuple[int, Outcome]]) -> None:
+        """The outcomes of a batch validated by Great Expectations (the last one)."""
         self.batches += 1
         for index, outcome in outcomes:
             self.success[index] = outcome.success
             self.result[index] = outcome.result
-            if "element_count" not in outcome.result:
-                continue
-            counts = [
-                outcome.result.get("element_count"),
-                outcome.result.get("missing_count"),
-                outcome.result.get("unexpected_count"),
+            if "element_count" in outcome.result:
+                self._sum(
+                    index,
+                    [
+                        outcome.result.get("element_count"),
+                        outcome.result.get("missing_count"),
+                        outcome.result.get("unexpected_count"),
+                    ],
+                )
+
+    def add_counts(self, counts: dict[int, Counts]) -> None:
+        """The counts of a batch counted without Great Expectations (:func:`batch_counts`)."""
+        self.batches += 1
+        for index, found in counts.items():
+            self._sum(index, list(found))
+
+    def _sum(self, index: int, counts: list[int | None]) -> None:
+        before = self.counts.get(index)
+        self.counts[index] = (
+            counts
+            if before is None
+            else [
+                None if a is None or b is None else a + b
+                for a, b in zip(before, counts, strict=True)
             ]
-            before = self.counts.get(index)
-            self.counts[index] = (
-                counts
-                if before is None
-                else [
-                    None if a is None or b is None else a + b
-                    for a, b in zip(before, counts, strict=True)
-                ]
-            )
+        )
 
     def merged(self, index: int) -> tuple[bool, dict[str, Any]]:
         """The success and result of one check over every batch."""
@@ -387,6 +387,7 @@ class _Repeats:
 
     def __init__(self) -> None:
         self.parts: list[Any] = []
+        self._count: int | None = None
 
     def add(self, column: pd.Series) -> None:
         import numpy as np
@@ -410,6 +411,7 @@ class _Repeats:
             for i, key in enumerate(self._KEYS):
                 hashes[:, i] = pd.util.hash_array(texts, hash_key=key, categorize=False)
             self.parts.append(hashes)
+            self._count = None
 
     def _numbers(self, values: Any, *, tag: int) -> None:
         """Numbers are kept exactly: their 64 bits, and whether they are integers or floats."""
@@ -419,17 +421,31 @@ class _Repeats:
         keys[:, 0] = values.view("uint64")
         keys[:, 1] = tag
         self.parts.append(keys)
+        self._count = None
 
     def count(self) -> int:
-        """Rows whose value appears in another row (each of them counted)."""
+        """Rows whose value appears in another row (each of them counted).
+
+        The first 64 bits of every key are sorted (a fast sort of plain integers); only the rows
+        whose first half another row shares, the repeats and a rare collision, are then
+        compared on their whole key.
+        """
         import numpy as np
 
+        if self._count is not None:
+            return self._count
         if not self.parts:
             return 0
-        hashes = np.concatenate(self.parts)
-        self.parts = [hashes]
-        _, counts = np.unique(hashes.view("V16").ravel(), return_counts=True)
-        return int(counts[counts > 1].sum())
+        keys = np.concatenate(self.parts)
+        self.parts = [keys]
+        first = np.sort(keys[:, 0])
+        shared = np.unique(first[1:][first[1:] == first[:-1]])
+        self._count = 0
+        if shared.size:
+            suspects = keys[np.isin(keys[:, 0], shared)]
+            _, counts = np.unique(suspects.view("V16").ravel(), return_counts=True)
+            self._count = int(counts[counts > 1].sum())
+        return self._count
 
 
 def _translate(source: Source, error: Exception) -> GovernanceError:
@@ -508,10 +524,8 @@ def _outcome(item: Any, checks: list[Check]) -> Outcome:
     info = item.exception_info or {}
     raised = bool(info.get("raised_exception")) if isinstance(info, dict) else False
     if raised:
-        where = f" on column {check.column}" if check.column else ""
         logger.debug("%s raised while evaluating %s", check.expectation, check.column)
-        msg = f"Great Expectations could not evaluate {check.expectation}{where}"
-        raise GovernanceError(msg)
+        raise unevaluated(check)
     result = dict(item.result or {})
     leaked = VALUE_KEYS & set(result) - ({"details"} if _is_structural(check) else set())
     if leaked:

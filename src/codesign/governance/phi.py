@@ -458,12 +458,30 @@ def scan_strings(values: pa.Array | pa.ChunkedArray) -> dict[str, np.ndarray]:
 
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = pc.cast(values, pa.string())
+    values = contiguous(values)
     distinct = _distinct_if_repeated(values)
     if distinct is None:
         return _screened_scan(values)
     texts, positions = distinct
     found = _screened_scan(texts)
     return {category: np.append(mask, False)[positions] for category, mask in found.items()}
+
+
+def contiguous(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``values`` as one array: Arrow compiles a regular expression afresh for every chunk.
+
+    A column read from a CSV comes in one chunk per block the reader parsed (a hundred or more
+    per batch); matching the screens chunk by chunk compiles them, and warms RE2's automaton,
+    that many times, which costs ten times the match itself. One copy of the column costs far
+    less.
+    """
+    import pyarrow as pa
+
+    if not isinstance(values, pa.ChunkedArray):
+        return values
+    if pa.types.is_string(values.type):  # 32-bit offsets: one array could overflow them
+        values = values.cast(pa.large_string())
+    return values.combine_chunks()
 
 
 _REPEAT_SAMPLE: Final = 10_000
