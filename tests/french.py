@@ -74,6 +74,12 @@ def english_fragments() -> frozenset[str]:
     return frozenset(fragments)
 
 
+COMMAND = re.compile(r"\bcodesign(?: [a-z][a-z-]*){1,2}\b")
+"""A command's name (``codesign report run``): the same in every language."""
+
+
 def english_left(text: str) -> list[str]:
-    """The English interface sentences (fragments of the catalogue's messages) left in ``text``."""
-    return sorted(fragment for fragment in english_fragments() if fragment in text)
+    """The English interface sentences (fragments of the catalogue's messages) left in ``text``,
+    commands' names left aside."""
+    prose = COMMAND.sub(" ", text)
+    return sorted(fragment for fragment in english_fragments() if fragment in prose)
