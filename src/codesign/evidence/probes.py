@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from codesign.charter.model import Category, ColumnType
-from codesign.i18n import N_, _, format_date, format_written_number
-from codesign.presentation import GATE_VERDICTS, number
+from codesign.i18n import N_, _, format_date
+from codesign.presentation import GATE_VERDICTS, format_target, number
 from codesign.timeutil import as_utc
 
 if TYPE_CHECKING:
@@ -57,15 +57,6 @@ def _when(moment: dt.datetime) -> str:
     """A moment for people: to the minute, in UTC (the day written the language's way)."""
     utc = as_utc(moment)
     return _("{date} {time} UTC", date=format_date(utc), time=f"{utc:%H:%M}")
-
-
-def _target(target: object) -> str:
-    """A target as written (``>= 0.75``), its number the language's way (``>= 0,75``)."""
-    text = str(target).strip()
-    for operator in (">=", "<=", ">", "<", "=="):
-        if text.startswith(operator):
-            return f"{operator} {format_written_number(text[len(operator) :].strip())}"
-    return text
 
 
 def _field(name: str) -> str:
@@ -356,7 +347,7 @@ def _metric_line(m: KeyMetric) -> str:
         metric=m.metric,
         options=options,
         value=value,
-        target=_target(m.target),
+        target=format_target(m.target),
         verdict=verdict,
     )
 
@@ -365,7 +356,9 @@ def outcomes(f: Facts) -> Finding:
     charter = f.charter
     if not charter.outcomes:
         return Finding(missing=(_("no outcome with a target defined (outcomes)"),))
-    lines = tuple(f"{o.id}: {o.title} — {o.metric} {_target(o.target)}" for o in charter.outcomes)
+    lines = tuple(
+        f"{o.id}: {o.title} — {o.metric} {format_target(o.target)}" for o in charter.outcomes
+    )
     missing = tuple(
         _(
             "outcome {outcome} has no rationale for its target (outcomes[{index}].rationale)",
@@ -410,7 +403,7 @@ def _by_category(f: Facts, categories: set[Category], what: str) -> Finding:
     if f.candidate is None:
         return Finding(
             tuple(
-                _("{outcome}: target {target}", outcome=m.outcome, target=_target(m.target))
+                _("{outcome}: target {target}", outcome=m.outcome, target=format_target(m.target))
                 for m in rows
             ),
             (_field("outcomes"),),
