@@ -116,7 +116,6 @@ def render_dashboard(portfolio: Portfolio, out_dir: Path) -> str:
         lang=i18n.current_language(),
         text=_texts(portfolio, summary),
         generator=GENERATOR,
-        version=_version(),
         css=css,
         script=script,
         csp=(
@@ -124,9 +123,6 @@ def render_dashboard(portfolio: Portfolio, out_dir: Path) -> str:
             f"style-src '{_csp_hash(css)}'; script-src '{_csp_hash(script)}'; "
             "img-src data:; base-uri 'none'; form-action 'none'"
         ),
-        generated=portfolio.generated_at,
-        roots=[str(root) for root in portfolio.roots],
-        stale_after_days=portfolio.stale_after_days,
         summary=summary,
         charts=summary_charts(summary),
         row_height=ROW_HEIGHT,
