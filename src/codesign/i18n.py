@@ -309,11 +309,16 @@ def format_written_number(text: str, *, language: Language | None = None) -> str
     return babel_decimal(exact, format=pattern, locale=language or current_language())
 
 
-def format_integer(value: int, *, language: Language | None = None) -> str:
-    """A count, as :func:`format_decimal` writes numbers: digits only, no thousands separator."""
+def format_integer(value: int, *, language: Language | None = None, grouped: bool = False) -> str:
+    """A count, as :func:`format_decimal` writes numbers: digits only, no thousands separator.
+
+    ``grouped`` counts of rows and values are grouped the language's way: ``12,345``, ``12 345``
+    in French (a narrow no-break space).
+    """
     from babel.numbers import format_decimal as babel_decimal
 
-    return babel_decimal(value, format="0", locale=language or current_language())
+    pattern = "#,##0" if grouped else "0"
+    return babel_decimal(value, format=pattern, locale=language or current_language())
 
 
 def format_percent(share: float, places: int = 0, *, language: Language | None = None) -> str:

@@ -146,6 +146,20 @@ def format_share(value: float | None, *, language: i18n.Language | None = None) 
     return i18n.format_percent(value, 0 if abs(value) >= 0.1 else 1, language=language)
 
 
+def format_target(target: object, *, language: i18n.Language | None = None) -> str:
+    """A target as the charter writes it (``>= 0.75``), its number for the language.
+
+    ``>= 0,75`` in French; the operator and the decimals written stay (``0.90`` keeps its
+    zero); a target that is not an operator and a number is returned as it is.
+    """
+    text = str(target).strip()
+    for operator in (">=", "<=", "==", ">", "<"):
+        if text.startswith(operator):
+            written = i18n.format_written_number(text[len(operator) :].strip(), language=language)
+            return f"{operator} {written}"
+    return text
+
+
 def number(value: float | None) -> str:
     """:func:`format_number` for plain-text tables, where a missing value is ``-``."""
     return ASCII_MISSING if value is None else format_number(value)

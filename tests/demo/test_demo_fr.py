@@ -8,21 +8,17 @@ checked against every message of the English catalogue that has a French transla
 
 from __future__ import annotations
 
-import html.parser
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
+from tests.french import english_left, visible_text
 
 from .test_demo import codesign
 
 pytestmark = pytest.mark.slow
 
-CATALOGUE = (
-    Path(__file__).parents[2] / "src" / "codesign" / "locale" / "fr" / "LC_MESSAGES" / "codesign.po"
-)
 SLUG = "assistant-d-orientation-infirmiere"
 
 
@@ -43,56 +39,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> FrenchDemo:
     project = cwd / "histoire" / SLUG
     (page,) = (project / "reports").glob("*.html")
     return FrenchDemo(cwd / "histoire", project, result.stdout, page.read_text(encoding="utf-8"))
-
-
-class _Visible(html.parser.HTMLParser):
-    """The text a reader sees or hears: text nodes, and alt, title and aria-label attributes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script"):
-            self._hidden += 1
-        self.parts.extend(v for k, v in attrs if k in ("alt", "title", "aria-label") and v)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script"):
-            self._hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-
-def visible_text(page: str) -> str:
-    parser = _Visible()
-    parser.feed(page)
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
-
-
-def english_fragments() -> set[str]:
-    """Every run of words (two or more) of an English message that its French changes,
-    placeholders and markup cut out: what must not be left in a French page."""
-    with CATALOGUE.open("rb") as stream:
-        catalog = read_po(stream, locale="fr")
-    fragments: set[str] = set()
-    for message in catalog:
-        if not message.id:
-            continue
-        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
-        strings = (message.string,) if isinstance(message.string, str) else tuple(message.string)
-        for english in ids:
-            if english in strings:
-                continue
-            for piece in re.split(r"\{[a-z_]+\}|<[^>]+>|`[^`]*`", english):
-                words = piece.strip(" .,;:()“”\"'·✓✗\n")
-                kept_in_french = any(words in french for french in strings)  # a command's name
-                if len(words.split()) >= 2 and len(words) >= 10 and not kept_in_french:
-                    fragments.add(words)
-    return fragments
 
 
 def test_the_page_is_french(demo: FrenchDemo) -> None:
@@ -122,8 +68,7 @@ def test_numbers_and_dates_are_written_the_french_way(demo: FrenchDemo) -> None:
 
 
 def test_no_english_interface_sentence_is_left(demo: FrenchDemo) -> None:
-    text = visible_text(demo.page)
-    left = sorted(f for f in english_fragments() if f in text)
+    left = english_left(visible_text(demo.page))
     assert not left, f"English left in the French report: {left}"
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from tests.conftest import CHROMIUM_ARGS, free_port
-from tests.demo.test_demo_fr import english_fragments
+from tests.french import english_left
 from tests.jupyter.test_workshop_e2e import DESKTOP, PHONE, check_page, open_page
 
 from codesign.scaffold import ProjectSpec, create_project
@@ -46,11 +46,11 @@ def projet(tmp_path: Path) -> Path:
     return create_project(spec, tmp_path / "travail")
 
 
-def assert_french(page: Page, name: str, english: set[str]) -> str:
+def assert_french(page: Page, name: str) -> str:
     """The page says ``lang="fr"`` and no English sentence of the interface is left on it."""
     assert page.locator("html").get_attribute("lang") == "fr", name
     text = re.sub(r"\s+", " ", page.locator("body").inner_text())
-    left = sorted(fragment for fragment in english if fragment in text)
+    left = english_left(text)
     assert not left, (name, "English left on a French page", left)
     return text
 
@@ -60,7 +60,6 @@ def test_a_french_room_reads_and_fills_everything_in_french(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    english = english_fragments()
     server = server_factory(
         ["workshop", "--project", str(projet), "--port", str(free_port()), "--no-browser"]
     )
@@ -73,7 +72,7 @@ def test_a_french_room_reads_and_fills_everything_in_french(
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         try:
             board = open_page(browser, facilitator.group(1), DESKTOP)
-            text = assert_french(board, "animateur", english)
+            text = assert_french(board, "animateur")
             for heading in ("Consensus sur les résultats", "Risques pour les patients"):
                 assert heading in text, heading
             board.get_by_label("Nouveau résultat à soumettre à la salle").fill(OUTCOME)
@@ -84,11 +83,11 @@ def test_a_french_room_reads_and_fills_everything_in_french(
             check_page(board, "animateur", SHOTS)
             board.get_by_role("button", name="Risques pour les patients").click()
             board.locator(".codesign-risk-form, .codesign-hazard-row").first.wait_for()
-            assert_french(board, "animateur, risques", english)
+            assert_french(board, "animateur, risques")
             check_page(board, "animateur-risques", SHOTS)
 
             phone = open_page(browser, participant_url, PHONE)
-            assert_french(phone, "participant", english)
+            assert_french(phone, "participant")
             phone.get_by_role("button", name="Continuer").click()
             expect(phone.get_by_text("Choisissez votre nom dans la liste")).to_be_visible()
             phone.get_by_label("Je suis").select_option(
@@ -116,25 +115,25 @@ def test_a_french_room_reads_and_fills_everything_in_french(
                 phone.get_by_text(re.compile(r"Enregistré\s*: 1 note\(s\) pour le tour 1"))
             ).to_be_visible()
             check_page(phone, "participant-notes", SHOTS)
-            assert_french(phone, "participant, notes", english)
+            assert_french(phone, "participant, notes")
 
             board.get_by_role("button", name="Consensus sur les résultats").click()
             expect(board.locator(".codesign-candidate", has_text=OUTCOME)).to_contain_text(
                 re.compile(r"médiane 95\s*% \(0,95\)"), timeout=30_000
             )
-            assert_french(board, "animateur, consensus", english)
+            assert_french(board, "animateur, consensus")
 
             for section, shown, shot in SECTIONS:
                 board.get_by_role("button", name=section, exact=True).click()
                 board.locator(shown).first.wait_for()
-                assert_french(board, section, english)
+                assert_french(board, section)
                 check_page(board, f"animateur-{shot}", SHOTS)
 
             phone.get_by_role("button", name="Validation", exact=True).click()
             expect(
                 phone.get_by_text(re.compile(r"Vous validez sous votre nom\s*: B\. Lefèvre"))
             ).to_be_visible()
-            assert_french(phone, "participant, validation", english)
+            assert_french(phone, "participant, validation")
             check_page(phone, "participant-validation", SHOTS)
 
             phone.get_by_role("button", name="Questionnaires").click()
@@ -144,7 +143,7 @@ def test_a_french_room_reads_and_fills_everything_in_french(
             expect(
                 phone.get_by_text("1 = pas du tout d'accord … 5 = tout à fait d'accord")
             ).to_be_visible()
-            assert_french(phone, "participant, questionnaires", english)
+            assert_french(phone, "participant, questionnaires")
             check_page(phone, "participant-questionnaires", SHOTS)
         finally:
             browser.close()

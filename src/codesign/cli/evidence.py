@@ -1,4 +1,8 @@
-"""``codesign evidence``: the documents regulators, ethics boards and buyers ask for."""
+"""``codesign evidence``: the documents regulators, ethics boards and buyers ask for.
+
+Documents and lines are in the project's language: ``--lang``, ``CODESIGN_LANG``, else the
+charter's ``language:``.
+"""
 
 from __future__ import annotations
 
@@ -42,20 +46,36 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Write the evidence; print where, the counts and what required items lack."""
+    from codesign import i18n
     from codesign.evidence import write_evidence
+    from codesign.evidence.render import STATUS_MARKS
+    from codesign.i18n import _
 
     result = write_evidence(
         args.project, out=args.out, iteration=args.iteration, tracking_uri=args.tracking_uri
     )
-    print(f"evidence written to {result.folder}")
-    for framework in result.evidence.frameworks:
-        counts = framework.counts()
-        print(
-            f"  {framework.key}: {counts['evidenced']} evidenced, {counts['partial']} partial, "
-            f"{counts['missing']} missing"
-        )
-    lacking = result.evidence.required_missing()
-    for item in lacking:
-        reasons = "; ".join(item.missing) or "no evidence"
-        print(f"  required {item.id} ({item.title}) is {item.status}: {reasons}")
+    with i18n.project_language(result.evidence.facts.charter.language):
+        print(_("evidence written to {folder}", folder=result.folder))
+        for framework in result.evidence.frameworks:
+            counts = framework.counts()
+            print(
+                _(
+                    "  {framework}: {evidenced} evidenced, {partial} partial, {missing} missing",
+                    framework=framework.key,
+                    evidenced=counts["evidenced"],
+                    partial=counts["partial"],
+                    missing=counts["missing"],
+                )
+            )
+        lacking = result.evidence.required_missing()
+        for item in lacking:
+            print(
+                _(
+                    "  required {id} ({title}) is {status}: {reasons}",
+                    id=item.id,
+                    title=item.title,
+                    status=STATUS_MARKS[item.status].word.lower(),
+                    reasons=_("; ").join(item.missing) or _("no evidence"),
+                )
+            )
     return 1 if args.check and lacking else 0

@@ -1,4 +1,8 @@
-"""``codesign portfolio ROOT... [--out DIR]``: every initiative under the roots, on one page."""
+"""``codesign portfolio ROOT... [--out DIR]``: every initiative under the roots, on one page.
+
+The portfolio is written in the language of ``--lang``, ``CODESIGN_LANG`` or the locale: it
+spans projects, so no one charter's ``language:`` chooses it.
+"""
 
 from __future__ import annotations
 
@@ -60,22 +64,43 @@ def run(args: argparse.Namespace) -> int:
         options = dataclasses.replace(options, stale_after_days=args.stale_days)
     portfolio = build_portfolio(args.roots, options)
     files = write_portfolio(portfolio, args.out)
-    print(f"Portfolio: {files.html} (with {files.csv.name} and {files.json.name})")
+    from codesign.i18n import _
+
+    print(
+        _(
+            "Portfolio: {html} (with {csv} and {json})",
+            html=files.html,
+            csv=files.csv.name,
+            json=files.json.name,
+        )
+    )
     print(summary_line(portfolio.summary()))
     return 0
 
 
 def summary_line(summary: Summary) -> str:
     """``12 initiatives: 9 flagged (...), 2 cannot be read fully``, in one line."""
-    from codesign.portfolio.model import FLAG_LABELS, FlagCode
+    from codesign.i18n import _, ngettext
+    from codesign.portfolio.model import FlagCode, flag_label
 
     counts = [
-        f"{count} {FLAG_LABELS[code]}"
+        _("{count} {flag}", count=count, flag=flag_label(code))
         for code, count in summary.by_flag.items()
         if count and code is not FlagCode.BROKEN
     ]
-    detail = f" ({', '.join(counts)})" if counts else ""
-    return (
-        f"{summary.initiatives} initiatives: {summary.flagged} flagged{detail}; "
-        f"{summary.broken} cannot be read fully"
+    if counts:
+        return ngettext(
+            "{n} initiative: {flagged} flagged ({counts}); {broken} cannot be read fully",
+            "{n} initiatives: {flagged} flagged ({counts}); {broken} cannot be read fully",
+            summary.initiatives,
+            flagged=summary.flagged,
+            counts=", ".join(counts),
+            broken=summary.broken,
+        )
+    return ngettext(
+        "{n} initiative: {flagged} flagged; {broken} cannot be read fully",
+        "{n} initiatives: {flagged} flagged; {broken} cannot be read fully",
+        summary.initiatives,
+        flagged=summary.flagged,
+        broken=summary.broken,
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from codesign.evidence.catalogue import FRAMEWORKS, ITEM_IDS
 from codesign.exceptions import EvidenceError
+from codesign.i18n import _
 from codesign.timeutil import iso_utc
 
 if TYPE_CHECKING:
@@ -131,5 +132,9 @@ def _framework(framework: Framework, facts: Facts) -> FrameworkEvidence:
         status: Status = (
             "missing" if not found.content else ("partial" if found.missing else "evidenced")
         )
-        items.append(Item(spec.id, spec.title, status, found.content, found.sources, found.missing))
-    return FrameworkEvidence(framework.key, framework.title, framework.reference, tuple(items))
+        items.append(
+            Item(spec.id, _(spec.title), status, found.content, found.sources, found.missing)
+        )
+    return FrameworkEvidence(
+        framework.key, _(framework.title), _(framework.reference), tuple(items)
+    )

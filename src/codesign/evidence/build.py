@@ -20,6 +20,7 @@ from codesign.evidence.render import annex_markdown, evidence_json, framework_ht
 from codesign.evidence.word import annex_docx
 from codesign.exceptions import EvidenceError, FileWriteError
 from codesign.fileio import REPLACE_ANY, atomic_write, output_folder
+from codesign.i18n import project_language
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -80,8 +81,10 @@ def write_evidence(
 ) -> EvidenceResult:
     """Gather, judge and write the evidence of a project; see the module docstring."""
     facts = gather(project, iteration=iteration, tracking_uri=tracking_uri)
-    evidence = assess(facts, generated_at=generated_at)
-    documents = render_all(evidence)
+    # Written for the project's readers: --lang, CODESIGN_LANG, else the charter's language:.
+    with project_language(facts.charter.language):
+        evidence = assess(facts, generated_at=generated_at)
+        documents = render_all(evidence)
     folder = Path(out) if out is not None else facts.project.root / EVIDENCE_DIR
     _prepare(folder)
     written = []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from codesign.evidence import probes as p
+from codesign.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,80 +50,90 @@ def _items(key: str, rows: list[tuple[str, Callable[[Facts], Finding]]]) -> tupl
 
 ANNEX_IV: Final = Framework(
     "annex-iv",
-    "EU AI Act, Annex IV: technical documentation",
-    "Regulation (EU) 2024/1689, Annex IV (technical documentation referred to in Article 11(1))",
+    N_("EU AI Act, Annex IV: technical documentation"),
+    N_(
+        "Regulation (EU) 2024/1689, Annex IV (technical documentation referred to in Article 11(1))"
+    ),
     _items(
         "annex-iv",
         [
             (
-                "General description of the AI system",
+                N_("General description of the AI system"),
                 p.combine(p.identity, p.purpose, p.users, p.setting, p.decision),
             ),
             (
-                "Detailed description of the elements of the AI system and of its development "
-                "process",
+                N_(
+                    "Detailed description of the elements of the AI system and of its development "
+                    "process"
+                ),
                 p.combine(p.data_contract, p.gate, p.iterations, p.stakeholders),
             ),
             (
-                "Monitoring, functioning and control of the AI system",
+                N_("Monitoring, functioning and control of the AI system"),
                 p.combine(p.oversight, p.limitations, p.out_of_scope, p.performance),
             ),
-            ("Appropriateness of the performance metrics", p.combine(p.outcomes, p.fairness)),
-            ("Risk management system", p.combine(p.risks, p.errors_monitored)),
-            ("Changes made to the system through its lifecycle", p.lifecycle),
-            ("Harmonised standards and other specifications applied", p.standards),
+            (N_("Appropriateness of the performance metrics"), p.combine(p.outcomes, p.fairness)),
+            (N_("Risk management system"), p.combine(p.risks, p.errors_monitored)),
+            (N_("Changes made to the system through its lifecycle"), p.lifecycle),
+            (N_("Harmonised standards and other specifications applied"), p.standards),
             (
-                "EU declaration of conformity",
-                p.combine(p.signoffs, p.outside("no EU declaration of conformity")),
+                N_("EU declaration of conformity"),
+                p.combine(p.signoffs, p.outside(N_("no EU declaration of conformity"))),
             ),
-            ("Post-market monitoring plan", p.combine(p.monitoring_plan, p.human_factors)),
+            (N_("Post-market monitoring plan"), p.combine(p.monitoring_plan, p.human_factors)),
         ],
     ),
 )
 
 TRIPOD_AI: Final = Framework(
     "tripod-ai",
-    "TRIPOD+AI: reporting of prediction models using regression or machine learning",
-    "Collins GS et al. TRIPOD+AI statement. BMJ 2024;385:e078378",
+    N_("TRIPOD+AI: reporting of prediction models using regression or machine learning"),
+    N_("Collins GS et al. TRIPOD+AI statement. BMJ 2024;385:e078378"),
     _items(
         "tripod-ai",
         [
-            ("Title: identifies the model, its population and outcome", p.identity),
-            ("Abstract", p.combine(p.purpose, p.performance)),
+            (N_("Title: identifies the model, its population and outcome"), p.identity),
+            (N_("Abstract"), p.combine(p.purpose, p.performance)),
             (
-                "Background: healthcare context, rationale, health inequalities",
+                N_("Background: healthcare context, rationale, health inequalities"),
                 p.combine(p.purpose, p.setting, p.fairness),
             ),
-            ("Objectives: development, evaluation or both", p.combine(p.purpose, p.candidate)),
-            ("Data: sources and dates", p.combine(p.data_contract, p.gate)),
-            ("Participants: setting, eligibility, treatments", p.setting),
-            ("Data preparation", p.combine(p.data_contract, p.gate)),
-            ("Outcome: what is predicted and how it is assessed", p.outcomes),
-            ("Predictors", p.data_contract),
-            ("Sample size", p.gate),
-            ("Missing data", p.combine(p.data_contract, p.gate)),
-            ("Analytical methods", p.combine(p.outcomes, p.iterations)),
-            ("Class imbalance", p.outside("no description of class imbalance handling")),
-            ("Fairness: methods to address it", p.fairness),
-            ("Model output", p.combine(p.outcomes, p.oversight)),
-            ("Training versus evaluation data", p.iterations),
-            ("Ethical approval", p.outside("no ethics committee approval")),
+            (N_("Objectives: development, evaluation or both"), p.combine(p.purpose, p.candidate)),
+            (N_("Data: sources and dates"), p.combine(p.data_contract, p.gate)),
+            (N_("Participants: setting, eligibility, treatments"), p.setting),
+            (N_("Data preparation"), p.combine(p.data_contract, p.gate)),
+            (N_("Outcome: what is predicted and how it is assessed"), p.outcomes),
+            (N_("Predictors"), p.data_contract),
+            (N_("Sample size"), p.gate),
+            (N_("Missing data"), p.combine(p.data_contract, p.gate)),
+            (N_("Analytical methods"), p.combine(p.outcomes, p.iterations)),
+            (N_("Class imbalance"), p.outside(N_("no description of class imbalance handling"))),
+            (N_("Fairness: methods to address it"), p.fairness),
+            (N_("Model output"), p.combine(p.outcomes, p.oversight)),
+            (N_("Training versus evaluation data"), p.iterations),
+            (N_("Ethical approval"), p.outside(N_("no ethics committee approval"))),
             (
-                "Open science: funding, conflicts, protocol, registration, data and code sharing",
+                N_(
+                    "Open science: funding, conflicts, protocol, registration, data and code "
+                    "sharing"
+                ),
                 p.outside(
-                    "no funding, conflicts of interest, protocol, registration or sharing statement"
+                    N_(
+                        "no funding, conflicts of interest, protocol, registration or sharing "
+                        "statement"
+                    )
                 ),
             ),
-            ("Patient and public involvement", p.combine(p.stakeholders, p.human_factors)),
-            ("Participants (results): characteristics, flow", p.gate),
-            ("Model development", p.iterations),
-            ("Model specification", p.candidate),
-            ("Model performance, including subgroups", p.combine(p.performance, p.fairness)),
-            ("Model updating", p.lifecycle),
-            ("Interpretation", p.combine(p.performance, p.outcomes)),
-            ("Limitations", p.limitations),
+            (N_("Patient and public involvement"), p.combine(p.stakeholders, p.human_factors)),
+            (N_("Participants (results): characteristics, flow"), p.gate),
+            (N_("Model development"), p.iterations),
+            (N_("Model specification"), p.candidate),
+            (N_("Model performance, including subgroups"), p.combine(p.performance, p.fairness)),
+            (N_("Model updating"), p.lifecycle),
+            (N_("Interpretation"), p.combine(p.performance, p.outcomes)),
+            (N_("Limitations"), p.limitations),
             (
-                "Usability of the model in the context of current care",
+                N_("Usability of the model in the context of current care"),
                 p.combine(p.users, p.oversight, p.human_factors, p.out_of_scope),
             ),
         ],
@@ -131,41 +142,47 @@ TRIPOD_AI: Final = Framework(
 
 DECIDE_AI: Final = Framework(
     "decide-ai",
-    "DECIDE-AI: early-stage clinical evaluation of AI decision support (AI-specific items)",
-    "Vasey B et al. DECIDE-AI reporting guideline. Nat Med 2022;28:924-933",
+    N_("DECIDE-AI: early-stage clinical evaluation of AI decision support (AI-specific items)"),
+    N_("Vasey B et al. DECIDE-AI reporting guideline. Nat Med 2022;28:924-933"),
     _items(
         "decide-ai",
         [
-            ("Intended use: medical problem and clinical context", p.combine(p.purpose, p.setting)),
-            ("Intended use: intended patients and users", p.combine(p.setting, p.users)),
-            ("Participants: patient eligibility", p.combine(p.setting, p.out_of_scope)),
             (
-                "Participants: users, their eligibility and number",
+                N_("Intended use: medical problem and clinical context"),
+                p.combine(p.purpose, p.setting),
+            ),
+            (N_("Intended use: intended patients and users"), p.combine(p.setting, p.users)),
+            (N_("Participants: patient eligibility"), p.combine(p.setting, p.out_of_scope)),
+            (
+                N_("Participants: users, their eligibility and number"),
                 p.combine(p.users, p.stakeholders),
             ),
-            ("AI system: description and version", p.candidate),
-            ("AI system: data used to develop it", p.combine(p.data_contract, p.gate)),
-            ("AI system: inputs and outputs", p.combine(p.data_contract, p.outcomes)),
+            (N_("AI system: description and version"), p.candidate),
+            (N_("AI system: data used to develop it"), p.combine(p.data_contract, p.gate)),
+            (N_("AI system: inputs and outputs"), p.combine(p.data_contract, p.outcomes)),
             (
-                "Implementation: setting and integration in the clinical workflow",
+                N_("Implementation: setting and integration in the clinical workflow"),
                 p.combine(p.setting, p.oversight),
             ),
-            ("Implementation: user training", p.outside("no description of user training")),
+            (N_("Implementation: user training"), p.outside(N_("no description of user training"))),
             (
-                "Safety and errors: how errors and harms are identified",
+                N_("Safety and errors: how errors and harms are identified"),
                 p.combine(p.risks, p.errors_monitored),
             ),
-            ("Human factors: how human-AI interaction is evaluated", p.human_factors),
-            ("Analysis: subgroups and fairness", p.fairness),
+            (N_("Human factors: how human-AI interaction is evaluated"), p.human_factors),
+            (N_("Analysis: subgroups and fairness"), p.fairness),
             (
-                "Results: user exposure and adherence to the AI's recommendations",
+                N_("Results: user exposure and adherence to the AI's recommendations"),
                 p.combine(p.human_factors, p.performance),
             ),
-            ("Results: changes to the AI system or its use during the study", p.lifecycle),
-            ("Results: errors, malfunctions and harms", p.combine(p.safety, p.errors_monitored)),
-            ("Results: usability, trust and learning", p.human_factors),
+            (N_("Results: changes to the AI system or its use during the study"), p.lifecycle),
             (
-                "Discussion: support for the intended use, safety and next steps",
+                N_("Results: errors, malfunctions and harms"),
+                p.combine(p.safety, p.errors_monitored),
+            ),
+            (N_("Results: usability, trust and learning"), p.human_factors),
+            (
+                N_("Discussion: support for the intended use, safety and next steps"),
                 p.combine(p.performance, p.risks, p.monitoring_plan),
             ),
         ],

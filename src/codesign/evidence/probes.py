@@ -5,6 +5,10 @@ sources they come from (a charter field, the gate run, an iteration, a report ru
 and what is missing, worded concretely ("no subgroup metric by age"), so the team knows exactly
 what to add. Framework items (Annex IV sections, TRIPOD+AI and DECIDE-AI items) are built from
 probes in :mod:`codesign.evidence.catalogue`; several items share a probe.
+
+Findings are written in the reader's language (:mod:`codesign.i18n`), when the probe runs:
+sentences are catalogue messages, dates are written the language's way; what was typed in the
+charter (titles, names, purposes) and the charter's field names stay as they are.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from codesign.charter.model import Category, ColumnType
-from codesign.presentation import number
+from codesign.i18n import N_, _, format_date
+from codesign.presentation import GATE_VERDICTS, format_target, number
 from codesign.timeutil import as_utc
 
 if TYPE_CHECKING:
@@ -49,23 +54,26 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 
 def _when(moment: dt.datetime) -> str:
-    """A moment for people: to the minute, in UTC."""
-    return f"{as_utc(moment):%Y-%m-%d %H:%M} UTC"
+    """A moment for people: to the minute, in UTC (the day written the language's way)."""
+    utc = as_utc(moment)
+    return _("{date} {time} UTC", date=format_date(utc), time=f"{utc:%H:%M}")
 
 
 def _field(name: str) -> str:
-    return f"charter: {name}"
+    return _("charter: {field}", field=name)
 
 
 def _run(record_name: str, run_id: str) -> str:
-    return f"iteration: {record_name} (run {run_id[:8]})"
+    return _("iteration: {name} (run {run})", name=record_name, run=run_id[:8])
 
 
 def outside(what: str) -> Callable[[Facts], Finding]:
     """A probe for evidence codesign does not hold: always missing, saying what to provide."""
 
     def probe(_facts: Facts) -> Finding:
-        return Finding(missing=(f"{what} (not held in the project's store: attach it)",))
+        return Finding(
+            missing=(_("{what} (not held in the project's store: attach it)", what=_(what)),)
+        )
 
     return probe
 
@@ -77,24 +85,31 @@ def purpose(f: Facts) -> Finding:
     use = f.charter.use_case
     intended = f.charter.intended_use
     if intended is not None and intended.purpose:
-        return Finding((f"Purpose: {intended.purpose}",), (_field("intended_use.purpose"),))
+        return Finding(
+            (_("Purpose: {purpose}", purpose=intended.purpose),), (_field("intended_use.purpose"),)
+        )
     if use.problem:
         return Finding(
-            (f"Problem addressed: {use.problem}",),
+            (_("Problem addressed: {problem}", problem=use.problem),),
             (_field("use_case.problem"),),
-            ("no intended purpose stated (intended_use.purpose)",),
+            (_("no intended purpose stated (intended_use.purpose)"),),
         )
-    return Finding(missing=("no intended purpose stated (intended_use.purpose)",))
+    return Finding(missing=(_("no intended purpose stated (intended_use.purpose)"),))
 
 
 def identity(f: Facts) -> Finding:
     use = f.charter.use_case
-    lines = [f"Use case: {use.title}", f"Stage: {use.stage.value}"]
+    lines = [
+        _("Use case: {title}", title=use.title),
+        _("Stage: {stage}", stage=use.stage.label),
+    ]
     sources = [_field("use_case.title"), _field("use_case.stage")]
-    for label, value, name in (("Site", use.site, "site"), ("Partner", use.partner, "partner")):
-        if value:
-            lines.append(f"{label}: {value}")
-            sources.append(_field(f"use_case.{name}"))
+    if use.site:
+        lines.append(_("Site: {site}", site=use.site))
+        sources.append(_field("use_case.site"))
+    if use.partner:
+        lines.append(_("Partner: {partner}", partner=use.partner))
+        sources.append(_field("use_case.partner"))
     return Finding(tuple(lines), tuple(sources))
 
 
@@ -105,8 +120,8 @@ def users(f: Facts) -> Finding:
     else:
         names, source = f.charter.use_case.intended_users, "use_case.intended_users"
     if not names:
-        return Finding(missing=("no intended users named (intended_use.intended_users)",))
-    return Finding((f"Intended users: {', '.join(names)}",), (_field(source),))
+        return Finding(missing=(_("no intended users named (intended_use.intended_users)"),))
+    return Finding((_("Intended users: {users}", users=", ".join(names)),), (_field(source),))
 
 
 def setting(f: Facts) -> Finding:
@@ -115,17 +130,17 @@ def setting(f: Facts) -> Finding:
     population = f.charter.use_case.population
     lines, sources, missing = [], [], []
     if value:
-        lines.append(f"Setting: {value}")
+        lines.append(_("Setting: {setting}", setting=value))
         sources.append(
             _field("intended_use.setting" if intended and intended.setting else "use_case.setting")
         )
     else:
-        missing.append("no care setting stated (intended_use.setting)")
+        missing.append(_("no care setting stated (intended_use.setting)"))
     if population:
-        lines.append(f"Population: {population}")
+        lines.append(_("Population: {population}", population=population))
         sources.append(_field("use_case.population"))
     else:
-        missing.append("no target population stated (use_case.population)")
+        missing.append(_("no target population stated (use_case.population)"))
     return Finding(tuple(lines), tuple(sources), tuple(missing))
 
 
@@ -133,26 +148,29 @@ def out_of_scope(f: Facts) -> Finding:
     intended = f.charter.intended_use
     if intended is None or not intended.out_of_scope:
         return Finding(
-            missing=("no out-of-scope uses or contraindications (intended_use.out_of_scope)",)
+            missing=(_("no out-of-scope uses or contraindications (intended_use.out_of_scope)"),)
         )
-    lines = tuple(f"Not for: {item}" for item in intended.out_of_scope)
+    lines = tuple(_("Not for: {use}", use=item) for item in intended.out_of_scope)
     return Finding(lines, (_field("intended_use.out_of_scope"),))
 
 
 def oversight(f: Facts) -> Finding:
     intended = f.charter.intended_use
     if intended is None or not intended.human_oversight:
-        return Finding(missing=("no human oversight described (intended_use.human_oversight)",))
+        return Finding(missing=(_("no human oversight described (intended_use.human_oversight)"),))
     return Finding(
-        (f"Human oversight: {intended.human_oversight}",), (_field("intended_use.human_oversight"),)
+        (_("Human oversight: {oversight}", oversight=intended.human_oversight),),
+        (_field("intended_use.human_oversight"),),
     )
 
 
 def limitations(f: Facts) -> Finding:
     intended = f.charter.intended_use
     if intended is None or not intended.known_limitations:
-        return Finding(missing=("no known limitations stated (intended_use.known_limitations)",))
-    lines = tuple(f"Limitation: {item}" for item in intended.known_limitations)
+        return Finding(missing=(_("no known limitations stated (intended_use.known_limitations)"),))
+    lines = tuple(
+        _("Limitation: {limitation}", limitation=item) for item in intended.known_limitations
+    )
     return Finding(lines, (_field("intended_use.known_limitations"),))
 
 
@@ -162,35 +180,53 @@ def limitations(f: Facts) -> Finding:
 def stakeholders(f: Facts) -> Finding:
     people = f.charter.stakeholders
     if not people:
-        return Finding(missing=("no stakeholders listed (stakeholders)",))
+        return Finding(missing=(_("no stakeholders listed (stakeholders)"),))
     internal = sum(1 for p in people if p.side.value == "internal")
-    lines = [f"{len(people)} stakeholder(s), {internal} on the hospital side"]
-    lines += [f"{p.role}: {p.name} ({p.side.value})" for p in people]
-    missing = () if internal else ("no hospital-side stakeholder (stakeholders[].side: internal)",)
+    lines = [
+        _(
+            "{count} stakeholder(s), {internal} on the hospital side",
+            count=len(people),
+            internal=internal,
+        )
+    ]
+    lines += [
+        _("{role}: {name} ({side})", role=p.role, name=p.name, side=p.side.value) for p in people
+    ]
+    missing = (
+        () if internal else (_("no hospital-side stakeholder (stakeholders[].side: internal)"),)
+    )
     return Finding(tuple(lines), (_field("stakeholders"),), missing)
 
 
 def decision(f: Facts) -> Finding:
     choice = f.charter.decision.choice
     if choice is None:
-        return Finding(missing=("no build / buy / partner decision recorded (decision.choice)",))
-    lines = [f"Decision: {choice.value}"]
+        return Finding(missing=(_("no build / buy / partner decision recorded (decision.choice)"),))
+    lines = [_("Decision: {choice}", choice=choice.label)]
     if f.charter.decision.rationale:
-        lines.append(f"Rationale: {f.charter.decision.rationale}")
+        lines.append(_("Rationale: {rationale}", rationale=f.charter.decision.rationale))
     return Finding(tuple(lines), (_field("decision"),))
 
 
 def signoffs(f: Facts) -> Finding:
     valid = [s for s in f.charter.signoffs if s.charter_sha256 == f.charter_sha256]
     outdated = [s for s in f.charter.signoffs if s.charter_sha256 != f.charter_sha256]
-    lines = tuple(f"Signed off by {s.name} ({s.role}) on {_when(s.signed_at)}" for s in valid)
-    sources = tuple(f"sign-off: {s.name}, {s.role}" for s in valid)
+    lines = tuple(
+        _(
+            "Signed off by {name} ({role}) on {when}",
+            name=s.name,
+            role=s.role,
+            when=_when(s.signed_at),
+        )
+        for s in valid
+    )
+    sources = tuple(_("sign-off: {name}, {role}", name=s.name, role=s.role) for s in valid)
     missing: tuple[str, ...] = ()
     if not valid:
         missing = (
-            f"no sign-off of the current charter ({len(outdated)} outdated)"
+            _("no sign-off of the current charter ({count} outdated)", count=len(outdated))
             if outdated
-            else "no sign-off of the charter (signoffs)",
+            else _("no sign-off of the charter (signoffs)"),
         )
     return Finding(lines, sources, missing)
 
@@ -201,12 +237,21 @@ def signoffs(f: Facts) -> Finding:
 def data_contract(f: Facts) -> Finding:
     contract = f.charter.data_contract
     if not contract.columns:
-        return Finding(missing=("no data contract columns declared (data_contract.columns)",))
+        return Finding(missing=(_("no data contract columns declared (data_contract.columns)"),))
     required = sum(1 for c in contract.columns if c.required)
     lines = (
-        f"Data contract: {len(contract.columns)} column(s), {required} required, "
-        f"PHI policy {contract.phi_policy.value}, completeness >= {contract.min_completeness}",
-        "Columns: " + ", ".join(f"{c.name} ({c.type.value})" for c in contract.columns),
+        _(
+            "Data contract: {count} column(s), {required} required, PHI policy {policy}, "
+            "completeness >= {completeness}",
+            count=len(contract.columns),
+            required=required,
+            policy=contract.phi_policy.value,
+            completeness=number(contract.min_completeness),
+        ),
+        _(
+            "Columns: {columns}",
+            columns=", ".join(f"{c.name} ({c.type.value})" for c in contract.columns),
+        ),
     )
     return Finding(lines, (_field("data_contract"),))
 
@@ -214,31 +259,53 @@ def data_contract(f: Facts) -> Finding:
 def gate(f: Facts) -> Finding:
     record = f.gate
     if record is None:
-        return Finding(missing=("the governance gate has never run on the data (codesign check)",))
-    source = f"gate run: {record.source}, {_when(record.checked_at)}"
+        return Finding(
+            missing=(_("the governance gate has never run on the data (codesign check)"),)
+        )
+    source = _("gate run: {source}, {when}", source=record.source, when=_when(record.checked_at))
     lines = [
-        f"Governance gate {record.status} on {record.source}: {record.rows} rows, "
-        f"{len(record.findings)} finding(s), checked {_when(record.checked_at)}"
+        _(
+            "Governance gate {status} on {source}: {rows} rows, {findings} finding(s), "
+            "checked {when}",
+            status=GATE_VERDICTS[record.status].word.lower(),
+            source=record.source,
+            rows=record.rows,
+            findings=len(record.findings),
+            when=_when(record.checked_at),
+        )
     ]
     categories = sorted({finding.category for finding in record.findings})
     if categories:
-        lines.append("Finding categories: " + ", ".join(categories))
+        lines.append(_("Finding categories: {categories}", categories=", ".join(categories)))
     missing = (
         ()
         if record.passed
-        else (f"the latest gate run failed ({len(record.findings)} finding(s))",)
+        else (_("the latest gate run failed ({count} finding(s))", count=len(record.findings)),)
     )
     return Finding(tuple(lines), (source,), missing)
 
 
 def iterations(f: Facts) -> Finding:
     if not f.iterations:
-        return Finding(missing=("no model iteration logged (codesign track)",))
+        return Finding(missing=(_("no model iteration logged (codesign track)"),))
     current = f.charter_sha256
-    lines = [f"{len(f.iterations)} iteration(s) logged"]
+    lines = [_("{count} iteration(s) logged", count=len(f.iterations))]
     lines += [
-        f"{r.name}: {_when(r.started_at)}, governance {r.governance or 'unknown'}, "
-        f"charter {'current' if r.charter_sha256 == current else 'earlier version'}"
+        (
+            _(
+                "{name}: {when}, governance {governance}, charter current",
+                name=r.name,
+                when=_when(r.started_at),
+                governance=_gate_word(r.governance),
+            )
+            if r.charter_sha256 == current
+            else _(
+                "{name}: {when}, governance {governance}, charter earlier version",
+                name=r.name,
+                when=_when(r.started_at),
+                governance=_gate_word(r.governance),
+            )
+        )
         for r in f.iterations
     ]
     sources = tuple(_run(r.name, r.run_id) for r in f.iterations)
@@ -248,10 +315,20 @@ def iterations(f: Facts) -> Finding:
 def candidate(f: Facts) -> Finding:
     record = f.candidate
     if record is None:
-        return Finding(missing=("no candidate iteration to describe (codesign track)",))
+        return Finding(missing=(_("no candidate iteration to describe (codesign track)"),))
     lines = (
-        f"Candidate iteration: {record.name}, logged {_when(record.started_at)}"
-        + (f" by {record.author}" if record.author else ""),
+        _(
+            "Candidate iteration: {name}, logged {when} by {author}",
+            name=record.name,
+            when=_when(record.started_at),
+            author=record.author,
+        )
+        if record.author
+        else _(
+            "Candidate iteration: {name}, logged {when}",
+            name=record.name,
+            when=_when(record.started_at),
+        ),
     )
     return Finding(lines, (_run(record.name, record.run_id),))
 
@@ -260,60 +337,80 @@ def candidate(f: Facts) -> Finding:
 
 
 def _metric_line(m: KeyMetric) -> str:
-    value = "not measured" if m.value is None else number(m.value)
-    verdict = {True: "met", False: "not met", None: "not measured"}[m.met]
+    value = _("not measured") if m.value is None else number(m.value)
+    verdict = {True: _("met"), False: _("not met"), None: _("not measured")}[m.met]
     options = f" [{m.params}]" if m.params else ""
-    return (
-        f"{m.outcome} ({m.category.value}, {m.metric}{options}): {value} against {m.target}, "
-        f"{verdict}"
+    return _(
+        "{outcome} ({category}, {metric}{options}): {value} against {target}, {verdict}",
+        outcome=m.outcome,
+        category=m.category.label,
+        metric=m.metric,
+        options=options,
+        value=value,
+        target=format_target(m.target),
+        verdict=verdict,
     )
 
 
 def outcomes(f: Facts) -> Finding:
     charter = f.charter
     if not charter.outcomes:
-        return Finding(missing=("no outcome with a target defined (outcomes)",))
-    lines = tuple(f"{o.id}: {o.title} — {o.metric} {o.target}" for o in charter.outcomes)
+        return Finding(missing=(_("no outcome with a target defined (outcomes)"),))
+    lines = tuple(
+        f"{o.id}: {o.title} — {o.metric} {format_target(o.target)}" for o in charter.outcomes
+    )
     missing = tuple(
-        f"outcome {o.id} has no rationale for its target (outcomes[{i}].rationale)"
+        _(
+            "outcome {outcome} has no rationale for its target (outcomes[{index}].rationale)",
+            outcome=o.id,
+            index=i,
+        )
         for i, o in enumerate(charter.outcomes)
         if not o.rationale
     )
-    present = {o.category for o in charter.outcomes}
-    missing += tuple(
-        f"no {category.value.replace('_', ' ')} outcome"
-        for category in (Category.SAFETY,)
-        if category not in present
-    )
+    if Category.SAFETY not in {o.category for o in charter.outcomes}:
+        missing += (_("no safety outcome"),)
     return Finding(lines, (_field("outcomes"),), missing)
 
 
 def performance(f: Facts) -> Finding:
     if f.candidate is None:
-        return Finding(missing=("no measured performance: no iteration logged (codesign track)",))
+        return Finding(
+            missing=(_("no measured performance: no iteration logged (codesign track)"),)
+        )
     lines = tuple(_metric_line(m) for m in f.metrics)
-    unmeasured = tuple(
-        f"outcome {m.outcome} not measured on {f.candidate.name}"
-        for m in f.metrics
-        if m.value is None
-    )
+    unmeasured = tuple(_unmeasured(m, f.candidate.name) for m in f.metrics if m.value is None)
     return Finding(lines, (_run(f.candidate.name, f.candidate.run_id),), unmeasured)
 
 
+def _unmeasured(m: KeyMetric, iteration: str) -> str:
+    return _(
+        "outcome {outcome} not measured on {iteration}", outcome=m.outcome, iteration=iteration
+    )
+
+
+def _gate_word(status: str | None) -> str:
+    """A gate status as a word of the language (``unknown`` when none was recorded)."""
+    mark = GATE_VERDICTS.get(status) if status else None  # type: ignore[call-overload]
+    return mark.word.lower() if mark is not None else _("unknown")
+
+
 def _by_category(f: Facts, categories: set[Category], what: str) -> Finding:
+    """The outcomes of some categories; ``what`` names them (a catalogue message)."""
     rows = [m for m in f.metrics if m.category in categories]
     if not rows:
-        return Finding(missing=(f"no {what} outcome in the charter",))
+        return Finding(missing=(_("no {what} outcome in the charter", what=_(what)),))
     if f.candidate is None:
         return Finding(
-            tuple(f"{m.outcome}: target {m.target}" for m in rows),
+            tuple(
+                _("{outcome}: target {target}", outcome=m.outcome, target=format_target(m.target))
+                for m in rows
+            ),
             (_field("outcomes"),),
-            (f"{what} outcomes not measured: no iteration logged",),
+            (_("{what} outcomes not measured: no iteration logged", what=_(what)),),
         )
     measured = [m for m in rows if m.value is not None]
-    missing = tuple(
-        f"outcome {m.outcome} not measured on {f.candidate.name}" for m in rows if m.value is None
-    )
+    missing = tuple(_unmeasured(m, f.candidate.name) for m in rows if m.value is None)
     return Finding(
         tuple(_metric_line(m) for m in rows),
         (_field("outcomes"), *((_run(f.candidate.name, f.candidate.run_id),) if measured else ())),
@@ -322,7 +419,7 @@ def _by_category(f: Facts, categories: set[Category], what: str) -> Finding:
 
 
 def fairness(f: Facts) -> Finding:
-    found = _by_category(f, {Category.EQUITY}, "equity")
+    found = _by_category(f, {Category.EQUITY}, N_("equity"))
     covered = {
         str(o.params.get("by"))
         for o in f.charter.outcomes
@@ -334,32 +431,39 @@ def fairness(f: Facts) -> Finding:
         if c.name.casefold() in GROUP_COLUMN_NAMES
         or (c.type is ColumnType.CATEGORY and c.allowed and c.phi_mode.value == "allowed")
     ]
-    gaps = tuple(f"no subgroup metric by {name}" for name in expected if name not in covered)
+    gaps = tuple(
+        _("no subgroup metric by {column}", column=name) for name in expected if name not in covered
+    )
     if not covered and not expected:
-        gaps = ("no subgroup metric (subgroup_gap) and no subgroup column in the data contract",)
+        gaps = (_("no subgroup metric (subgroup_gap) and no subgroup column in the data contract"),)
     return found + Finding(missing=gaps)
 
 
 def safety(f: Facts) -> Finding:
-    return _by_category(f, {Category.SAFETY}, "safety")
+    return _by_category(f, {Category.SAFETY}, N_("safety"))
 
 
 def usefulness(f: Facts) -> Finding:
     return _by_category(
         f,
         {Category.ACCURACY, Category.TIME_SAVED, Category.ADOPTION},
-        "accuracy, time saved or adoption",
+        N_("accuracy, time saved or adoption"),
     )
 
 
 def human_factors(f: Facts) -> Finding:
-    found = _by_category(f, {Category.USABILITY, Category.TRUST}, "usability or trust")
+    found = _by_category(f, {Category.USABILITY, Category.TRUST}, N_("usability or trust"))
     if f.feedback_records:
         return found + Finding(
-            (f"{f.feedback_records} feedback record(s) from clinicians (SUS, trust, time-motion)",),
-            ("feedback: feedback/records.csv",),
+            (
+                _(
+                    "{count} feedback record(s) from clinicians (SUS, trust, time-motion)",
+                    count=f.feedback_records,
+                ),
+            ),
+            (_("feedback: {file}", file="feedback/records.csv"),),
         )
-    return found + Finding(missing=("no clinician feedback recorded (feedback/records.csv)",))
+    return found + Finding(missing=(_("no clinician feedback recorded (feedback/records.csv)"),))
 
 
 # --- risk -----------------------------------------------------------------------------------------
@@ -368,31 +472,55 @@ def human_factors(f: Facts) -> Finding:
 def risks(f: Facts) -> Finding:
     log = f.charter.risks
     if not log:
-        return Finding(missing=("no hazard log (risks)",))
+        return Finding(missing=(_("no hazard log (risks)"),))
     lines: list[str] = []
     missing: list[str] = []
     for h in log:
         residual = (
-            f"residual {h.residual_severity}×{h.residual_likelihood} = {h.residual_score} "
-            f"({h.residual_band})"
+            _(
+                "residual {severity}×{likelihood} = {score} ({band})",
+                severity=h.residual_severity,
+                likelihood=h.residual_likelihood,
+                score=h.residual_score,
+                band=_(h.residual_band or ""),
+            )
             if h.residual_score is not None
-            else "residual not assessed"
+            else _("residual not assessed")
         )
+        hazard = {
+            "id": h.id,
+            "hazard": h.hazard,
+            "severity": h.severity,
+            "likelihood": h.likelihood,
+            "score": h.score,
+            "band": _(h.band),
+            "controls": len(h.controls),
+            "residual": residual,
+        }
         lines.append(
-            f"{h.id}: {h.hazard} — severity {h.severity} × likelihood {h.likelihood} = "
-            f"{h.score} ({h.band}); {len(h.controls)} control(s); {residual}"
-            + (f"; monitored by {', '.join(h.monitoring)}" if h.monitoring else "")
+            _(
+                "{id}: {hazard} — severity {severity} × likelihood {likelihood} = {score} "
+                "({band}); {controls} control(s); {residual}; monitored by {outcomes}",
+                outcomes=", ".join(h.monitoring),
+                **hazard,
+            )
+            if h.monitoring
+            else _(
+                "{id}: {hazard} — severity {severity} × likelihood {likelihood} = {score} "
+                "({band}); {controls} control(s); {residual}",
+                **hazard,
+            )
         )
         if not h.controls:
-            missing.append(f"hazard {h.id} has no control")
+            missing.append(_("hazard {id} has no control", id=h.id))
         elif any(c.owner is None for c in h.controls):
-            missing.append(f"hazard {h.id} has a control without an owner")
+            missing.append(_("hazard {id} has a control without an owner", id=h.id))
         if h.residual_score is None:
-            missing.append(f"hazard {h.id}: residual risk not assessed")
+            missing.append(_("hazard {id}: residual risk not assessed", id=h.id))
         elif h.residual_band == "unacceptable":
-            missing.append(f"hazard {h.id}: residual risk still unacceptable")
+            missing.append(_("hazard {id}: residual risk still unacceptable", id=h.id))
         if not h.monitoring:
-            missing.append(f"hazard {h.id} is not monitored by any outcome")
+            missing.append(_("hazard {id} is not monitored by any outcome", id=h.id))
     return Finding(tuple(lines), (_field("risks"),), tuple(missing))
 
 
@@ -400,14 +528,14 @@ def errors_monitored(f: Facts) -> Finding:
     """Hazards tied to outcomes, and how those outcomes stand on the candidate."""
     monitored = {o for h in f.charter.risks for o in h.monitoring}
     if not monitored:
-        return Finding(missing=("no hazard is monitored by an outcome (risks[].monitoring)",))
+        return Finding(missing=(_("no hazard is monitored by an outcome (risks[].monitoring)"),))
     rows = [m for m in f.metrics if m.outcome in monitored]
     return Finding(
         tuple(_metric_line(m) for m in rows),
         (_field("risks[].monitoring"),),
         ()
         if f.candidate is not None
-        else ("monitoring outcomes not measured: no iteration logged",),
+        else (_("monitoring outcomes not measured: no iteration logged"),),
     )
 
 
@@ -420,18 +548,34 @@ def monitoring_plan(f: Facts) -> Finding:
     sources: list[str] = []
     missing: list[str] = []
     if schedule:
-        lines.append(f"Reports run on schedule {schedule} ({f.charter.reports.timezone})")
+        lines.append(
+            _(
+                "Reports run on schedule {schedule} ({timezone})",
+                schedule=schedule,
+                timezone=f.charter.reports.timezone,
+            )
+        )
         sources.append(_field("reports.schedule"))
     else:
-        missing.append("no post-market monitoring schedule (reports.schedule)")
+        missing.append(_("no post-market monitoring schedule (reports.schedule)"))
     state = f.reports
     if state.last_success is not None:
-        lines.append(f"Last report: {state.last_report or 'unnamed'}, {_when(state.last_success)}")
-        sources.append(f"report run: {state.last_report or _when(state.last_success)}")
+        lines.append(
+            _(
+                "Last report: {report}, {when}",
+                report=state.last_report or _("unnamed"),
+                when=_when(state.last_success),
+            )
+        )
+        sources.append(
+            _("report run: {report}", report=state.last_report or _when(state.last_success))
+        )
     else:
-        missing.append("no report has run yet (codesign report run)")
+        missing.append(_("no report has run yet (codesign report run)"))
     if f.charter.outcomes:
-        lines.append(f"{len(f.charter.outcomes)} outcome(s) measured on every iteration")
+        lines.append(
+            _("{count} outcome(s) measured on every iteration", count=len(f.charter.outcomes))
+        )
     return Finding(tuple(lines), tuple(sources), tuple(missing))
 
 
@@ -441,18 +585,20 @@ def lifecycle(f: Facts) -> Finding:
 
 def standards(f: Facts) -> Finding:
     lines = [
-        "EU AI Act Annex IV technical documentation (this document)",
-        "TRIPOD+AI and DECIDE-AI reporting checklists (tripod-ai.html, decide-ai.html)",
-        "CHAI Applied Model Card v0.2 (model-card.xml)",
+        _("EU AI Act Annex IV technical documentation (this document)"),
+        _("TRIPOD+AI and DECIDE-AI reporting checklists (tripod-ai.html, decide-ai.html)"),
+        _("CHAI Applied Model Card v0.2 (model-card.xml)"),
     ]
     if f.charter.risks:
-        lines.append("Hazard log in the vocabulary of ISO 14971 and DCB0129")
+        lines.append(_("Hazard log in the vocabulary of ISO 14971 and DCB0129"))
     return Finding(
         tuple(lines),
         ("codesign evidence",),
         (
-            "no harmonised standard declared by the provider "
-            "(not held in the project's store: attach it)",
+            _(
+                "no harmonised standard declared by the provider "
+                "(not held in the project's store: attach it)"
+            ),
         ),
     )
 

@@ -2,7 +2,7 @@
 
 The document holds the same 9 sections, statuses, content, missing items and sources as the
 HTML and Markdown. The ZIP entries are stamped with the generation time, so the same store gives
-the same bytes but for that time.
+the same bytes but for that time. Its words are in the current language, as the HTML's.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import zipfile
 from typing import TYPE_CHECKING, Any
 
 from codesign.evidence.render import STATUS_MARKS
-from codesign.timeutil import iso_utc
+from codesign.i18n import _, format_datetime
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -27,35 +27,42 @@ def annex_docx(evidence: Evidence) -> bytes:
     framework = evidence.framework("annex-iv")
     document = docx.Document()
     properties = document.core_properties
-    properties.title = f"{framework.title}: {evidence.title}"
+    properties.title = _(
+        "{framework}: {project}", framework=framework.title, project=evidence.title
+    )
     properties.author = "codesign"
     properties.created = evidence.generated_at.replace(tzinfo=None)
     properties.modified = evidence.generated_at.replace(tzinfo=None)
     properties.last_modified_by = "codesign"
     properties.revision = 1
     _styled(document, framework.title, "Title")
-    candidate = evidence.candidate or "no iteration logged"
+    candidate = evidence.candidate or _("no iteration logged")
     document.add_paragraph(
-        f"{evidence.title} · candidate iteration: {candidate} · generated "
-        f"{iso_utc(evidence.generated_at)}"
+        _(
+            "{project} · candidate iteration: {candidate} · generated {when}",
+            project=evidence.title,
+            candidate=candidate,
+            when=format_datetime(evidence.generated_at),
+        )
     )
+    status_word, missing_word = _("Status:"), _("Missing:")
     document.add_paragraph().add_run(framework.reference).italic = True
     for item in framework.items:
         number = item.id.removeprefix("annex-iv.")
         _styled(document, f"{number}. {item.title}", "Heading1")
         mark = STATUS_MARKS[item.status]
         status = document.add_paragraph()
-        status.add_run("Status: ").bold = True
+        status.add_run(f"{status_word} ").bold = True
         status.add_run(f"{mark.symbol} {mark.word}")
         # Bullets as text: a named paragraph style costs a scan of every style per paragraph.
         for line in item.content:
             document.add_paragraph(f"• {line}")
         if item.missing:
-            document.add_paragraph().add_run("Missing:").bold = True
+            document.add_paragraph().add_run(missing_word).bold = True
             for line in item.missing:
                 document.add_paragraph(f"• {line}")
-        source = "; ".join(item.sources) if item.sources else "nothing in the store"
-        document.add_paragraph().add_run(f"Source: {source}").italic = True
+        source = "; ".join(item.sources) if item.sources else _("nothing in the store")
+        document.add_paragraph().add_run(_("Source: {sources}", sources=source)).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return _stamped(buffer.getvalue(), evidence.generated_at)

@@ -46,6 +46,7 @@ from codesign.csvfile import (
 from codesign.exceptions import CodesignError, GovernanceError
 from codesign.fileio import open_user_file, sha256_file
 from codesign.governance.columns import position_name, shown_names
+from codesign.i18n import _
 from codesign.system import os_reason
 
 if TYPE_CHECKING:
@@ -289,7 +290,7 @@ class FileReader:
         batches = self._parquet() if _is_parquet(path) else self._csv()
         first = next(batches, None)
         if first is None or len(first.columns) == 0 or len(first) == 0:
-            msg = f"{path}: no rows to check (the extract has a header at most)"
+            msg = _("{path}: no rows to check (the extract has a header at most)", path=path)
             raise GovernanceError(msg)
         self._first = first
         self._batches = batches
@@ -298,7 +299,7 @@ class FileReader:
         try:
             stream = open_user_file(self.path, what="CSV or Parquet extract")
         except FileNotFoundError:
-            msg = f"{self.path}: no such file"
+            msg = _("{path}: no such file", path=self.path)
             raise GovernanceError(msg) from None
         except CodesignError as e:
             raise GovernanceError(str(e)) from None
@@ -788,17 +789,19 @@ def _check_file(path: Path) -> int:
     try:
         info = path.stat()
     except FileNotFoundError:
-        msg = f"{path}: no such file"
+        msg = _("{path}: no such file", path=path)
         raise GovernanceError(msg) from None
     except OSError as e:  # a symbolic link loop, a permission
-        msg = f"{path}: cannot read the file ({os_reason(e)})"
+        msg = _("{path}: cannot read the file ({reason})", path=path, reason=os_reason(e))
         raise GovernanceError(msg) from None
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else _special(info.st_mode)
         msg = f"{path}: not a file but {what} (expected a CSV or Parquet file)"
         raise GovernanceError(msg)
     if info.st_size == 0:
-        msg = f"{path}: the file is empty (expected a CSV or Parquet extract with rows)"
+        msg = _(
+            "{path}: the file is empty (expected a CSV or Parquet extract with rows)", path=path
+        )
         raise GovernanceError(msg)
     return info.st_size
 
@@ -827,8 +830,10 @@ def _is_parquet(path: Path) -> bool:
     with open_user_file(path) as stream:
         if stream.read(4) == b"PAR1":
             return True
-    msg = (
-        f"{path}: unsupported format {path.suffix or '(no extension)'} (expected .csv or .parquet)"
+    msg = _(
+        "{path}: unsupported format {suffix} (expected .csv or .parquet)",
+        path=path,
+        suffix=path.suffix or _("(no extension)"),
     )
     raise GovernanceError(msg)
 

@@ -21,6 +21,7 @@ from codesign.governance.batches import DEFAULT_BATCH_ROWS, Reread
 from codesign.governance.plan import plan_checks, reported_category
 from codesign.governance.result import GateResult
 from codesign.governance.sources import Batch, TableSource, parse_source
+from codesign.i18n import _
 from codesign.project import (
     FINDING_CATEGORIES,
     GateFinding,
@@ -74,9 +75,10 @@ def run_gate(
     charter = charter_file.charter
     contract = charter.data_contract
     if not contract.columns:
-        msg = (
-            f"{project.charter_path}: data_contract declares no columns; the gate needs a "
-            "contract to check the data against (see `codesign charter schema`)"
+        msg = _(
+            "{path}: data_contract declares no columns; the gate needs a contract to check the "
+            "data against (see `codesign charter schema`)",
+            path=project.charter_path,
         )
         raise GovernanceError(msg)
     source = parse_source(data)
@@ -102,7 +104,11 @@ def run_gate(
     record_path = record_gate_result(project, record) if options.record else None
     logger.info("gate %s on %s: %d findings", record.status, source.display, len(findings))
     return GateResult(
-        record=record, data_docs=index, record_path=record_path, title=charter.use_case.title
+        record=record,
+        data_docs=index,
+        record_path=record_path,
+        title=charter.use_case.title,
+        language=charter.language,
     )
 
 

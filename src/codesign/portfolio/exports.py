@@ -5,6 +5,10 @@ nothing else. The CSV is for spreadsheets: one column per flag (``flag_<code>``:
 empty) so the AI office can filter on it, and text cells that a spreadsheet would run as a
 formula (``=``, ``+``, ``-``, ``@``...) are prefixed with an apostrophe (OWASP's advice against
 CSV injection: a charter title is typed by anyone).
+
+Keys, codes and values read by programs (column names, flag codes, stages, statuses, ISO dates)
+are the same in every language; the words for people in the JSON (a flag's ``label`` and
+``message``) are in the language the portfolio was built in.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import os
 import urllib.parse
 from typing import TYPE_CHECKING, Any, Final
 
-from codesign.portfolio.model import FLAG_LABELS, FlagCode
+from codesign.portfolio.model import FlagCode, flag_label
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -160,7 +164,7 @@ def portfolio_json(portfolio: Portfolio, out_dir: Path) -> str:
             "outcomes_met": summary.outcomes_met,
             "outcomes_total": summary.outcomes_total,
         },
-        "flags": {code.value: label for code, label in FLAG_LABELS.items()},
+        "flags": {code.value: flag_label(code) for code in FlagCode},
         "initiatives": [initiative_record(i, out_dir) for i in portfolio.initiatives],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -7,6 +7,9 @@ the regressions the tracking layer found (:func:`codesign.tracking.comparison.bu
 A retired initiative needs no action, so it is not flagged, unless it cannot be read; neither is
 what could not be read (a governance status that could not be read raises ``broken``, not
 ``governance never run``).
+
+A flag's message is written in the language the portfolio is built in (:mod:`codesign.i18n`),
+its dates too; its code stays the same in every language.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codesign.charter.model import Stage
+from codesign.i18n import _, format_date, ngettext
 from codesign.portfolio.model import Flag, FlagCode
 from codesign.system import first_line
 
@@ -57,7 +61,7 @@ def _no_clinical_lead(initiative: Initiative) -> Flag | None:
         return None
     return Flag(
         FlagCode.NO_CLINICAL_LEAD,
-        "no internal stakeholder has the role of clinical lead",
+        _("no internal stakeholder has the role of clinical lead"),
     )
 
 
@@ -67,32 +71,45 @@ def _no_signoff(initiative: Initiative) -> Flag | None:
     if initiative.signoffs_outdated:
         return Flag(
             FlagCode.NO_SIGNOFF,
-            f"the charter changed after its {initiative.signoffs_outdated} sign-off(s); "
-            "nobody signed the current version",
+            ngettext(
+                "the charter changed after its {n} sign-off; nobody signed the current version",
+                "the charter changed after its {n} sign-offs; nobody signed the current version",
+                initiative.signoffs_outdated,
+            ),
         )
-    return Flag(FlagCode.NO_SIGNOFF, "the charter was never signed off")
+    return Flag(FlagCode.NO_SIGNOFF, _("the charter was never signed off"))
 
 
 def _governance(initiative: Initiative) -> Flag | None:
     if initiative.governance == "not run":
-        return Flag(FlagCode.GOVERNANCE_NOT_RUN, "the governance gate never ran on its data")
+        return Flag(FlagCode.GOVERNANCE_NOT_RUN, _("the governance gate never ran on its data"))
     if initiative.governance == "failed":
         when = initiative.governance_checked_at
-        since = f" (checked {when:%Y-%m-%d})" if when is not None else ""
-        return Flag(FlagCode.GOVERNANCE_FAILED, f"the latest governance gate failed{since}")
+        message = (
+            _("the latest governance gate failed (checked {date})", date=format_date(when))
+            if when is not None
+            else _("the latest governance gate failed")
+        )
+        return Flag(FlagCode.GOVERNANCE_FAILED, message)
     return None
 
 
 def _inactive(initiative: Initiative, now: dt.datetime, stale_after_days: int) -> Flag | None:
     activity = initiative.last_activity
     if activity is None:
-        return Flag(FlagCode.INACTIVE, "no recorded activity")
+        return Flag(FlagCode.INACTIVE, _("no recorded activity"))
     days = (now - activity.at).days
     if days < stale_after_days:
         return None
     return Flag(
         FlagCode.INACTIVE,
-        f"no activity for {days} days (last: {activity.kind}, {activity.at:%Y-%m-%d})",
+        ngettext(
+            "no activity for {n} day (last: {kind}, {date})",
+            "no activity for {n} days (last: {kind}, {date})",
+            days,
+            kind=_(activity.kind),
+            date=format_date(activity.at),
+        ),
     )
 
 
@@ -100,23 +117,36 @@ def _regressing(initiative: Initiative) -> Flag | None:
     if not initiative.regressing:
         return None
     latest = initiative.latest_iteration
-    when = f" of {latest.started_at:%Y-%m-%d}" if latest is not None else ""
-    return Flag(
-        FlagCode.REGRESSING,
-        f"the latest iteration{when} misses {', '.join(initiative.regressing)}, "
-        "met by an earlier iteration",
+    outcomes = ", ".join(initiative.regressing)
+    message = (
+        _(
+            "the latest iteration of {date} misses {outcomes}, met by an earlier iteration",
+            date=format_date(latest.started_at),
+            outcomes=outcomes,
+        )
+        if latest is not None
+        else _(
+            "the latest iteration misses {outcomes}, met by an earlier iteration", outcomes=outcomes
+        )
     )
+    return Flag(FlagCode.REGRESSING, message)
 
 
 def _report_failed(initiative: Initiative) -> Flag | None:
     if initiative.report_status != "failed":
         return None
     when = initiative.report_attempted_at
-    since = f" ({when:%Y-%m-%d %H:%M} UTC)" if when is not None else ""
-    return Flag(
-        FlagCode.REPORT_FAILED,
-        f"the last report run failed{since}; its partial report says where it stopped",
+    message = (
+        _(
+            "the last report run failed ({date} {time} UTC); its partial report says where it "
+            "stopped",
+            date=format_date(when),
+            time=f"{when:%H:%M}",
+        )
+        if when is not None
+        else _("the last report run failed; its partial report says where it stopped")
     )
+    return Flag(FlagCode.REPORT_FAILED, message)
 
 
 def _stage_unbacked(initiative: Initiative) -> Flag | None:
@@ -131,6 +161,12 @@ def _evidence_incomplete(initiative: Initiative) -> Flag | None:
         return None
     return Flag(
         FlagCode.EVIDENCE_INCOMPLETE,
-        f"{len(lacking)} evidence item(s) the charter requires are not evidenced: "
-        f"{', '.join(lacking)} (codesign evidence lists what each lacks)",
+        ngettext(
+            "{n} evidence item the charter requires is not evidenced: {items} "
+            "(codesign evidence lists what each lacks)",
+            "{n} evidence items the charter requires are not evidenced: {items} "
+            "(codesign evidence lists what each lacks)",
+            len(lacking),
+            items=", ".join(lacking),
+        ),
     )

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
 from codesign.charter.model import DecisionOption, Stage
+from codesign.i18n import N_, _
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -56,18 +57,25 @@ class FlagCode(StrEnum):
 
 
 FLAG_LABELS: Final[Mapping[FlagCode, str]] = {
-    FlagCode.BROKEN: "cannot be read",
-    FlagCode.NO_CLINICAL_LEAD: "no clinical lead",
-    FlagCode.NO_SIGNOFF: "no sign-off on the current charter",
-    FlagCode.GOVERNANCE_NOT_RUN: "governance never run",
-    FlagCode.GOVERNANCE_FAILED: "governance failing",
-    FlagCode.INACTIVE: "no recent activity",
-    FlagCode.REGRESSING: "outcomes regressing",
-    FlagCode.REPORT_FAILED: "last report failed",
-    FlagCode.STAGE_UNBACKED: "deployed without a go decision",
-    FlagCode.EVIDENCE_INCOMPLETE: "required evidence missing",
+    FlagCode.BROKEN: N_("cannot be read"),
+    FlagCode.NO_CLINICAL_LEAD: N_("no clinical lead"),
+    FlagCode.NO_SIGNOFF: N_("no sign-off on the current charter"),
+    FlagCode.GOVERNANCE_NOT_RUN: N_("governance never run"),
+    FlagCode.GOVERNANCE_FAILED: N_("governance failing"),
+    FlagCode.INACTIVE: N_("no recent activity"),
+    FlagCode.REGRESSING: N_("outcomes regressing"),
+    FlagCode.REPORT_FAILED: N_("last report failed"),
+    FlagCode.STAGE_UNBACKED: N_("deployed without a go decision"),
+    FlagCode.EVIDENCE_INCOMPLETE: N_("required evidence missing"),
 }
-"""Short plain-language names of the flags, for filters and badges."""
+"""Short plain-language names of the flags, for filters and badges, as catalogue messages
+(:attr:`Flag.label` and :func:`flag_label` say them in the reader's language)."""
+
+
+def flag_label(code: FlagCode) -> str:
+    """The flag's short name in the reader's language: "no clinical lead", "pas de responsable
+    clinique"."""
+    return _(FLAG_LABELS[code])
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,8 @@ class Flag:
 
     @property
     def label(self) -> str:
-        return FLAG_LABELS[self.code]
+        """The flag's short name in the reader's language."""
+        return flag_label(self.code)
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,8 @@ class Activity:
 
     at: dt.datetime
     kind: str
-    """iteration, governance gate, report, sign-off, charter edited, feedback."""
+    """iteration, governance gate, report, sign-off, charter edited, feedback: an English key
+    (the exports') and a catalogue message (``_(kind)`` says it in the reader's language)."""
 
 
 @dataclass(frozen=True)
@@ -236,6 +246,7 @@ class Initiative:
 
     @property
     def decision_label(self) -> str:
+        """The build/buy/partner key (``undecided`` when none): a filter value, not a word."""
         return self.decision.value if self.decision is not None else UNDECIDED
 
     def flagged(self, code: FlagCode) -> bool:
@@ -261,8 +272,15 @@ class Summary:
     """Outcomes met and defined, summed over the latest iterations of every initiative."""
 
 
-BANDS: Final = ("all met", "half or more", "under half", "none met", "no iteration yet")
-"""How the share of outcomes met on the latest iteration is banded in the summary."""
+BANDS: Final = (
+    N_("all met"),
+    N_("half or more"),
+    N_("under half"),
+    N_("none met"),
+    N_("no iteration yet"),
+)
+"""How the share of outcomes met on the latest iteration is banded in the summary: stable
+English keys (filters, the JSON export) and catalogue messages, shown with ``_(band)``."""
 
 
 def outcome_band(initiative: Initiative) -> str | None:

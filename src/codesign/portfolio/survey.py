@@ -32,6 +32,7 @@ from codesign.exceptions import (
     PortfolioError,
     TrackingError,
 )
+from codesign.i18n import N_, _
 from codesign.portfolio.flags import flags_for
 from codesign.portfolio.model import (
     DEFAULT_STALE_AFTER_DAYS,
@@ -148,7 +149,11 @@ def _unreadable(folder: UnreadableFolder) -> Initiative:
     return Initiative(
         path=folder.path,
         problems=(
-            f"{folder.path}: cannot read this folder ({folder.reason}); it may hold projects",
+            _(
+                "{path}: cannot read this folder ({reason}); it may hold projects",
+                path=folder.path,
+                reason=folder.reason,
+            ),
         ),
     )
 
@@ -177,9 +182,10 @@ def _survey_project(root: Path, options: PortfolioOptions, stores: _Stores) -> I
         problem = str(e)
     except Exception as e:  # a safety net: one project never stops a portfolio of 300
         logger.debug("unexpected error reading %s", project.root, exc_info=True)
-        problem = (
-            f"{project.root}: could not be read ({type(e).__name__}); "
-            "run with -vv to see the details"
+        problem = _(
+            "{path}: could not be read ({error}); run with -vv to see the details",
+            path=project.root,
+            error=type(e).__name__,
         )
     logger.warning("%s", problem)
     return Initiative(path=project.root, problems=(problem,))
@@ -227,7 +233,13 @@ def _survey(
         report = latest_report(project.reports_dir)
     except OSError as e:
         report = None
-        problems.append(f"{project.reports_dir}: cannot read the reports folder ({os_reason(e)})")
+        problems.append(
+            _(
+                "{path}: cannot read the reports folder ({reason})",
+                path=project.reports_dir,
+                reason=os_reason(e),
+            )
+        )
     try:
         state = read_report_state(project)
     except FileReadError as e:  # a FIFO or a device planted there: shown, never waited on
@@ -310,7 +322,9 @@ def _iterations(
         problems.append(str(e))
     except OSError as e:
         where = sqlite_path(uri) or uri
-        problems.append(f"{where}: cannot read the tracking store ({os_reason(e)})")
+        problems.append(
+            _("{path}: cannot read the tracking store ({reason})", path=where, reason=os_reason(e))
+        )
     return None
 
 
@@ -360,13 +374,22 @@ def _gate(
     try:
         present = path.exists()
     except OSError as e:
-        problems.append(f"{path}: cannot read the latest gate result ({os_reason(e)})")
+        problems.append(
+            _(
+                "{path}: cannot read the latest gate result ({reason})",
+                path=path,
+                reason=os_reason(e),
+            )
+        )
         return None
     if not present:
         return "not run", None, None
     problems.append(
-        f"{path}: unreadable gate result (not a gate result codesign wrote); "
-        "run the governance gate again to replace it"
+        _(
+            "{path}: unreadable gate result (not a gate result codesign wrote); run the "
+            "governance gate again to replace it",
+            path=path,
+        )
     )
     return None
 
@@ -379,16 +402,16 @@ def _last_activity(project: Project, charter: Charter, initiative: Initiative) -
     """
     events: list[Activity] = []
     if initiative.latest_iteration is not None:
-        events.append(Activity(initiative.latest_iteration.started_at, "iteration"))
+        events.append(Activity(initiative.latest_iteration.started_at, N_("iteration")))
     if initiative.governance_checked_at is not None:
-        events.append(Activity(as_utc(initiative.governance_checked_at), "governance gate"))
+        events.append(Activity(as_utc(initiative.governance_checked_at), N_("governance gate")))
     if initiative.report is not None:
-        events.append(Activity(initiative.report.created_at, "report"))
+        events.append(Activity(initiative.report.created_at, N_("report")))
     if charter.signoffs:
-        events.append(Activity(max(s.signed_at for s in charter.signoffs), "sign-off"))
+        events.append(Activity(max(s.signed_at for s in charter.signoffs), N_("sign-off")))
     for path, kind in (
-        (project.charter_path, "charter edited"),
-        (project.feedback_path, "feedback"),
+        (project.charter_path, N_("charter edited")),
+        (project.feedback_path, N_("feedback")),
     ):
         with contextlib.suppress(OSError):
             events.append(Activity(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC), kind))

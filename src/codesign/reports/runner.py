@@ -37,7 +37,7 @@ from codesign import i18n
 from codesign.config import ENV_TRACKING_URI
 from codesign.exceptions import CodesignError, ReportError, TrackingError
 from codesign.fileio import MUST_NOT_EXIST, atomic_write, atomic_write_text, project_folder
-from codesign.i18n import ENV_LANG, _
+from codesign.i18n import ENV_LANG, N_, _
 from codesign.project import Project, find_projects, read_report_state, write_report_state
 from codesign.reports.lock import ReportLockedError, project_lock
 from codesign.reports.parameters import PROJECT_DIR, validate_parameters
@@ -117,6 +117,26 @@ class ReportStatus(StrEnum):
     """Another run of the same project holds its lock."""
     NOT_DUE = "not due"
 
+    @property
+    def word(self) -> str:
+        """The status in the reader's language, as the summary counts it: "failed", "échoué"."""
+        return _(_STATUS_WORDS[self])
+
+
+_STATUS_WORDS: Final = {
+    ReportStatus.OK: N_("ok"),
+    ReportStatus.FAILED: N_("failed"),
+    ReportStatus.SKIPPED: N_("skipped"),
+    ReportStatus.NOT_DUE: N_("not due"),
+}
+_STATUS_COUNTS: Final = {
+    ReportStatus.OK: N_("{count} ok"),
+    ReportStatus.FAILED: N_("{count} failed"),
+    ReportStatus.SKIPPED: N_("{count} skipped"),
+    ReportStatus.NOT_DUE: N_("{count} not due"),
+}
+"""How the summary counts the reports of each status."""
+
 
 @dataclass(frozen=True)
 class ReportResult:
@@ -142,8 +162,21 @@ class ReportResult:
             return None
         if quiet and self.status in (ReportStatus.OK, ReportStatus.NOT_DUE):
             return None
-        timing = f" ({self.seconds:.1f} s)" if self.seconds >= 0.05 else ""
-        return f"{self.status.value.upper():8} {self.project}: {self.message}{timing}"
+        status = self.status.word.upper()
+        if self.seconds < 0.05:
+            return _(
+                "{status} {project}: {message}",
+                status=f"{status:8}",
+                project=self.project,
+                message=self.message,
+            )
+        return _(
+            "{status} {project}: {message} ({seconds} s)",
+            status=f"{status:8}",
+            project=self.project,
+            message=self.message,
+            seconds=i18n.format_written_number(f"{self.seconds:.1f}"),
+        )
 
 
 @dataclass(frozen=True)
@@ -202,15 +235,27 @@ class RunSummary:
         """The lines after the reports' own: the counts, and the failed projects named."""
         out = []
         counts = ", ".join(
-            f"{len(found)} {status.value}"
+            _(_STATUS_COUNTS[status], count=len(found))
             for status in ReportStatus
             if (found := self.with_status(status))
         )
         if any_shown or not quiet:
-            out.append(f"{len(self.results)} project(s): {counts or 'nothing to do'}")
+            out.append(
+                _(
+                    "{count} project(s): {counts}",
+                    count=len(self.results),
+                    counts=counts or _("nothing to do"),
+                )
+            )
         failed = self.with_status(ReportStatus.FAILED)
         if failed:
-            out.append(f"Failed ({len(failed)}): " + ", ".join(str(r.project) for r in failed))
+            out.append(
+                _(
+                    "Failed ({count}): {projects}",
+                    count=len(failed),
+                    projects=", ".join(str(r.project) for r in failed),
+                )
+            )
         return out
 
 
@@ -280,13 +325,17 @@ def _run_one(
         with project_lock(where, clock_now=options.clock()):
             result = _run_locked(where, options, tracker)
     except ReportLockedError as e:
-        result = ReportResult(path, ReportStatus.SKIPPED, f"already running{e.holder}")
+        result = ReportResult(
+            path, ReportStatus.SKIPPED, _("already running{holder}", holder=e.holder)
+        )
     except CodesignError as e:
         result = ReportResult(path, ReportStatus.FAILED, first_line(e))
     except Exception as e:
         logger.exception("report of %s: unexpected error", path)
         result = ReportResult(
-            path, ReportStatus.FAILED, f"unexpected error ({type(e).__name__}); see the log above"
+            path,
+            ReportStatus.FAILED,
+            _("unexpected error ({error}); see the log above", error=type(e).__name__),
         )
     result = dataclasses.replace(result, seconds=time.monotonic() - started)
     if options.progress is not None:
@@ -308,9 +357,10 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
         logger.info("report of %s is due: %s", project.root, schedule.reason)
     notebook = project.report_notebook
     if not notebook.is_file():
-        msg = (
-            f"{notebook}: no report notebook; copy codesign's (templates/reports/report.ipynb) "
-            "there, or create the project with `codesign new`"
+        msg = _(
+            "{path}: no report notebook; copy codesign's (templates/reports/report.ipynb) "
+            "there, or create the project with `codesign new`",
+            path=notebook,
         )
         raise ReportError(msg)
     from codesign.reports.execute import KernelOptions, execute
@@ -353,16 +403,27 @@ def _run_locked(project: Project, options: ReportOptions, tracker: TrackingWorke
             failure=problem,
         )
     except TrackingError as e:
-        logged = f"not logged to MLflow: {first_line(e)}"
-        problem = f"{problem}; {logged}" if problem else f"written but {logged}"
+        with i18n.use_language(language):
+            reason = first_line(e)
+            problem = (
+                _("{problem}; not logged to MLflow: {reason}", problem=problem, reason=reason)
+                if problem
+                else _("written but not logged to MLflow: {reason}", reason=reason)
+            )
     write_report_state(
         project, state.after("ok" if problem is None else "failed", now, written.stem)
     )
     relative = written.html.relative_to(project.root)
+    with i18n.use_language(language):  # the project's line, in its report's language
+        message = (
+            _("wrote {path} and .ipynb", path=relative)
+            if problem is None
+            else _("{problem}; kept {path}", problem=problem, path=relative)
+        )
     return ReportResult(
         project.root,
         ReportStatus.OK if problem is None else ReportStatus.FAILED,
-        f"wrote {relative} and .ipynb" if problem is None else f"{problem}; kept {relative}",
+        message,
         notebook=written.notebook,
         html=written.html,
         run_id=run_id,

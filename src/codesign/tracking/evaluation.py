@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from pydantic import ValidationError
 
 from codesign.charter.registry import REGISTRY, SubgroupParams
-from codesign.presentation import CELL_STYLE, TABLE_STYLE, VERDICTS, esc, number, verdict_counts
+from codesign.i18n import _
+from codesign.presentation import (
+    CELL_STYLE,
+    TABLE_STYLE,
+    VERDICTS,
+    esc,
+    format_target,
+    number,
+    verdict_counts,
+)
 from codesign.tracking.metrics import EvaluationData, implementation_for
 
 if TYPE_CHECKING:
@@ -214,13 +223,14 @@ def group_columns(charter: Charter) -> list[str]:
 def verdict_text(outcome: OutcomeResult) -> str:
     """The verdict in plain words for a terminal, with why it was not measured."""
     if outcome.met is None:
-        return f"not measured ({outcome.note})" if outcome.note else "not measured"
-    return "met" if outcome.met else "NOT MET"
+        return _("not measured ({why})", why=outcome.note) if outcome.note else _("not measured")
+    return _("met") if outcome.met else _("NOT MET")
 
 
 def evaluation_rows(evaluation: Evaluation) -> list[list[str]]:
     return [
-        [o.id, o.metric, number(o.value), o.target, verdict_text(o)] for o in evaluation.outcomes
+        [o.id, o.metric, number(o.value), format_target(o.target), verdict_text(o)]
+        for o in evaluation.outcomes
     ]
 
 

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 from codesign.charter.feedback import feedback_for, read_feedback
 from codesign.exceptions import DataError, TrackingError
 from codesign.fileio import sha256_file
+from codesign.i18n import N_, _, format_integer, project_language
 from codesign.presentation import esc, number, text_table
 from codesign.project import Project
 from codesign.system import current_user, os_reason
@@ -80,7 +81,7 @@ from codesign.tracking.tags import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     import pandas as pd
 
@@ -132,6 +133,14 @@ class IterationOptions:
     override_gate: str | None = None
 
 
+_GATE_TEXTS: Final[Mapping[str, str]] = {
+    "passed": N_("passed"),
+    "failed": N_("failed"),
+    "not run": N_("not gated"),
+}
+"""The data's gate status in words, as the terminal's table says it."""
+
+
 @dataclass(frozen=True)
 class IterationResult:
     """A logged iteration: its run, and every outcome measured against the charter."""
@@ -151,13 +160,18 @@ class IterationResult:
     """Why it was logged although its data failed the gate (``--override-gate``)."""
     experiment_id: str = ""
     """The MLflow experiment's id, for links to its runs table."""
+    language: str | None = None
+    """The charter's ``language:``: the terminal's table is written in it unless ``--lang`` or
+    ``CODESIGN_LANG`` chose another."""
 
     @property
     def gate_text(self) -> str:
         """The data's gate status as people read it: ``passed``, ``not gated``, ``failed
-        (overridden: REASON)``."""
-        text = "not gated" if self.governance == "not run" else self.governance
-        return f"{text} (overridden: {self.gate_override})" if self.gate_override else text
+        (overridden: REASON)``, in the current language."""
+        text = _(_GATE_TEXTS.get(self.governance, self.governance))
+        if self.gate_override:
+            return _("{gate} (overridden: {reason})", gate=text, reason=self.gate_override)
+        return text
 
     @property
     def outcomes(self) -> tuple[OutcomeResult, ...]:
@@ -180,7 +194,8 @@ class IterationResult:
         }
 
     def __str__(self) -> str:
-        return iteration_text(self)
+        with project_language(self.language):
+            return iteration_text(self)
 
     def _repr_html_(self) -> str:
         return iteration_html(self)
@@ -280,6 +295,7 @@ def log_iteration(
         data_sha256=data_sha,
         author=author,
         gate_override=override if governance == "failed" else None,
+        language=charter.language,
     )
     content = _run_content(preview, predictions, charter_file, feedback_sha, options)
     client, experiment_id = open_project_experiment(where, experiment, uri)
@@ -488,23 +504,35 @@ def iteration_text(result: IterationResult) -> str:
     """The verdict table ``codesign track`` prints."""
     evaluation = result.evaluation
     counts = evaluation.counts()
-    rows = "-" if evaluation.rows is None else f"{evaluation.rows}"
+    rows = "-" if evaluation.rows is None else format_integer(evaluation.rows)
     head = [
-        f'Logged iteration "{result.name}" (run {result.run_id}) to experiment {result.experiment}',
-        f"  governance of the data: {result.gate_text}   charter: {result.charter_sha256[:12]}"
-        f"   predictions: {rows} rows   feedback records: {evaluation.feedback_records}",
+        _(
+            'Logged iteration "{name}" (run {run}) to experiment {experiment}',
+            name=result.name,
+            run=result.run_id,
+            experiment=result.experiment,
+        ),
+        _(
+            "  governance of the data: {gate}   charter: {charter}   predictions: {rows} rows   "
+            "feedback records: {feedback}",
+            gate=result.gate_text,
+            charter=result.charter_sha256[:12],
+            rows=rows,
+            feedback=evaluation.feedback_records,
+        ),
     ]
     if result.run_url:
-        head.append(f"  in MLflow: {result.run_url}")
+        head.append(_("  in MLflow: {url}", url=result.run_url))
     head.append("")
-    table = text_table(
-        ["outcome", "metric", "value", "target", "verdict"], evaluation_rows(evaluation)
+    header = [_("outcome"), _("metric"), _("value"), _("target"), _("verdict")]
+    table = text_table(header, evaluation_rows(evaluation))
+    summary = _(
+        "{met} met, {not_met} not met, {not_measured} not measured",
+        met=counts["met"],
+        not_met=counts["not met"],
+        not_measured=counts["not measured"],
     )
-    summary = (
-        f"\n\n{counts['met']} met, {counts['not met']} not met, "
-        f"{counts['not measured']} not measured"
-    )
-    return "\n".join([*head, table]) + summary
+    return "\n".join([*head, table]) + "\n\n" + summary
 
 
 def iteration_markdown(result: IterationResult) -> str:

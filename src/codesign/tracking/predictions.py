@@ -34,6 +34,7 @@ import numpy as np
 from codesign.csvfile import sniff_csv
 from codesign.exceptions import DataError, FileReadError
 from codesign.fileio import check_regular_file, sha256_file
+from codesign.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -61,7 +62,7 @@ PARQUET_SUFFIXES: Final = frozenset({".parquet", ".pq"})
 MODEL_SOURCE_SUFFIX: Final = " on an evaluation frame"
 """Ends the ``source`` of predictions made by a model (``LogisticRegression on an ...``)."""
 
-FORMAT_HINT: Final = (
+FORMAT_HINT: Final = N_(
     "expected y_true (0/1) with y_score (0 to 1) and/or y_pred (0/1), "
     "and/or level_true with level_pred (triage levels 1 to 5)"
 )
@@ -144,13 +145,12 @@ def read_predictions(
     try:
         size = check_regular_file(path, what="predictions file")
     except FileNotFoundError:
-        msg = f"{path}: predictions file not found"
+        msg = _("{path}: predictions file not found", path=path)
         raise DataError(msg) from None
     except FileReadError as e:
         raise DataError(str(e)) from e
     if size == 0:
-        msg = f"{path}: the predictions file is empty; {FORMAT_HINT}"
-        raise DataError(msg)
+        raise DataError(_empty(path))
     if kind == "csv":
         frame = _read_csv(path, groups, needed_by)
     else:
@@ -168,9 +168,26 @@ def _file_kind(path: Path) -> Literal["csv", "parquet"]:
         return "csv"
     if last in PARQUET_SUFFIXES:
         return "parquet"
-    got = last or "(no suffix)"
-    msg = f"{path}: unknown predictions file type {got!r}; expected .csv or .parquet"
+    got = repr(last) if last else _("(no suffix)")
+    msg = _(
+        "{path}: unknown predictions file type {suffix}; expected .csv or .parquet",
+        path=path,
+        suffix=got,
+    )
     raise DataError(msg)
+
+
+def _empty(path: Path) -> str:
+    return _("{path}: the predictions file is empty; {hint}", path=path, hint=_(FORMAT_HINT))
+
+
+def _not_text(path: Path, encoding: str, byte: int) -> str:
+    return _(
+        "{path}: not {encoding} text (byte {byte}); save the file as UTF-8 CSV",
+        path=path,
+        encoding=encoding,
+        byte=byte,
+    )
 
 
 def _wanted(header: Sequence[str], groups: Sequence[str]) -> list[str]:
@@ -191,13 +208,11 @@ def _read_csv(
     try:
         header = list(pd.read_csv(path, nrows=0, **options).columns)
     except UnicodeDecodeError as e:
-        msg = f"{path}: not {dialect.encoding} text (byte {e.start}); save the file as UTF-8 CSV"
-        raise DataError(msg) from None
+        raise DataError(_not_text(path, dialect.encoding, e.start)) from None
     except pd.errors.EmptyDataError:
-        msg = f"{path}: the predictions file is empty; {FORMAT_HINT}"
-        raise DataError(msg) from None
+        raise DataError(_empty(path)) from None
     except (pd.errors.ParserError, ValueError, OSError) as e:
-        msg = f"{path}: not a readable CSV file ({type(e).__name__})"
+        msg = _("{path}: not a readable CSV file ({error})", path=path, error=type(e).__name__)
         raise DataError(msg) from None
     wanted = _wanted([str(c) for c in header], groups)
     _check_structure(str(path), [str(c) for c in header], needed_by)
@@ -212,12 +227,13 @@ def _read_csv(
             **options,
         )
     except UnicodeDecodeError as e:
-        msg = f"{path}: not {dialect.encoding} text (byte {e.start}); save the file as UTF-8 CSV"
-        raise DataError(msg) from None
+        raise DataError(_not_text(path, dialect.encoding, e.start)) from None
     except (pd.errors.ParserError, ValueError, OSError) as e:
         # Parser messages quote line numbers and, for some errors, cell content: keep the type.
-        msg = (
-            f"{path}: not a readable CSV file ({type(e).__name__}); check the separators and quotes"
+        msg = _(
+            "{path}: not a readable CSV file ({error}); check the separators and quotes",
+            path=path,
+            error=type(e).__name__,
         )
         raise DataError(msg) from None
     return frame
@@ -234,7 +250,7 @@ def _read_parquet(
         _check_structure(str(path), header, needed_by)
         table = pq.read_table(path, columns=_wanted(header, groups))
     except (pa.ArrowException, OSError) as e:
-        msg = f"{path}: not a readable Parquet file ({type(e).__name__})"
+        msg = _("{path}: not a readable Parquet file ({error})", path=path, error=type(e).__name__)
         raise DataError(msg) from None
     frame: pd.DataFrame = table.to_pandas()
     return frame
@@ -362,35 +378,54 @@ def _check_structure(
     """Refuse a file that cannot be a predictions file: no usable pair of columns."""
     present = set(header)
     problems: list[str] = [
-        f"column {name} appears {count} times; keep one (which one is the reference or the "
-        "prediction cannot be guessed)"
+        _(
+            "column {column} appears {count} times; keep one (which one is the reference or the "
+            "prediction cannot be guessed)",
+            column=name,
+            count=count,
+        )
         for name, count in _repeated(header).items()
     ]
     has_binary = Y_TRUE in present and (Y_SCORE in present or Y_PRED in present)
     has_levels = LEVEL_TRUE in present and LEVEL_PRED in present
     if Y_TRUE in present and not has_binary:
         problems.append(
-            f"y_true is there but neither y_score nor y_pred{_for(needed_by, Y_SCORE, Y_PRED)}"
+            _(
+                "y_true is there but neither y_score nor y_pred{needed}",
+                needed=_for(needed_by, Y_SCORE, Y_PRED),
+            )
         )
     if Y_TRUE not in present and (Y_SCORE in present or Y_PRED in present):
         problems.append(
-            f"missing column y_true, the reference to compare with{_for(needed_by, Y_TRUE)}"
+            _(
+                "missing column y_true, the reference to compare with{needed}",
+                needed=_for(needed_by, Y_TRUE),
+            )
         )
     if (LEVEL_TRUE in present) != (LEVEL_PRED in present):
         missing = LEVEL_PRED if LEVEL_TRUE in present else LEVEL_TRUE
-        problems.append(f"missing column {missing}{_for(needed_by, missing)}")
+        problems.append(
+            _("missing column {column}{needed}", column=missing, needed=_for(needed_by, missing))
+        )
     if not problems and not has_binary and not has_levels:
         needed = sorted(c for c in PREDICTION_COLUMNS if needed_by and needed_by.get(c))
         problems.append(
-            "no prediction columns"
-            + (f"; missing {', '.join(needed)}{_for(needed_by, *needed)}" if needed else "")
+            _(
+                "no prediction columns; missing {columns}{needed}",
+                columns=", ".join(needed),
+                needed=_for(needed_by, *needed),
+            )
+            if needed
+            else _("no prediction columns")
         )
     if problems:
         found = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
-        msg = (
-            f"{source}: "
-            + "; ".join(problems)
-            + f"; {FORMAT_HINT} (found columns: {found or 'none'})"
+        msg = _(
+            "{source}: {problems}; {hint} (found columns: {found})",
+            source=source,
+            problems=_("; ").join(problems),
+            hint=_(FORMAT_HINT),
+            found=found or _("none"),
         )
         raise DataError(msg)
 
@@ -413,15 +448,18 @@ def _for(needed_by: Mapping[str, Sequence[str]] | None, *columns: str) -> str:
     if not needed_by:
         return ""
     outcomes = sorted({o for c in columns for o in needed_by.get(c, ())})
-    return (
-        f" (needed by outcome{'s' if len(outcomes) > 1 else ''} {', '.join(outcomes)})"
-        if outcomes
-        else ""
+    if not outcomes:
+        return ""
+    return " " + ngettext(
+        "(needed by outcome {outcomes})",
+        "(needed by outcomes {outcomes})",
+        len(outcomes),
+        outcomes=", ".join(outcomes),
     )
 
 
 def _rows(count: int) -> str:
-    return f"{count} row{'s' if count != 1 else ''}"
+    return ngettext("{n} row", "{n} rows", count)
 
 
 def _check_frame(
@@ -434,7 +472,7 @@ def _check_frame(
     _check_structure(source, [str(c) for c in frame.columns], needed_by)
     rows = len(frame)
     if rows == 0:
-        msg = f"{source}: the predictions hold a header but no rows"
+        msg = _("{source}: the predictions hold a header but no rows", source=source)
         raise DataError(msg)
     problems: list[str] = []
     out: dict[str, Any] = {"rows": rows}
@@ -444,20 +482,23 @@ def _check_frame(
     out["groups"] = {name: _group_values(frame[name]) for name in groups if name in frame.columns}
     if problems:
         listing = "\n".join(f"  {p}" for p in problems)
-        msg = (
-            f"{source}: {len(problems)} problem(s) in the predictions:\n{listing}\n"
-            f"  ({FORMAT_HINT})"
+        msg = _(
+            "{source}: {count} problem(s) in the predictions:\n{listing}\n  ({hint})",
+            source=source,
+            count=len(problems),
+            listing=listing,
+            hint=_(FORMAT_HINT),
         )
         raise DataError(msg)
     return out
 
 
 _RULES: Final[Mapping[str, tuple[str, str]]] = {
-    Y_TRUE: ("binary", "not 0 or 1"),
-    Y_PRED: ("binary", "not 0 or 1"),
-    Y_SCORE: ("unit", "outside 0 to 1"),
-    LEVEL_TRUE: ("level", "not a triage level 1 to 5"),
-    LEVEL_PRED: ("level", "not a triage level 1 to 5"),
+    Y_TRUE: ("binary", N_("column {column}: {rows} not 0 or 1")),
+    Y_PRED: ("binary", N_("column {column}: {rows} not 0 or 1")),
+    Y_SCORE: ("unit", N_("column {column}: {rows} outside 0 to 1")),
+    LEVEL_TRUE: ("level", N_("column {column}: {rows} not a triage level 1 to 5")),
+    LEVEL_PRED: ("level", N_("column {column}: {rows} not a triage level 1 to 5")),
 }
 
 
@@ -484,11 +525,13 @@ def _column(series: pd.Series[Any], name: str, problems: list[str]) -> NDArray[A
         bad = int((~np.isin(finite, TRIAGE_LEVELS)).sum())
     before = len(problems)
     if n_empty:
-        problems.append(f"column {name}: {_rows(n_empty)} empty (NaN)")
+        problems.append(_("column {column}: {rows} empty (NaN)", column=name, rows=_rows(n_empty)))
     if not_numbers:
-        problems.append(f"column {name}: {_rows(not_numbers)} not a number")
+        problems.append(
+            _("column {column}: {rows} not a number", column=name, rows=_rows(not_numbers))
+        )
     if bad:
-        problems.append(f"column {name}: {_rows(bad)} {expectation}")
+        problems.append(_(expectation, column=name, rows=_rows(bad)))
     if len(problems) > before:
         return None
     if kind == "unit":

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from codesign.exceptions import TrackingError
+from codesign.i18n import _
 from codesign.project import Project
 from codesign.timeutil import from_epoch_ms
 from codesign.tracking.store import connect, sqlite_path, translate_errors
@@ -131,7 +132,11 @@ def read_sqlite(path: Path, experiment: str) -> list[IterationRecord]:
     except sqlite3.DatabaseError as e:
         if "no such table" in str(e):
             return []  # created but not initialised yet: no iteration
-        msg = f"{path}: cannot read the tracking store ({e}); is it an MLflow database?"
+        msg = _(
+            "{path}: cannot read the tracking store ({error}); is it an MLflow database?",
+            path=path,
+            error=e,
+        )
         raise TrackingError(msg) from e
 
 

@@ -20,7 +20,9 @@
     flag: document.getElementById("filter-flag")
   };
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
-  var sortNote = "";
+  // The status line's sentences, in the page's language: "{shown} of 10 initiatives shown",
+  // with or without "; sorted by {column}, ascending" (data attributes of #shown).
+  var sorting = null;
 
   function matches(row) {
     var words = controls.q.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -47,7 +49,9 @@
       row.hidden = !keep;
       if (keep) { count += 1; }
     });
-    shown.textContent = count + " of " + rows.length + " initiatives shown" + sortNote;
+    var key = sorting === null ? "data-shown" : (sorting.ascending ? "data-ascending" : "data-descending");
+    var sentence = shown.getAttribute(key).replace("{shown}", String(count));
+    shown.textContent = sorting === null ? sentence : sentence.replace("{column}", sorting.column);
     empty.hidden = count !== 0 || rows.length === 0;
   }
 
@@ -79,7 +83,7 @@
     });
     rows = keyed.map(function (item) { return item.row; });
     rows.forEach(function (row) { tbody.appendChild(row); });
-    sortNote = "; sorted by " + header.textContent.trim() + (ascending ? ", ascending" : ", descending");
+    sorting = { column: header.textContent.trim(), ascending: ascending };
     apply();
   }
 
