@@ -108,3 +108,20 @@ def test_track_bad_inputs_are_clear_french_errors(
         assert result.stderr.startswith(f"codesign{NBSP}: erreur{NBSP}: "), result.stderr
         assert message in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_the_charters_language_holds_before_the_charter_is_read(
+    tmp_path: Path, run_cli: Any
+) -> None:
+    """A French charter alone (no --lang): the first error, a data file not found, is French."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "codesign.yaml").write_text(preset_text("triage", "fr"), encoding="utf-8")
+    for command in (["check", "absent.csv"], ["track", "absent.csv", "--no-feedback"]):
+        result = run_cli(*command, "--project", str(project))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"codesign{NBSP}: erreur{NBSP}: absent.csv{NBSP}: ")
+        assert "introuvable" in result.stderr
+    english = run_cli("check", "absent.csv", "--project", str(tmp_path))  # not a project
+    assert english.returncode == 2
+    assert "not a codesign project" in english.stderr

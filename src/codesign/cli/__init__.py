@@ -23,6 +23,7 @@ from codesign.cli import options
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -126,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     i18n.set_language(args.lang)
     try:
+        if hasattr(args, "project"):  # its first message in the project's language already
+            i18n.set_project_language(_project_language(args.project))
         code: int = handler(args)
     except CodesignError as e:
         # in the language the message was written in (a charter's, read with the file)
@@ -136,6 +139,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(i18n._("codesign: interrupted"), file=sys.stderr)
         return 130
     return code
+
+
+def _project_language(folder: Path | str | None) -> str | None:
+    """The ``language:`` of the project a command works on, if it is one (else ``None``)."""
+    from codesign.exceptions import CodesignError
+    from codesign.project import Project
+
+    try:
+        return Project.at(folder).written_language()
+    except CodesignError:
+        return None
 
 
 def _configure_logging(verbose: int, *, quiet: bool) -> None:

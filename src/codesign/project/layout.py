@@ -8,14 +8,15 @@ CHARTER_FILENAME`: the charter layer, below this one, needs it too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from codesign import config
 from codesign.charter.document import load_charter
-from codesign.exceptions import CharterError
-from codesign.fileio import project_folder
+from codesign.exceptions import CharterError, CodesignError
+from codesign.fileio import project_folder, read_if_exists
 
 if TYPE_CHECKING:
     from codesign.charter.document import CharterFile
@@ -62,6 +63,10 @@ def embedded_artifact_root(project_root: Path) -> Path:
     return (project_root / ARTIFACTS_DIR).resolve()
 
 
+_LANGUAGE_KEY: Final = re.compile(r"^language:[ \t]*[\"']?([A-Za-z_-]+)", re.MULTILINE)
+"""The charter's top-level ``language:`` key and its value."""
+
+
 @dataclass(frozen=True)
 class Project:
     """A project folder: the one holding ``codesign.yaml``."""
@@ -102,6 +107,20 @@ class Project:
     @property
     def charter_path(self) -> Path:
         return self.root / config.CHARTER_FILENAME
+
+    def written_language(self) -> str | None:
+        """The charter's ``language:`` as written, read without parsing the charter.
+
+        A command speaks the project's language from its first message, before it loads the
+        charter (a data file not found is told in French to a French team); ``None`` when the
+        charter cannot be read or says no language. The charter's validation checks the value.
+        """
+        try:
+            data = read_if_exists(self.charter_path)
+        except CodesignError:
+            return None
+        found = _LANGUAGE_KEY.search(data.decode("utf-8", "replace")) if data else None
+        return found.group(1) if found else None
 
     @property
     def notebooks_dir(self) -> Path:
