@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from codesign.csvfile import SAMPLE_BYTES, sniff_bytes
 from codesign.exceptions import DataError
 from codesign.fileio import read_if_exists, update_file
-from codesign.i18n import N_
+from codesign.i18n import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -73,6 +73,37 @@ class FeedbackKind(StrEnum):
     TRUST = "trust"
     TIME_MOTION = "time_motion"
     REVIEW = "review"
+
+    @property
+    def label(self) -> str:
+        """The kind in the reader's language ("time-motion", "chronométrage")."""
+        return _(_KIND_LABELS[self])
+
+
+_KIND_LABELS: Final = {
+    FeedbackKind.SUS: N_("SUS"),
+    FeedbackKind.TRUST: N_("trust"),
+    FeedbackKind.TIME_MOTION: N_("time-motion"),
+    FeedbackKind.REVIEW: N_("review"),
+}
+
+SESSIONS: Final = (
+    "co-design workshop",
+    *(f"pilot week {week}" for week in range(1, 13)),
+    "after go-live",
+)
+"""Sessions a response may come from (a closed list: no free text where a name could land);
+the record keeps these words, people read them in their language (:func:`session_label`)."""
+
+
+def session_label(session: str) -> str:
+    """A session's name in the reader's language (``pilot week 3``: ``phase pilote, semaine 3``)."""
+    if session.startswith("pilot week "):
+        return _("pilot week {week}", week=session.removeprefix("pilot week "))
+    return {
+        "co-design workshop": _("co-design workshop"),
+        "after go-live": _("after go-live"),
+    }.get(session, session)
 
 
 class FeedbackRecord(BaseModel):

@@ -14,10 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from codesign.charter.feedback import session_label
 from codesign.charter.model import DecisionOption
 from codesign.charter.registry import REGISTRY
 from codesign.i18n import N_, _, format_percent, format_written_number
-from codesign.presentation import esc, format_number
+from codesign.presentation import esc, format_number, format_target
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -80,11 +81,6 @@ def _number(value: float | None, digits: int = 2) -> str:
     return format_written_number(written)
 
 
-def _target(target: object) -> str:
-    op, _space, number = str(target).partition(" ")
-    return f"{op} {format_written_number(number)}"
-
-
 def stakeholders_table(charter: Charter) -> Table:
     """Who is involved, on which side of the co-design."""
     return _table(
@@ -106,7 +102,7 @@ def outcomes_table(charter: Charter) -> Table:
                 outcome.category.label,
                 outcome.metric,
                 spec.display_summary if spec else "",
-                _target(outcome.target),
+                format_target(outcome.target),
                 outcome.owner or "",
             )
         )
@@ -230,25 +226,16 @@ def feedback_table(
         (
             (
                 moment(r.recorded_at),
-                _(_FEEDBACK_KINDS.get(r.kind.value, r.kind.value)),
+                r.kind.label,
                 r.respondent_role,
                 r.iteration or "",
-                r.session or "",
+                session_label(r.session) if r.session else "",
                 _feedback_score(r),
             )
             for r in records
         ),
         N_("No feedback recorded yet."),
     )
-
-
-_FEEDBACK_KINDS = {
-    "sus": N_("SUS"),
-    "trust": N_("trust"),
-    "time_motion": N_("time-motion"),
-    "review": N_("review"),
-}
-"""What each kind of feedback is called in a table (the record keeps the key)."""
 
 
 def _feedback_score(record: FeedbackRecord) -> str:

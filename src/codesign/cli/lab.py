@@ -30,20 +30,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Start JupyterLab and wait for it; Ctrl-C or SIGTERM stops it."""
     from codesign import i18n
-    from codesign.exceptions import CodesignError
     from codesign.jupyter.lab import LabOptions, lab_command, run_lab
     from codesign.project import Project
 
     project = Project.at(args.project)
-    try:  # the charter's language; a charter being repaired still opens in JupyterLab
-        charter_language = project.load_charter().charter.language
-    except CodesignError:
-        charter_language = None
     options = LabOptions(
         port=args.port,
         open_browser=not args.no_browser,
         allow_root=args.allow_root,
-        language=i18n.resolve_language(i18n.explicit_language(), charter_language),
+        language=i18n.current_language(),  # the charter's, as written, unless told otherwise
     )
     command = lab_command(project, options)
 

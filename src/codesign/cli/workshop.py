@@ -47,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from codesign.project import Project
 
     project = Project.at(args.project)
-    charter = project.load_charter().charter  # a broken charter is told now, not on a page
-    i18n.set_project_language(charter.language)
+    project.load_charter()  # a broken charter is told now, not on the first page view
     workshop = workshop_command(
         project,
         WorkshopOptions(
@@ -58,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             certfile=args.certfile,
             keyfile=args.keyfile,
             allow_root=args.allow_root,
-            language=i18n.resolve_language(i18n.explicit_language(), charter.language),
+            language=i18n.current_language(),
         ),
     )
     return run_workshop(workshop, lambda: print(announcement(workshop), flush=True))

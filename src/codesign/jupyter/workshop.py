@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from codesign.config import ENV_FACILITATOR_KEY, ENV_PROJECT
-from codesign.exceptions import CodesignError, ServerError
+from codesign.exceptions import ServerError
 from codesign.i18n import ENV_LANG, _, resolve_language
 from codesign.jupyter.launcher import (
     LOOPBACK,
@@ -202,11 +202,7 @@ def room_language(project: Project, environ: Mapping[str, str] | None = None) ->
     """The language of a project's workshop when none was chosen: ``CODESIGN_LANG``, the
     charter's ``language:`` (a charter that cannot be read has none), the locale, English;
     ``environ`` is the server's environment (this process's by default)."""
-    try:
-        charter_language = project.load_charter().charter.language
-    except CodesignError:
-        charter_language = None
-    return resolve_language(None, charter_language, environ=environ)
+    return resolve_language(None, project.written_language(), environ=environ)
 
 
 def qr_code(url: str) -> str:

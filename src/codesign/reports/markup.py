@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
-from codesign.i18n import format_written_number
 from codesign.presentation import (
     BLUE,
     GREY_TEXT,
@@ -24,6 +23,7 @@ from codesign.presentation import (
     Verdict,
     esc,
     format_number,
+    format_target,
     verdict_of,
 )
 
@@ -123,11 +123,11 @@ def value_text(value: float | None) -> str:
 def pretty_target(target: object) -> str:
     """``>= 0.95`` as ``≥ 0.95`` (``≥ 0,95`` in French): the symbols people write by hand.
 
-    The number keeps the decimals it was written with (``0.90`` stays ``0.90``).
+    :func:`codesign.presentation.format_target` writes the number (its decimals kept:
+    ``0.90`` stays ``0.90``); only the operator is drawn here.
     """
-    text = str(target).strip()
-    for ascii_op, symbol in ((">=", "≥"), ("<=", "≤"), (">", ">"), ("<", "<")):
+    text = format_target(target)
+    for ascii_op, symbol in ((">=", "≥"), ("<=", "≤")):
         if text.startswith(ascii_op):
-            number = text[len(ascii_op) :].strip()
-            return f"{symbol} {format_written_number(number)}"
+            return symbol + text[len(ascii_op) :]
     return text

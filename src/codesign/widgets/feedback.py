@@ -18,12 +18,14 @@ from pydantic import ValidationError
 
 from codesign.charter import load_charter
 from codesign.charter.feedback import (
+    SESSIONS,
     SUS_ITEMS,
     TRUST_ITEMS,
     FeedbackKind,
     FeedbackRecord,
     append_feedback,
     read_feedback,
+    session_label,
     sus_score,
 )
 from codesign.charter.model import Side
@@ -44,25 +46,6 @@ if TYPE_CHECKING:
     from codesign.charter.tables import Table
 
 logger = logging.getLogger(__name__)
-
-SESSIONS: Final = (
-    "co-design workshop",
-    *(f"pilot week {week}" for week in range(1, 13)),
-    "after go-live",
-)
-"""Sessions to choose from (a closed list: no free text where a name could land); the record
-keeps these words, the list shows them in the workshop's language (:func:`session_label`)."""
-
-
-def session_label(session: str) -> str:
-    """A session's name in the workshop's language (``pilot week 3``: ``semaine 3 du pilote``)."""
-    if session.startswith("pilot week "):
-        return _("pilot week {week}", week=session.removeprefix("pilot week "))
-    return {
-        "co-design workshop": _("co-design workshop"),
-        "after go-live": _("after go-live"),
-    }.get(session, session)
-
 
 LIKERT: Final = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
 

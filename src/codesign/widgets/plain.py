@@ -15,7 +15,15 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from codesign.exceptions import CodesignError
-from codesign.i18n import N_, _, format_date, format_datetime, format_decimal, format_percent
+from codesign.i18n import (
+    N_,
+    _,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    zone_of,
+)
 
 if TYPE_CHECKING:
     from codesign.charter import Charter
@@ -131,10 +139,8 @@ def when(moment: dt.datetime, charter: Charter | None) -> str:
 def day(moment: dt.date | dt.datetime, charter: Charter | None) -> str:
     """A date as people write it (in the project's zone for a moment): ``25/11/2026``."""
     if isinstance(moment, dt.datetime):
-        import zoneinfo
-
         aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-        moment = aware.astimezone(zoneinfo.ZoneInfo(project_zone(charter))).date()
+        moment = aware.astimezone(zone_of(project_zone(charter))).date()
     return format_date(moment)
 
 

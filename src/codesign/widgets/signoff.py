@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from codesign.charter.tables import signoffs_table
 from codesign.exceptions import ConflictError
-from codesign.i18n import _, format_written_number
-from codesign.presentation import esc
+from codesign.i18n import _
+from codesign.presentation import esc, format_target
 from codesign.widgets import _ui
 from codesign.widgets.binding import Input, field_messages
 from codesign.widgets.plain import day, when
@@ -302,9 +302,7 @@ class ParticipantSignOff:
             _("You sign as {name}, {role}.", name=self.person.name, role=self.person.role),
         ]
         outcomes = "".join(
-            "<li>"
-            + esc(_ui.labelled(o.title, f"{o.target.op} {format_written_number(o.target.number)}"))
-            + "</li>"
+            "<li>" + esc(_ui.labelled(o.title, format_target(o.target))) + "</li>"
             for o in charter.outcomes
         )
         approve = esc(_("What you approve, outcome by outcome:"))
