@@ -20,6 +20,14 @@ from codesign.project import PHI_CATEGORIES
 from codesign.synthetic import PlantOptions, ed_extract, plant_identifiers
 
 
+def assert_french_error(result: Any, message: str) -> None:
+    """A bad input: exit 2, the French prefix, ``message``, and no traceback."""
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"codesign{NBSP}: erreur{NBSP}: "), result.stderr
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_check_speaks_the_charters_french(tmp_path: Path, run_cli: Any) -> None:
     project = tmp_path / "p"
     project.mkdir()
@@ -58,11 +66,9 @@ def test_check_bad_inputs_are_clear_french_errors(tmp_path: Path, run_cli: Any) 
         ): "aucune ligne à contrôler (l'extrait n'a au plus qu'un en-tête)",
     }
     for data, message in cases.items():
-        result = run_cli("--lang", "fr", "check", data, "--project", str(project))
-        assert result.returncode == 2, (data, result.stderr)
-        assert result.stderr.startswith(f"codesign{NBSP}: erreur{NBSP}: "), result.stderr
-        assert message in result.stderr, result.stderr
-        assert "Traceback" not in result.stderr
+        assert_french_error(
+            run_cli("--lang", "fr", "check", data, "--project", str(project)), message
+        )
 
 
 def _tracking_project(tmp_path: Path, data_dir: Path) -> Path:
@@ -103,11 +109,9 @@ def test_track_bad_inputs_are_clear_french_errors(
         str(tmp_path / "bad-values.csv"): f"colonne y_true{NBSP}: 1 ligne ni 0 ni 1",
     }
     for data, message in cases.items():
-        result = run_cli("--lang", "fr", "track", data, "--project", str(project))
-        assert result.returncode == 2, (data, result.stderr)
-        assert result.stderr.startswith(f"codesign{NBSP}: erreur{NBSP}: "), result.stderr
-        assert message in result.stderr, result.stderr
-        assert "Traceback" not in result.stderr
+        assert_french_error(
+            run_cli("--lang", "fr", "track", data, "--project", str(project)), message
+        )
 
 
 def test_the_charters_language_holds_before_the_charter_is_read(
@@ -119,9 +123,8 @@ def test_the_charters_language_holds_before_the_charter_is_read(
     (project / "codesign.yaml").write_text(preset_text("triage", "fr"), encoding="utf-8")
     for command in (["check", "absent.csv"], ["track", "absent.csv", "--no-feedback"]):
         result = run_cli(*command, "--project", str(project))
-        assert result.returncode == 2, result.stderr
+        assert_french_error(result, "introuvable")
         assert result.stderr.startswith(f"codesign{NBSP}: erreur{NBSP}: absent.csv{NBSP}: ")
-        assert "introuvable" in result.stderr
     english = run_cli("check", "absent.csv", "--project", str(tmp_path))  # not a project
     assert english.returncode == 2
     assert "not a codesign project" in english.stderr
